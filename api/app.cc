@@ -1,0 +1,73 @@
+#include "api/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include "api/problem.h"
+
+namespace zusammen::api {
+
+App::App(service::Pool& pool) : services_(pool) {
+  mount_health(router_, *this);
+  mount_companies(router_, services_);
+  mount_initiatives(router_, services_);
+}
+
+namespace {
+
+// Authorization: Bearer <key>. No header: anonymous. Anything else that is not a live key: 401.
+std::optional<HttpResponse> authenticate(const HttpRequest& request, service::ApiKeyService& keys,
+                                         Principal& principal) {
+  auto header = request.header("authorization");
+  if (!header) return std::nullopt;
+  constexpr std::string_view scheme = "Bearer ";
+  if (header->size() <= scheme.size() || !std::equal(scheme.begin(), scheme.end(), header->begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+      })) {
+    return problem(401, "The Authorization header must be \"Bearer <api key>\".");
+  }
+  auto key = keys.authenticate(header->substr(scheme.size()));
+  if (!key.ok()) return problem(key.error());
+  if (!*key) return problem(401, "The API key is unknown or revoked.");
+  principal.key = **key;
+  return std::nullopt;
+}
+
+}  // namespace
+
+HttpResponse App::handle(const HttpRequest& request, std::string& route) {
+  route = "unmatched";
+  try {
+    bool head = request.method == "HEAD";
+    RouteMatch match = router_.match(head ? "GET" : request.method, request.path);
+    if (match.route == nullptr) {
+      if (match.allowed.empty()) return problem(404, "There is nothing at " + request.path + ".");
+      std::string allow;
+      for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
+      if (std::find(match.allowed.begin(), match.allowed.end(), "GET") != match.allowed.end()) allow += ", HEAD";
+      allow += ", OPTIONS";
+      if (request.method == "OPTIONS") {
+        HttpResponse response;
+        response.status = 204;
+        return response.with_header("Allow", allow);
+      }
+      return problem(405, "The method " + request.method + " is not allowed here.").with_header("Allow", allow);
+    }
+    route = match.route->pattern;
+    RequestContext context{request, std::move(match.params), {}};
+    // Probes and the contract answer everyone, whatever credentials they carry.
+    bool api = request.path.rfind("/v1/", 0) == 0;
+    if (api) {
+      if (auto failure = authenticate(request, services_.api_keys, context.principal)) return *failure;
+    }
+    HttpResponse response = match.route->handler(context);
+    if (head) response.body.clear();
+    return response;
+  } catch (const std::exception& e) {
+    spdlog::error("request {} {} failed: {}", request.method, route, e.what());
+  } catch (...) {
+    spdlog::error("request {} {} failed with an unknown exception", request.method, route);
+  }
+  return problem(500, "An internal error occurred; the request id identifies it in the logs.");
+}
+
+}  // namespace zusammen::api

@@ -1,0 +1,50 @@
+// The application without the socket: routes, authentication and error
+// rendering. server.cc feeds it requests from Pistache.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "api/http.h"
+#include "api/router.h"
+#include "service/api_keys.h"
+#include "service/companies.h"
+#include "service/database.h"
+#include "service/initiatives.h"
+
+namespace zusammen::api {
+
+struct Services {
+  explicit Services(service::Pool& primary)
+      : pool(primary), companies(primary), initiatives(primary), api_keys(primary) {}
+  service::Pool& pool;
+  service::CompanyService companies;
+  service::InitiativeService initiatives;
+  service::ApiKeyService api_keys;
+};
+
+class App {
+ public:
+  explicit App(service::Pool& pool);
+
+  // Routes, authenticates and runs the handler; never throws. route is set to the
+  // matched template (for logs and metrics), or "unmatched".
+  HttpResponse handle(const HttpRequest& request, std::string& route);
+
+  // While draining, /readyz answers 503 so load balancers stop sending traffic.
+  void set_draining(bool draining) { draining_ = draining; }
+  bool draining() const { return draining_; }
+  Services& services() { return services_; }
+
+ private:
+  Services services_;
+  Router router_;
+  std::atomic<bool> draining_{false};
+};
+
+void mount_health(Router& router, App& app);
+void mount_companies(Router& router, Services& services);
+void mount_initiatives(Router& router, Services& services);
+
+}  // namespace zusammen::api

@@ -1,0 +1,123 @@
+#include "api/config.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <map>
+
+namespace zusammen::api {
+
+const std::vector<Setting> kSettings = {
+    {"ZUSAMMEN_DATABASE_URL", "--database-url", "mysql://zusammen:zusammen@127.0.0.1:3307/zusammen",
+     "primary database, mysql://user:pass@host:port/db"},
+    {"ZUSAMMEN_DATABASE_READ_URL", "--database-read-url", "", "optional read replica for anonymous reads (reserved)"},
+    {"ZUSAMMEN_LISTEN", "--listen", "127.0.0.1:8080", "host:port to serve on (port 0: any free port)"},
+    {"ZUSAMMEN_THREADS", "--threads", "4", "HTTP worker threads"},
+    {"ZUSAMMEN_DB_POOL", "--db-pool", "8", "database connections (at least the HTTP threads)"},
+    {"ZUSAMMEN_DB_LEASE_TIMEOUT_MS", "--db-lease-timeout-ms", "2000",
+     "wait for a free connection before answering 503"},
+    {"ZUSAMMEN_DB_CONNECT_TIMEOUT", "--db-connect-timeout", "5", "seconds to connect to the database"},
+    {"ZUSAMMEN_DB_READ_TIMEOUT", "--db-read-timeout", "30", "seconds to wait for a database answer"},
+    {"ZUSAMMEN_MAX_BODY_BYTES", "--max-body-bytes", "1048576", "largest request body (413 above)"},
+    {"ZUSAMMEN_HEADER_TIMEOUT", "--header-timeout", "10", "seconds a client may take to send the headers"},
+    {"ZUSAMMEN_BODY_TIMEOUT", "--body-timeout", "30", "seconds a client may take to send the body"},
+    {"ZUSAMMEN_KEEPALIVE_TIMEOUT", "--keepalive-timeout", "30", "seconds an idle keep-alive connection stays open"},
+    {"ZUSAMMEN_SHUTDOWN_GRACE_MS", "--shutdown-grace-ms", "0",
+     "on SIGTERM, report not-ready for this long before closing the listener"},
+    {"ZUSAMMEN_MIGRATE_ON_START", "--migrate-on-start", "false", "apply pending migrations when serve starts"},
+    {"ZUSAMMEN_CORS_ORIGINS", "--cors-origins", "", "comma-separated allowed origins, or * (reserved)"},
+    {"ZUSAMMEN_LOG_LEVEL", "--log-level", "info", "trace, debug, info, warn, error"},
+    {"ZUSAMMEN_LOG_FORMAT", "--log-format", "text", "text or json"},
+};
+
+namespace {
+
+bool to_int(const std::string& text, int& out) {
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc{} && ptr == text.data() + text.size();
+}
+
+}  // namespace
+
+ParsedCommandLine parse_command_line(int argc, char** argv) {
+  std::map<std::string, std::string> values;
+  for (const auto& s : kSettings) {
+    const char* env = std::getenv(s.env);
+    values[s.env] = env != nullptr ? env : s.fallback;
+  }
+  ParsedCommandLine out;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    const Setting* setting = nullptr;
+    std::string value;
+    for (const auto& s : kSettings) {
+      std::string flag = s.flag;
+      if (arg == flag && i + 1 < argc) {
+        setting = &s;
+        value = argv[++i];
+      } else if (arg.rfind(flag + "=", 0) == 0) {
+        setting = &s;
+        value = arg.substr(flag.size() + 1);
+      }
+      if (setting != nullptr) break;
+    }
+    if (setting != nullptr) {
+      values[setting->env] = value;
+    } else {
+      out.arguments.push_back(arg);
+    }
+  }
+  Config& c = out.config;
+  c.database_url = values["ZUSAMMEN_DATABASE_URL"];
+  c.database_read_url = values["ZUSAMMEN_DATABASE_READ_URL"];
+  c.listen = values["ZUSAMMEN_LISTEN"];
+  c.cors_origins = values["ZUSAMMEN_CORS_ORIGINS"];
+  c.log_level = values["ZUSAMMEN_LOG_LEVEL"];
+  c.log_format = values["ZUSAMMEN_LOG_FORMAT"];
+  const std::string& migrate = values["ZUSAMMEN_MIGRATE_ON_START"];
+  c.migrate_on_start = migrate == "true" || migrate == "1";
+  struct IntSetting {
+    const char* env;
+    int* target;
+    int minimum;
+  };
+  for (const auto& [env, target, minimum] : std::vector<IntSetting>{{"ZUSAMMEN_THREADS", &c.threads, 1},
+                                                                    {"ZUSAMMEN_DB_POOL", &c.db_pool, 1},
+                                                                    {"ZUSAMMEN_DB_LEASE_TIMEOUT_MS", &c.db_lease_timeout_ms, 1},
+                                                                    {"ZUSAMMEN_DB_CONNECT_TIMEOUT", &c.db_connect_timeout, 1},
+                                                                    {"ZUSAMMEN_DB_READ_TIMEOUT", &c.db_read_timeout, 1},
+                                                                    {"ZUSAMMEN_MAX_BODY_BYTES", &c.max_body_bytes, 1024},
+                                                                    {"ZUSAMMEN_HEADER_TIMEOUT", &c.header_timeout, 1},
+                                                                    {"ZUSAMMEN_BODY_TIMEOUT", &c.body_timeout, 1},
+                                                                    {"ZUSAMMEN_KEEPALIVE_TIMEOUT", &c.keepalive_timeout, 1},
+                                                                    {"ZUSAMMEN_SHUTDOWN_GRACE_MS", &c.shutdown_grace_ms, 0}}) {
+    if (!to_int(values[env], *target) || *target < minimum) {
+      out.error = std::string(env) + " must be an integer of at least " + std::to_string(minimum);
+    }
+  }
+  if (c.log_format != "text" && c.log_format != "json") out.error = "ZUSAMMEN_LOG_FORMAT must be text or json";
+  return out;
+}
+
+std::string usage() {
+  std::string out =
+      "zusammen — the Wir zusammen network API\n\n"
+      "Usage: zusammen [command] [settings]\n\n"
+      "Commands:\n"
+      "  serve                                   serve the HTTP API (the default)\n"
+      "  migrate                                 apply pending schema migrations\n"
+      "  seed                                    load the demo data set (idempotent)\n"
+      "  apikey create --name N --scopes a,b     create an API key; prints it once, alone on the last line\n"
+      "  apikey list                             list keys (never the keys themselves)\n"
+      "  apikey revoke ID                        revoke a key\n"
+      "  --help, --version\n\n"
+      "Scopes: content:read content:write registrations:read registrations:write admin\n\n"
+      "Settings (environment variable, or the flag):\n";
+  for (const auto& s : kSettings) {
+    out += "  " + std::string(s.env) + " / " + s.flag + "\n      " + s.help;
+    if (*s.fallback != '\0') out += " (default: " + std::string(s.fallback) + ")";
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace zusammen::api

@@ -1,0 +1,50 @@
+// Configuration: every setting is an environment variable and the same-named flag
+// (ZUSAMMEN_DB_POOL=8 or --db-pool=8); flags win.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zusammen::api {
+
+struct Setting {
+  const char* env;
+  const char* flag;
+  const char* fallback;
+  const char* help;
+};
+
+extern const std::vector<Setting> kSettings;
+
+struct Config {
+  std::string database_url;
+  std::string database_read_url;
+  std::string listen;
+  int threads = 4;
+  int db_pool = 8;
+  int db_lease_timeout_ms = 2000;
+  int db_connect_timeout = 5;
+  int db_read_timeout = 30;
+  int max_body_bytes = 1024 * 1024;
+  int header_timeout = 10;
+  int body_timeout = 30;
+  int keepalive_timeout = 30;
+  int shutdown_grace_ms = 0;
+  bool migrate_on_start = false;
+  std::string cors_origins;
+  std::string log_level;
+  std::string log_format;
+};
+
+struct ParsedCommandLine {
+  Config config;
+  std::vector<std::string> arguments;  // what is not a setting: the command and its own options
+  std::optional<std::string> error;
+};
+
+// Reads the environment, then the flags among argv.
+ParsedCommandLine parse_command_line(int argc, char** argv);
+std::string usage();
+
+}  // namespace zusammen::api

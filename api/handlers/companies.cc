@@ -1,0 +1,90 @@
+// /v1/companies: member companies.
+#include "api/app.h"
+#include "api/handlers/crud.h"
+#include "api/json/company_json.h"
+#include "service/validation.h"
+
+namespace zusammen::api {
+namespace {
+
+using service::Audience;
+
+HttpResponse list(const RequestContext& context, Services& services) {
+  QueryReader query(context.request, {"q", "state", "sector", "status", "updated_since", "sort", "limit", "cursor"});
+  service::CompanyFilter filter;
+  filter.q = query.text("q");
+  filter.state = query.one_of("state", service::kGermanStates);
+  filter.sector = query.text("sector");
+  filter.status = query.one_of("status", service::kCompanyStatuses);
+  filter.updated_since = query.timestamp("updated_since");
+  auto page = query.page(service::kCompanySortKeys);
+  if (auto error = query.error()) return problem(*error);
+  HttpResponse denied;
+  auto reader = content_audience(context, denied);
+  if (!reader) return denied;
+  Audience audience = *reader;
+  auto result = services.companies.list(filter, *page, audience);
+  if (!result.ok()) return problem(result.error());
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& company : result->items) items.push_back(company_to_json(company, audience == Audience::internal));
+  return list_response(context, std::move(items), result->next_cursor);
+}
+
+HttpResponse get(const RequestContext& context, Services& services) {
+  auto id = path_id(context);
+  if (!id.ok()) return problem(id.error());
+  QueryReader query(context.request, {});
+  if (auto error = query.error()) return problem(*error);
+  HttpResponse denied;
+  auto reader = content_audience(context, denied);
+  if (!reader) return denied;
+  Audience audience = *reader;
+  auto company = services.companies.get(*id, audience);
+  if (!company.ok()) return problem(company.error());
+  return item_response(context, company_to_json(*company, audience == Audience::internal), company->version);
+}
+
+HttpResponse create(const RequestContext& context, Services& services) {
+  if (auto denied = require_scope(context, "content:write")) return *denied;
+  auto body = parse_json_object(context.request, false);
+  if (body.failure) return *body.failure;
+  auto input = company_from_json(*body.value, false);
+  if (!input.ok()) return problem(input.error());
+  auto company = services.companies.create(*input);
+  if (!company.ok()) return problem(company.error());
+  return created(company_to_json(*company, true), company->version, "/v1/companies/" + std::to_string(company->id));
+}
+
+HttpResponse patch(const RequestContext& context, Services& services) {
+  if (auto denied = require_scope(context, "content:write")) return *denied;
+  auto id = path_id(context);
+  if (!id.ok()) return problem(id.error());
+  MergePatchSteps<service::Company, service::CompanyInput> steps{
+      [&] { return services.companies.get(*id, Audience::internal); },
+      [](const service::Company& c) { return company_writable_json(c); },
+      company_from_json,
+      [&](int version, const service::CompanyInput& input) { return services.companies.update(*id, version, input); },
+      [](const service::Company& c) { return company_to_json(c, true); }};
+  return merge_patch(context, steps);
+}
+
+HttpResponse remove(const RequestContext& context, Services& services) {
+  if (auto denied = require_scope(context, "content:write")) return *denied;
+  auto id = path_id(context);
+  if (!id.ok()) return problem(id.error());
+  auto removed = services.companies.remove(*id, if_match_version(context.request));
+  if (!removed.ok()) return problem(removed.error());
+  return no_content();
+}
+
+}  // namespace
+
+void mount_companies(Router& router, Services& services) {
+  router.add("GET", "/v1/companies", [&services](const RequestContext& c) { return list(c, services); });
+  router.add("POST", "/v1/companies", [&services](const RequestContext& c) { return create(c, services); });
+  router.add("GET", "/v1/companies/{id}", [&services](const RequestContext& c) { return get(c, services); });
+  router.add("PATCH", "/v1/companies/{id}", [&services](const RequestContext& c) { return patch(c, services); });
+  router.add("DELETE", "/v1/companies/{id}", [&services](const RequestContext& c) { return remove(c, services); });
+}
+
+}  // namespace zusammen::api

@@ -1,0 +1,82 @@
+// What the resource handlers share: reading an {id}, and the JSON Merge Patch
+// loop (read, merge, validate, write if the version is unchanged).
+#pragma once
+
+#include <functional>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "api/problem.h"
+#include "api/request_parsing.h"
+#include "api/responses.h"
+#include "api/router.h"
+#include "service/companies.h"
+
+namespace zusammen::api {
+
+// Who reads content: anonymous callers see what is public; a key needs content:read (403 without it)
+// and then sees everything, internal fields included.
+inline std::optional<service::Audience> content_audience(const RequestContext& context, HttpResponse& denied) {
+  if (!context.principal.key) return service::Audience::public_only;
+  if (auto failure = require_scope(context, "content:read")) {
+    denied = *failure;
+    return std::nullopt;
+  }
+  return service::Audience::internal;
+}
+
+// The {id} path parameter, strictly; a 400 problem otherwise.
+inline service::Result<long long> path_id(const RequestContext& context) {
+  auto id = parse_id(context.params.at("id"));
+  if (!id) return service::Error::invalid("The id in the path is not valid.", {{"id", "must be a positive integer"}});
+  return *id;
+}
+
+inline HttpResponse created(const nlohmann::json& item, int version, const std::string& location) {
+  HttpResponse response = json_response(201, item);
+  std::string etag = item_etag(version, response.body);
+  return response.with_header("Location", location).with_header("ETag", etag);
+}
+
+template <typename Entity, typename Input>
+struct MergePatchSteps {
+  std::function<service::Result<Entity>()> load;
+  std::function<nlohmann::json(const Entity&)> writable;
+  std::function<service::Result<Input>(const nlohmann::json&, bool partial)> read;
+  std::function<service::Result<Entity>(int version, const Input&)> update;
+  std::function<nlohmann::json(const Entity&)> render;
+};
+
+// RFC 7396 on the writable representation. With If-Match a stale version is 412; without it,
+// a concurrent change is merged again on the fresh state (a few times), never overwritten.
+template <typename Entity, typename Input>
+HttpResponse merge_patch(const RequestContext& context, const MergePatchSteps<Entity, Input>& steps) {
+  auto body = parse_json_object(context.request, true);
+  if (body.failure) return *body.failure;
+  if (auto check = steps.read(*body.value, true); !check.ok()) return problem(check.error());
+  std::optional<int> wanted = if_match_version(context.request);
+  constexpr int kAttempts = 5;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    auto current = steps.load();
+    if (!current.ok()) return problem(current.error());
+    if (wanted && *wanted != current->version) {
+      return problem(412, "The resource has changed since you read it (it is at version " +
+                              std::to_string(current->version) + ").");
+    }
+    nlohmann::json merged = steps.writable(*current);
+    merged.merge_patch(*body.value);
+    auto input = steps.read(merged, false);
+    if (!input.ok()) return problem(input.error());
+    auto updated = steps.update(current->version, *input);
+    if (updated.ok()) {
+      HttpResponse response = json_response(200, steps.render(*updated));
+      std::string etag = item_etag(updated->version, response.body);
+      return response.with_header("ETag", etag);
+    }
+    if (updated.error().code != service::ErrorCode::version_mismatch || wanted) return problem(updated.error());
+  }
+  return problem(503, "The resource is being changed by others right now; try again.");
+}
+
+}  // namespace zusammen::api

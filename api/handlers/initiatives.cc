@@ -1,0 +1,126 @@
+// /v1/initiatives: what member companies do for integration.
+#include <map>
+
+#include "api/app.h"
+#include "api/handlers/crud.h"
+#include "api/json/company_json.h"
+#include "api/json/initiative_json.h"
+#include "service/validation.h"
+
+namespace zusammen::api {
+namespace {
+
+using service::Audience;
+
+// include=company: one query for all companies of the page, not one per initiative.
+service::Result<nlohmann::json> render(const std::vector<service::Initiative>& initiatives, bool with_company,
+                                       Audience audience, Services& services) {
+  std::map<long long, nlohmann::json> companies;
+  if (with_company) {
+    std::vector<long long> ids;
+    for (const auto& i : initiatives) ids.push_back(i.company_id);
+    auto found = services.companies.get_many(ids, audience);
+    if (!found.ok()) return found.error();
+    for (const auto& c : *found) companies[c.id] = company_to_json(c, audience == Audience::internal);
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& i : initiatives) {
+    nlohmann::json item = initiative_to_json(i);
+    if (with_company) {
+      auto it = companies.find(i.company_id);
+      item["company"] = it == companies.end() ? nlohmann::json(nullptr) : it->second;
+    }
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+HttpResponse list(const RequestContext& context, Services& services) {
+  QueryReader query(context.request, {"company_id", "category", "state", "q", "active_on", "published",
+                                      "updated_since", "include", "sort", "limit", "cursor"});
+  service::InitiativeFilter filter;
+  filter.company_id = query.id("company_id");
+  filter.category = query.one_of("category", service::kInitiativeCategories);
+  filter.state = query.one_of("state", service::kGermanStates);
+  filter.q = query.text("q");
+  filter.active_on = query.date("active_on");
+  filter.published = query.boolean("published");
+  filter.updated_since = query.timestamp("updated_since");
+  auto include = query.include({"company"});
+  auto page = query.page(service::kInitiativeSortKeys);
+  if (auto error = query.error()) return problem(*error);
+  HttpResponse denied;
+  auto reader = content_audience(context, denied);
+  if (!reader) return denied;
+  Audience audience = *reader;
+  auto result = services.initiatives.list(filter, *page, audience);
+  if (!result.ok()) return problem(result.error());
+  auto items = render(result->items, include.contains("company"), audience, services);
+  if (!items.ok()) return problem(items.error());
+  return list_response(context, std::move(*items), result->next_cursor);
+}
+
+HttpResponse get(const RequestContext& context, Services& services) {
+  auto id = path_id(context);
+  if (!id.ok()) return problem(id.error());
+  QueryReader query(context.request, {"include"});
+  auto include = query.include({"company"});
+  if (auto error = query.error()) return problem(*error);
+  HttpResponse denied;
+  auto reader = content_audience(context, denied);
+  if (!reader) return denied;
+  Audience audience = *reader;
+  auto initiative = services.initiatives.get(*id, audience);
+  if (!initiative.ok()) return problem(initiative.error());
+  auto items = render({*initiative}, include.contains("company"), audience, services);
+  if (!items.ok()) return problem(items.error());
+  return item_response(context, items->at(0), initiative->version);
+}
+
+HttpResponse create(const RequestContext& context, Services& services) {
+  if (auto denied = require_scope(context, "content:write")) return *denied;
+  auto body = parse_json_object(context.request, false);
+  if (body.failure) return *body.failure;
+  auto input = initiative_from_json(*body.value, false);
+  if (!input.ok()) return problem(input.error());
+  auto initiative = services.initiatives.create(*input);
+  if (!initiative.ok()) return problem(initiative.error());
+  return created(initiative_to_json(*initiative), initiative->version,
+                 "/v1/initiatives/" + std::to_string(initiative->id));
+}
+
+HttpResponse patch(const RequestContext& context, Services& services) {
+  if (auto denied = require_scope(context, "content:write")) return *denied;
+  auto id = path_id(context);
+  if (!id.ok()) return problem(id.error());
+  MergePatchSteps<service::Initiative, service::InitiativeInput> steps{
+      [&] { return services.initiatives.get(*id, Audience::internal); },
+      [](const service::Initiative& i) { return initiative_writable_json(i); },
+      initiative_from_json,
+      [&](int version, const service::InitiativeInput& input) {
+        return services.initiatives.update(*id, version, input);
+      },
+      [](const service::Initiative& i) { return initiative_to_json(i); }};
+  return merge_patch(context, steps);
+}
+
+HttpResponse remove(const RequestContext& context, Services& services) {
+  if (auto denied = require_scope(context, "content:write")) return *denied;
+  auto id = path_id(context);
+  if (!id.ok()) return problem(id.error());
+  auto removed = services.initiatives.remove(*id, if_match_version(context.request));
+  if (!removed.ok()) return problem(removed.error());
+  return no_content();
+}
+
+}  // namespace
+
+void mount_initiatives(Router& router, Services& services) {
+  router.add("GET", "/v1/initiatives", [&services](const RequestContext& c) { return list(c, services); });
+  router.add("POST", "/v1/initiatives", [&services](const RequestContext& c) { return create(c, services); });
+  router.add("GET", "/v1/initiatives/{id}", [&services](const RequestContext& c) { return get(c, services); });
+  router.add("PATCH", "/v1/initiatives/{id}", [&services](const RequestContext& c) { return patch(c, services); });
+  router.add("DELETE", "/v1/initiatives/{id}", [&services](const RequestContext& c) { return remove(c, services); });
+}
+
+}  // namespace zusammen::api

@@ -1,0 +1,247 @@
+// zusammen: serve the API, migrate, seed, manage API keys.
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <pthread.h>
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "api/app.h"
+#include "api/config.h"
+#include "api/server.h"
+#include "service/api_keys.h"
+#include "service/database.h"
+#include "service/migrations.h"
+#include "service/seed.h"
+
+namespace {
+
+using namespace zusammen;
+
+// %j: the message as a JSON string body (quotes, backslashes and control characters escaped).
+class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
+      if (c == '"' || c == '\\') {
+        dest.push_back('\\');
+        dest.push_back(c);
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        fmt::format_to(std::back_inserter(dest), "\\u{:04x}", static_cast<int>(c));
+      } else {
+        dest.push_back(c);
+      }
+    }
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonEscapedMessage>(); }
+};
+
+void setup_logging(const api::Config& config) {
+  auto logger = spdlog::stderr_logger_mt("zusammen");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  if (config.log_format == "json") {
+    auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+    formatter->add_flag<JsonEscapedMessage>('j').set_pattern(
+        R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","thread":%t,"message":"%j"})");
+    spdlog::set_formatter(std::move(formatter));
+  } else {
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+  }
+}
+
+std::unique_ptr<service::Pool> open_pool(const api::Config& config, std::size_t size) {
+  auto url = service::parse_database_url(config.database_url);
+  if (!url.ok()) {
+    std::cerr << "zusammen: ZUSAMMEN_DATABASE_URL: " << url.error().detail << "\n";
+    return nullptr;
+  }
+  service::PoolOptions options;
+  options.size = size;
+  options.lease_timeout = std::chrono::milliseconds(config.db_lease_timeout_ms);
+  options.timeouts.connect_seconds = config.db_connect_timeout;
+  options.timeouts.read_seconds = config.db_read_timeout;
+  options.timeouts.write_seconds = config.db_read_timeout;
+  return std::make_unique<service::Pool>(*url, options);
+}
+
+int fail(const service::Error& error) {
+  std::cerr << "zusammen: " << error.detail << "\n";
+  for (const auto& e : error.errors) std::cerr << "  " << e.field << ": " << e.message << "\n";
+  return 1;
+}
+
+int run_migrate(service::Pool& pool) {
+  auto applied = service::migrate(pool, service::builtin_migrations());
+  if (!applied.ok()) return fail(applied.error());
+  std::cout << "applied " << applied->size() << " migration(s)\n";
+  for (const auto& name : *applied) std::cout << "  " << name << "\n";
+  return 0;
+}
+
+int run_seed(service::Pool& pool) {
+  auto report = service::seed_demo_data(pool);
+  if (!report.ok()) return fail(report.error());
+  std::cout << "demo data: " << report->created << " created, " << report->existing << " already present\n";
+  return 0;
+}
+
+int run_apikey(service::Pool& pool, const std::vector<std::string>& args) {
+  service::ApiKeyService keys(pool);
+  std::string sub = args.size() > 1 ? args[1] : "";
+  if (sub == "create") {
+    std::string name;
+    std::vector<std::string> scopes;
+    for (std::size_t i = 2; i < args.size(); ++i) {
+      auto value = [&](const std::string& flag) -> std::optional<std::string> {
+        if (args[i] == flag && i + 1 < args.size()) return args[++i];
+        if (args[i].rfind(flag + "=", 0) == 0) return args[i].substr(flag.size() + 1);
+        return std::nullopt;
+      };
+      if (auto n = value("--name")) {
+        name = *n;
+      } else if (auto s = value("--scopes")) {
+        std::string list = *s;
+        std::size_t start = 0;
+        while (start <= list.size()) {
+          auto comma = list.find(',', start);
+          std::string part = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+          if (!part.empty()) scopes.push_back(part);
+          if (comma == std::string::npos) break;
+          start = comma + 1;
+        }
+      } else {
+        std::cerr << "zusammen: unknown option " << args[i] << "\n";
+        return 2;
+      }
+    }
+    auto created = keys.create(name, scopes);
+    if (!created.ok()) return fail(created.error());
+    std::string granted;
+    for (const auto& s : created->key.scopes) granted += (granted.empty() ? "" : ",") + s;
+    std::cout << "created API key " << created->key.id << " (" << created->key.name << ") with scopes " << granted
+              << "\nstore it now; it is not shown again:\n"
+              << created->secret << "\n";
+    return 0;
+  }
+  if (sub == "list") {
+    auto list = keys.list();
+    if (!list.ok()) return fail(list.error());
+    for (const auto& key : *list) {
+      std::string scopes;
+      for (const auto& s : key.scopes) scopes += (scopes.empty() ? "" : ",") + s;
+      std::cout << key.id << "\t" << key.name << "\t" << key.prefix << "…\t" << scopes << "\t" << key.created_at
+                << "\t" << (key.revoked_at ? "revoked " + *key.revoked_at : "active") << "\n";
+    }
+    return 0;
+  }
+  if (sub == "revoke" && args.size() == 3) {
+    long long id = 0;
+    try {
+      std::size_t used = 0;
+      id = std::stoll(args[2], &used);
+      if (used != args[2].size()) throw std::invalid_argument("trailing characters");
+    } catch (const std::exception&) {
+      std::cerr << "zusammen: apikey revoke takes a numeric id\n";
+      return 2;
+    }
+    auto revoked = keys.revoke(id);
+    if (!revoked.ok()) return fail(revoked.error());
+    std::cout << "revoked API key " << id << "\n";
+    return 0;
+  }
+  std::cerr << "usage: zusammen apikey create --name N --scopes a,b | list | revoke ID\n";
+  return 2;
+}
+
+int run_serve(const api::Config& config) {
+  auto colon = config.listen.rfind(':');
+  int port = -1;
+  if (colon != std::string::npos) {
+    try {
+      port = std::stoi(config.listen.substr(colon + 1));
+    } catch (const std::exception&) {
+      port = -1;
+    }
+  }
+  if (port < 0 || port > 65535) {
+    std::cerr << "zusammen: ZUSAMMEN_LISTEN must be host:port\n";
+    return 2;
+  }
+  // The pool never needs more sessions than threads can use at once.
+  auto pool = open_pool(config, static_cast<std::size_t>(std::max(config.db_pool, 1)));
+  if (!pool) return 2;
+  if (config.migrate_on_start) {
+    auto applied = service::migrate(*pool, service::builtin_migrations());
+    if (!applied.ok()) spdlog::warn("migrations at start failed: {}", applied.error().detail);
+  }
+
+  // Signals are handled by sigwait on this thread; the server's threads inherit the blocked mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  api::App app(*pool);
+  api::ServerOptions options;
+  options.host = config.listen.substr(0, colon);
+  options.port = port;
+  options.threads = config.threads;
+  options.max_request_bytes = static_cast<std::size_t>(config.max_body_bytes) + 16 * 1024;
+  options.header_timeout = std::chrono::seconds(config.header_timeout);
+  options.body_timeout = std::chrono::seconds(config.body_timeout);
+  options.keepalive_timeout = std::chrono::seconds(config.keepalive_timeout);
+  api::Server server(app, options);
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    spdlog::error("cannot listen on {}: {}", config.listen, e.what());
+    return 1;
+  }
+  spdlog::info("listening on {}:{} threads={} db_pool={}", options.host, server.port(), config.threads,
+               config.db_pool);
+  // Scripts and tests read the port from this line when ZUSAMMEN_LISTEN ends in :0.
+  std::cout << "listening on http://" << options.host << ":" << server.port() << std::endl;
+
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("signal {} received: draining", received);
+  app.set_draining(true);
+  if (config.shutdown_grace_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(config.shutdown_grace_ms));
+  server.shutdown();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = api::parse_command_line(argc, argv);
+  const auto& args = parsed.arguments;
+  std::string command = args.empty() ? "serve" : args.front();
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << api::usage();
+    return 0;
+  }
+  if (command == "--version") {
+    std::cout << "zusammen " << ZUSAMMEN_VERSION << "\n";
+    return 0;
+  }
+  if (parsed.error) {
+    std::cerr << "zusammen: " << *parsed.error << "\n";
+    return 2;
+  }
+  setup_logging(parsed.config);
+  if (command == "serve") return run_serve(parsed.config);
+  auto pool = open_pool(parsed.config, 1);
+  if (!pool) return 2;
+  if (command == "migrate") return run_migrate(*pool);
+  if (command == "seed") return run_seed(*pool);
+  if (command == "apikey") return run_apikey(*pool, args);
+  std::cerr << "zusammen: unknown command " << command << "\n\n" << api::usage();
+  return 2;
+}

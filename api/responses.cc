@@ -1,0 +1,118 @@
+#include "api/responses.h"
+
+#include <charconv>
+#include <cstdio>
+
+#include "api/json/json_util.h"
+#include "api/problem.h"
+#include "service/encoding.h"
+
+namespace zusammen::api {
+namespace {
+
+std::string hash_hex(const std::string& body) {
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(service::fnv1a64(body)));
+  return buffer;
+}
+
+// If-None-Match lists ETags (or *); weak comparison, as RFC 9110 asks for GET.
+bool none_match_hits(const std::string& header, const std::string& etag) {
+  if (header.find('*') != std::string::npos) return true;
+  std::string_view rest(header);
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    std::string_view tag = rest.substr(0, comma);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == etag) return true;
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+}  // namespace
+
+HttpResponse json_response(int status, const nlohmann::json& body) {
+  HttpResponse response;
+  response.status = status;
+  response.content_type = std::string(kJson);
+  response.body = dump(body);
+  return response;
+}
+
+HttpResponse no_content() {
+  HttpResponse response;
+  response.status = 204;
+  return response;
+}
+
+std::string item_etag(int version, const std::string& body) {
+  return "\"" + std::to_string(version) + "-" + hash_hex(body) + "\"";
+}
+
+std::string content_etag(const std::string& body) { return "\"" + hash_hex(body) + "\""; }
+
+HttpResponse cacheable(const RequestContext& context, HttpResponse response, std::string etag) {
+  // Anonymous representations may be cached by browsers and shared caches; keyed ones only privately.
+  std::string cache_control = context.principal.key ? "private, no-cache" : "public, max-age=30";
+  auto if_none_match = context.request.header("if-none-match");
+  if (if_none_match && none_match_hits(*if_none_match, etag)) {
+    HttpResponse not_modified;
+    not_modified.status = 304;
+    not_modified.with_header("ETag", etag).with_header("Cache-Control", cache_control).with_header("Vary", "Authorization");
+    return not_modified;
+  }
+  response.with_header("ETag", std::move(etag)).with_header("Cache-Control", cache_control).with_header("Vary", "Authorization");
+  return response;
+}
+
+HttpResponse item_response(const RequestContext& context, const nlohmann::json& item, int version) {
+  HttpResponse response = json_response(200, item);
+  std::string etag = item_etag(version, response.body);
+  return cacheable(context, std::move(response), std::move(etag));
+}
+
+HttpResponse list_response(const RequestContext& context, nlohmann::json items,
+                           const std::optional<std::string>& next_cursor) {
+  nlohmann::json body = {{"items", std::move(items)}, {"next_cursor", nullable(next_cursor)}};
+  HttpResponse response = json_response(200, body);
+  if (next_cursor) {
+    std::string query;
+    for (const auto& [name, value] : context.request.query) {
+      if (name == "cursor") continue;
+      query += (query.empty() ? "" : "&") + url_encode(name) + "=" + url_encode(value);
+    }
+    query += (query.empty() ? "" : "&") + std::string("cursor=") + url_encode(*next_cursor);
+    response.with_header("Link", "<" + context.request.path + "?" + query + ">; rel=\"next\"");
+  }
+  std::string etag = content_etag(response.body);
+  return cacheable(context, std::move(response), std::move(etag));
+}
+
+std::optional<int> if_match_version(const HttpRequest& request) {
+  auto header = request.header("if-match");
+  if (!header) return std::nullopt;
+  std::string_view tag(*header);
+  while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+  while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+  if (tag == "*") return std::nullopt;
+  if (tag.size() < 3 || tag.front() != '"' || tag.back() != '"') return -1;
+  tag = tag.substr(1, tag.size() - 2);
+  int version = 0;
+  auto [ptr, ec] = std::from_chars(tag.data(), tag.data() + tag.size(), version);
+  if (ec != std::errc{} || ptr == tag.data() + tag.size() || *ptr != '-' || version < 1) return -1;
+  return version;
+}
+
+std::optional<HttpResponse> require_scope(const RequestContext& context, std::string_view scope) {
+  if (!context.principal.key) return problem(401, "This operation needs an API key (Authorization: Bearer <key>).");
+  if (!context.principal.can(scope)) {
+    return problem(403, "The API key lacks the scope " + std::string(scope) + ".");
+  }
+  return std::nullopt;
+}
+
+}  // namespace zusammen::api

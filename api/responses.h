@@ -1,0 +1,35 @@
+// Building successful responses: JSON bodies, ETags and conditional requests, list pages.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "api/router.h"
+#include "service/status.h"
+
+namespace zusammen::api {
+
+HttpResponse json_response(int status, const nlohmann::json& body);
+HttpResponse no_content();
+
+// ETag of an item: "<version>-<hash of the representation>", so If-Match can read the version back.
+std::string item_etag(int version, const std::string& body);
+// ETag of any other representation: "<hash>".
+std::string content_etag(const std::string& body);
+
+// 200 with ETag and Cache-Control, or 304 when If-None-Match matches.
+HttpResponse cacheable(const RequestContext& context, HttpResponse response, std::string etag);
+HttpResponse item_response(const RequestContext& context, const nlohmann::json& item, int version);
+// {"items": [...], "next_cursor": ...} with a Link header to the next page.
+HttpResponse list_response(const RequestContext& context, nlohmann::json items,
+                           const std::optional<std::string>& next_cursor);
+
+// If-Match: nullopt when absent or "*"; the version an item ETag names; -1 when it names none of ours.
+std::optional<int> if_match_version(const HttpRequest& request);
+
+// 401 for anonymous callers, 403 for keys without the scope; nullopt when allowed.
+std::optional<HttpResponse> require_scope(const RequestContext& context, std::string_view scope);
+
+}  // namespace zusammen::api

@@ -1,0 +1,58 @@
+#include "api/router.h"
+
+#include <algorithm>
+
+namespace zusammen::api {
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    auto slash = path.find('/', start);
+    out.push_back(path.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return out;
+}
+
+void Router::add(std::string method, const std::string& pattern, Handler handler) {
+  routes_.push_back({std::move(method), pattern, split_path(pattern), std::move(handler)});
+}
+
+RouteMatch Router::match(const std::string& method, const std::string& path) const {
+  RouteMatch out;
+  auto segments = split_path(path);
+  // Literal segments win over parameters ("/v1/meetings.ics" before "/v1/meetings/{id}").
+  const Route* best = nullptr;
+  int best_literals = -1;
+  for (const auto& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    std::map<std::string, std::string> params;
+    int literals = 0;
+    bool matches = true;
+    for (std::size_t i = 0; i < segments.size() && matches; ++i) {
+      const auto& expected = route.segments[i];
+      if (expected.size() > 2 && expected.front() == '{' && expected.back() == '}') {
+        if (segments[i].empty()) matches = false;
+        params[expected.substr(1, expected.size() - 2)] = segments[i];
+      } else {
+        matches = expected == segments[i];
+        ++literals;
+      }
+    }
+    if (!matches) continue;
+    if (std::find(out.allowed.begin(), out.allowed.end(), route.method) == out.allowed.end()) {
+      out.allowed.push_back(route.method);
+    }
+    if (route.method == method && literals > best_literals) {
+      best = &route;
+      best_literals = literals;
+      out.params = std::move(params);
+    }
+  }
+  out.route = best;
+  return out;
+}
+
+}  // namespace zusammen::api

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Install what building, running and testing Zusammen needs, on Debian 12:
+# the missing apt packages (apt-get update runs only when something is
+# missing), Node.js/npm, and tests/contract's npm packages. Idempotent:
+# a fast no-op when everything is there. Uses sudo when not root.
+set -euo pipefail
+ZUSAMMEN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$ZUSAMMEN_ROOT/scripts/lib.sh"
+
+PACKAGES=(
+  build-essential cmake pkg-config g++ clang
+  libpistache-dev libsoci-dev libsoci-mysql4.0 libmysqlcppconn-dev
+  mariadb-server mariadb-client libmariadb-dev
+  nlohmann-json3-dev libspdlog-dev libfmt-dev libssl-dev
+  libgtest-dev libgmock-dev
+  wrk curl ca-certificates
+)
+# Installed only when the archive has them.
+OPTIONAL_PACKAGES=(libclang-rt-14-dev)
+
+installed() {
+  [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == "install ok installed" ]]
+}
+
+{ have dpkg-query && have apt-get; } || die "this script needs Debian's dpkg and apt-get"
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  installed "$p" || missing+=("$p")
+done
+if ! have node; then
+  installed nodejs || missing+=(nodejs)
+  installed npm || missing+=(npm)
+elif ! have npm; then
+  installed npm || missing+=(npm)
+fi
+# Optional packages: taken when the package lists know them. apt-get update
+# runs only for required packages, so an optional package that the archive
+# lacks does not cost an update on every run.
+optional_unknown=()
+for p in "${OPTIONAL_PACKAGES[@]}"; do
+  installed "$p" && continue
+  if apt-cache show "$p" >/dev/null 2>&1; then
+    missing+=("$p")
+  else
+    optional_unknown+=("$p")
+  fi
+done
+
+if [[ ${#missing[@]} -gt 0 ]]; then
+  if [[ "$(id -u)" -ne 0 ]] && ! have sudo; then
+    die "missing packages (${missing[*]}) and not root, and sudo is not installed"
+  fi
+  log "updating apt package lists"
+  run_logged apt-update as_root env DEBIAN_FRONTEND=noninteractive apt-get update \
+    || die "apt-get update failed"
+  for p in "${optional_unknown[@]}"; do
+    if apt-cache show "$p" >/dev/null 2>&1; then
+      missing+=("$p")
+    else
+      info "skipping $p (not in the apt archive)"
+    fi
+  done
+fi
+
+if [[ ${#missing[@]} -gt 0 ]]; then
+  log "installing ${missing[*]}"
+  run_logged apt-install as_root env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "${missing[@]}" \
+    || die "apt-get install failed"
+fi
+
+have node || die "node is still missing after installing nodejs"
+have npm || die "npm is still missing after installing npm"
+
+# npm packages of the contract tests.
+contract="$ZUSAMMEN_ROOT/tests/contract"
+if [[ -f "$contract/package.json" ]]; then
+  nm="$contract/node_modules"
+  if [[ ! -d "$nm" || "$contract/package.json" -nt "$nm" \
+        || ( -f "$contract/package-lock.json" && "$contract/package-lock.json" -nt "$nm" ) ]]; then
+    if [[ -f "$contract/package-lock.json" ]]; then
+      log "installing npm packages in tests/contract (npm ci)"
+      (cd "$contract" && run_logged npm-contract npm ci --no-audit --no-fund) \
+        || die "npm ci in tests/contract failed"
+    else
+      log "installing npm packages in tests/contract (npm install)"
+      (cd "$contract" && run_logged npm-contract npm install --no-audit --no-fund) \
+        || die "npm install in tests/contract failed"
+    fi
+    # npm install may leave node_modules' mtime alone when nothing changed.
+    mkdir -p "$nm" && touch "$nm"
+  fi
+fi

@@ -1,0 +1,142 @@
+#include "service/companies.h"
+
+#include "service/repositories/company_repository.h"
+#include "service/validation.h"
+
+namespace zusammen::service {
+
+const std::vector<std::string_view> kCompanyStatuses = {"active", "former"};
+const std::vector<SortKey> kCompanySortKeys = {
+    {"name", "c.name"}, {"created_at", "c.created_at"}, {"updated_at", "c.updated_at"}};
+
+std::vector<FieldError> validate(const CompanyInput& c) {
+  Validator v;
+  v.slug("/slug", c.slug);
+  v.text("/name", c.name, 200);
+  v.text("/sector", c.sector, 100);
+  v.url("/website", c.website);
+  v.url("/logo_url", c.logo_url);
+  v.text("/city", c.city, 100);
+  v.german_state("/state", c.state);
+  v.text("/description", c.description, 10000);
+  v.date("/member_since", c.member_since);
+  v.one_of("/status", c.status, kCompanyStatuses);
+  v.email("/contact_email", c.contact_email);
+  return v.take();
+}
+
+namespace {
+
+void restrict_to(sql::Query& query, Audience audience) {
+  if (audience == Audience::public_only) query.where("c.status = 'active'");
+}
+
+Error not_found(long long id) { return Error::not_found("No company with id " + std::to_string(id) + "."); }
+
+Error duplicate_slug() {
+  return {ErrorCode::already_exists, "A company with this slug exists already.", {{"/slug", "is taken"}}};
+}
+
+}  // namespace
+
+Result<Page<Company>> CompanyService::list(const CompanyFilter& filter, const PageRequest& page, Audience audience) {
+  return with_session<Page<Company>>(pool_, [&](soci::session& sql) -> Result<Page<Company>> {
+    auto query = company_repository::select_query(sort_value_column(page.sort));
+    restrict_to(query, audience);
+    if (filter.q) {
+      if (auto terms = company_repository::fulltext_terms(*filter.q)) {
+        query.where("MATCH (c.name, c.description) AGAINST (? IN BOOLEAN MODE)", {*terms});
+      }
+    }
+    if (filter.state) query.where("c.state = ?", {*filter.state});
+    if (filter.sector) query.where("c.sector = ?", {*filter.sector});
+    if (filter.status) query.where("c.status = ?", {*filter.status});
+    if (filter.updated_since) query.where("c.updated_at >= ?", {*filter.updated_since});
+    apply_page(query, page);
+    return make_page(company_repository::fetch(sql, query), page);
+  });
+}
+
+Result<Company> CompanyService::get(long long id, Audience audience) {
+  return with_session<Company>(pool_, [&](soci::session& sql) -> Result<Company> {
+    auto company = company_repository::find(sql, id);
+    if (!company || (audience == Audience::public_only && company->status != "active")) return not_found(id);
+    return *company;
+  });
+}
+
+Result<std::optional<Company>> CompanyService::find_by_slug(const std::string& slug) {
+  return with_session<std::optional<Company>>(pool_, [&](soci::session& sql) -> Result<std::optional<Company>> {
+    auto query = company_repository::select_query();
+    query.where("c.slug = ?", {slug});
+    auto rows = company_repository::fetch(sql, query);
+    if (rows.empty()) return std::optional<Company>{};
+    return std::optional<Company>{rows.front().first};
+  });
+}
+
+Result<std::vector<Company>> CompanyService::get_many(const std::vector<long long>& ids, Audience audience) {
+  if (ids.empty()) return std::vector<Company>{};
+  return with_session<std::vector<Company>>(pool_, [&](soci::session& sql) -> Result<std::vector<Company>> {
+    auto query = company_repository::select_query();
+    std::string placeholders;
+    std::vector<std::string> values;
+    for (long long id : ids) {
+      placeholders += placeholders.empty() ? "?" : ", ?";
+      values.push_back(std::to_string(id));
+    }
+    query.where("c.id IN (" + placeholders + ")", values);
+    restrict_to(query, audience);
+    std::vector<Company> out;
+    for (auto& row : company_repository::fetch(sql, query)) out.push_back(std::move(row.first));
+    return out;
+  });
+}
+
+Result<Company> CompanyService::create(const CompanyInput& input) {
+  if (auto errors = validate(input); !errors.empty()) return Error::validation(std::move(errors));
+  auto created = in_transaction<Company>(pool_, [&](soci::session& sql) -> Result<Company> {
+    long long id = company_repository::insert(sql, input);
+    return *company_repository::find(sql, id);
+  });
+  if (!created.ok() && created.error().code == ErrorCode::already_exists) return duplicate_slug();
+  return created;
+}
+
+Result<Company> CompanyService::update(long long id, int expected_version, const CompanyInput& input) {
+  if (auto errors = validate(input); !errors.empty()) return Error::validation(std::move(errors));
+  auto updated = in_transaction<Company>(pool_, [&](soci::session& sql) -> Result<Company> {
+    if (!company_repository::update(sql, id, expected_version, input)) {
+      if (!company_repository::find(sql, id)) return not_found(id);
+      return Error{ErrorCode::version_mismatch, "The company was changed by someone else.", {}};
+    }
+    return *company_repository::find(sql, id);
+  });
+  if (!updated.ok() && updated.error().code == ErrorCode::already_exists) return duplicate_slug();
+  return updated;
+}
+
+Status CompanyService::remove(long long id, std::optional<int> expected_version) {
+  auto removed = in_transaction<Unit>(pool_, [&](soci::session& sql) -> Result<Unit> {
+    auto company = company_repository::find(sql, id, true);
+    if (!company) return not_found(id);
+    if (expected_version && company->version != *expected_version) {
+      return Error{ErrorCode::version_mismatch, "The company was changed by someone else.", {}};
+    }
+    if (company_repository::has_initiatives(sql, id)) {
+      return Error{ErrorCode::failed_precondition,
+                   "The company still has initiatives; delete or move them first.", {}};
+    }
+    company_repository::erase(sql, id);
+    return Unit{};
+  });
+  if (!removed.ok() && removed.error().code == ErrorCode::failed_precondition &&
+      removed.error().detail.find("initiatives") == std::string::npos) {
+    // An initiative was added concurrently: the foreign key stopped the delete.
+    return Error{ErrorCode::failed_precondition, "The company still has initiatives; delete or move them first.",
+                 {}};
+  }
+  return removed;
+}
+
+}  // namespace zusammen::service

@@ -1,0 +1,279 @@
+#include "service/database.h"
+
+#include <charconv>
+#include <thread>
+
+#include <soci/mysql/soci-mysql.h>
+#include <spdlog/spdlog.h>
+
+namespace zusammen::service {
+namespace {
+
+std::string percent_decode(std::string_view in) {
+  std::string out;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size()) {
+      unsigned value = 0;
+      auto [ptr, ec] = std::from_chars(in.data() + i + 1, in.data() + i + 3, value, 16);
+      if (ec == std::errc{} && ptr == in.data() + i + 3) {
+        out.push_back(static_cast<char>(value));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(in[i]);
+  }
+  return out;
+}
+
+// Quotes a value for SOCI's MySQL connect string.
+std::string quoted(const std::string& value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+constexpr unsigned kDuplicateKey = 1062;
+constexpr unsigned kRowReferenced = 1451;
+constexpr unsigned kRowReferenced2 = 1217;
+constexpr unsigned kNoReferencedRow = 1452;
+constexpr unsigned kNoReferencedRow2 = 1216;
+constexpr unsigned kLockWaitTimeout = 1205;
+constexpr unsigned kDeadlock = 1213;
+constexpr unsigned kReadOnly = 1290;
+constexpr unsigned kReadOnlyTransaction = 1792;
+constexpr unsigned kStatementTimeout = 1969;
+constexpr unsigned kStatementTimeoutMysql = 3024;
+constexpr unsigned kServerShutdown = 1053;
+constexpr unsigned kTooManyConnections = 1040;
+
+bool is_connection_error(unsigned number) {
+  // Client errors 2000-2999 (can't connect, server gone away, lost connection ...).
+  return (number >= 2000 && number < 3000) || number == kServerShutdown || number == kTooManyConnections ||
+         number == 1927 /* connection killed */;
+}
+
+}  // namespace
+
+Result<DatabaseUrl> parse_database_url(const std::string& url) {
+  constexpr std::string_view scheme = "mysql://";
+  if (url.rfind(scheme, 0) != 0) {
+    return Error::invalid("database URL must start with mysql://");
+  }
+  std::string_view rest(url);
+  rest.remove_prefix(scheme.size());
+  DatabaseUrl out;
+  auto slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  std::string_view path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+  if (auto q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
+  out.database = percent_decode(path);
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+    std::string_view userinfo = authority.substr(0, at);
+    authority = authority.substr(at + 1);
+    auto colon = userinfo.find(':');
+    out.user = percent_decode(userinfo.substr(0, colon));
+    if (colon != std::string_view::npos) out.password = percent_decode(userinfo.substr(colon + 1));
+  }
+  std::string_view host = authority;
+  if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    std::string_view port = authority.substr(colon + 1);
+    int value = 0;
+    auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc{} || ptr != port.data() + port.size() || value <= 0 || value > 65535) {
+      return Error::invalid("database URL has an invalid port");
+    }
+    out.port = value;
+  }
+  if (host.empty()) return Error::invalid("database URL has no host");
+  out.host = std::string(host);
+  return out;
+}
+
+std::string soci_connect_string(const DatabaseUrl& url, const DatabaseTimeouts& timeouts) {
+  std::string s = "host=" + quoted(url.host) + " port=" + std::to_string(url.port);
+  if (!url.database.empty()) s += " dbname=" + quoted(url.database);
+  if (!url.user.empty()) s += " user=" + quoted(url.user);
+  if (!url.password.empty()) s += " password=" + quoted(url.password);
+  s += " charset=utf8mb4";
+  s += " connect_timeout=" + std::to_string(timeouts.connect_seconds);
+  s += " read_timeout=" + std::to_string(timeouts.read_seconds);
+  s += " write_timeout=" + std::to_string(timeouts.write_seconds);
+  return s;
+}
+
+Lease::Lease(Lease&& other) noexcept
+    : pool_(other.pool_), slot_(other.slot_), session_(other.session_), broken_(other.broken_) {
+  other.pool_ = nullptr;
+}
+
+Lease::~Lease() {
+  if (pool_ != nullptr) pool_->give_back(slot_, broken_);
+}
+
+Pool::Pool(DatabaseUrl url, PoolOptions options)
+    : url_(std::move(url)), options_(options), connect_string_(soci_connect_string(url_, options.timeouts)) {
+  if (options_.size == 0) options_.size = 1;
+  slots_.resize(options_.size);
+  for (std::size_t i = 0; i < options_.size; ++i) {
+    slots_[i].session = std::make_unique<soci::session>();
+    free_.push_back(options_.size - 1 - i);
+  }
+}
+
+Status Pool::prepare(Slot& slot) {
+  auto now = std::chrono::steady_clock::now();
+  try {
+    if (slot.connected && now - slot.last_used > options_.idle_check_after) {
+      try {
+        int one = 0;
+        *slot.session << "SELECT 1", soci::into(one);
+      } catch (const std::exception&) {
+        slot.connected = false;  // dropped while idle: reconnect below
+      }
+    }
+    if (!slot.connected) {
+      slot.session->close();
+      slot.session->open(soci::mysql, connect_string_);
+      *slot.session << "SET time_zone = '+00:00'";
+      *slot.session << "SET SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')";
+      slot.connected = true;
+    }
+  } catch (const std::exception& e) {
+    slot.connected = false;
+    spdlog::warn("database connection failed: {}", e.what());
+    return Error::unavailable("The database is unavailable.");
+  }
+  slot.last_used = now;
+  return ok_status();
+}
+
+Result<Lease> Pool::lease() {
+  std::unique_lock lock(mutex_);
+  ++waiting_;
+  bool got = freed_.wait_for(lock, options_.lease_timeout, [this] { return !free_.empty(); });
+  --waiting_;
+  if (!got) {
+    spdlog::warn("database pool exhausted: no session freed within {} ms", options_.lease_timeout.count());
+    return Error::unavailable("The service is busy; try again shortly.");
+  }
+  std::size_t index = free_.back();
+  free_.pop_back();
+  lock.unlock();
+  Slot& slot = slots_[index];
+  if (Status ready = prepare(slot); !ready.ok()) {
+    give_back(index, true);
+    return ready.error();
+  }
+  return Lease(this, index, slot.session.get());
+}
+
+void Pool::give_back(std::size_t index, bool broken) {
+  {
+    std::lock_guard lock(mutex_);
+    if (broken) slots_[index].connected = false;
+    slots_[index].last_used = std::chrono::steady_clock::now();
+    free_.push_back(index);
+  }
+  freed_.notify_one();
+}
+
+PoolStats Pool::stats() const {
+  std::lock_guard lock(mutex_);
+  return {slots_.size(), slots_.size() - free_.size(), waiting_};
+}
+
+unsigned mysql_error_number(const std::exception& e) {
+  if (const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&e)) return mysql->err_num_;
+  return 0;
+}
+
+Error classify_database_error(const std::exception& e, bool* connection_lost) {
+  unsigned number = mysql_error_number(e);
+  if (connection_lost != nullptr) *connection_lost = false;
+  switch (number) {
+    case kDuplicateKey:
+      return {ErrorCode::already_exists, "A resource with these unique values exists already.", {}};
+    case kRowReferenced:
+    case kRowReferenced2:
+      return {ErrorCode::failed_precondition, "Other resources still refer to this one.", {}};
+    case kNoReferencedRow:
+    case kNoReferencedRow2:
+      return {ErrorCode::validation_failed, "A referenced resource does not exist.", {}};
+    case kLockWaitTimeout:
+    case kDeadlock:
+      return Error::unavailable("The database is busy; try again.");
+    case kReadOnly:
+    case kReadOnlyTransaction:
+      return Error::unavailable("The database accepts no writes right now.");
+    case kStatementTimeout:
+    case kStatementTimeoutMysql:
+      return Error::unavailable("The database took too long to answer.");
+    default:
+      break;
+  }
+  if (number != 0 && is_connection_error(number)) {
+    if (connection_lost != nullptr) *connection_lost = true;
+    spdlog::warn("database connection lost (mysql error {}): {}", number, e.what());
+    return Error::unavailable("The database is unavailable.");
+  }
+  if (dynamic_cast<const soci::soci_error*>(&e) != nullptr && number == 0) {
+    // SOCI's own errors without a server error number are mostly lost connections.
+    std::string what = e.what();
+    if (what.find("connect") != std::string::npos || what.find("gone away") != std::string::npos ||
+        what.find("Lost connection") != std::string::npos) {
+      if (connection_lost != nullptr) *connection_lost = true;
+      spdlog::warn("database connection lost: {}", what);
+      return Error::unavailable("The database is unavailable.");
+    }
+  }
+  spdlog::error("database error (mysql error {}): {}", number, e.what());
+  return {ErrorCode::internal, "An internal error occurred.", {}};
+}
+
+Status ping(Pool& pool) {
+  return with_session<Unit>(pool, [](soci::session& sql) -> Result<Unit> {
+    int one = 0;
+    sql << "SELECT 1", soci::into(one);
+    return Unit{};
+  });
+}
+
+namespace detail {
+
+Status run_unit(Pool& pool, bool transactional, const std::function<Status(soci::session&)>& fn) {
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    auto lease = pool.lease();
+    if (!lease.ok()) return lease.error();
+    soci::session& sql = lease->session();
+    try {
+      if (!transactional) return fn(sql);
+      soci::transaction tx(sql);
+      Status status = fn(sql);
+      if (status.ok()) {
+        tx.commit();
+      } else {
+        tx.rollback();
+      }
+      return status;
+    } catch (const std::exception& e) {
+      bool lost = false;
+      Error error = classify_database_error(e, &lost);
+      if (lost) lease->mark_broken();
+      unsigned number = mysql_error_number(e);
+      bool retryable = transactional && (number == kDeadlock || number == kLockWaitTimeout);
+      if (!retryable || attempt >= kAttempts) return error;
+      spdlog::info("retrying a transaction after mysql error {} (attempt {})", number, attempt);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10 * attempt));
+    }
+  }
+}
+
+}  // namespace detail
+}  // namespace zusammen::service

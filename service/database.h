@@ -1,0 +1,158 @@
+// Database access for the service: URL parsing, a fixed pool of SOCI sessions
+// leased with a timeout, and units of work that map database failures to the
+// service's error codes. SOCI is the service's only data access.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "service/status.h"
+
+namespace zusammen::service {
+
+struct DatabaseUrl {
+  std::string user;
+  std::string password;
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  std::string database;
+};
+
+// Parses mysql://user:pass@host:port/db (user info and port optional; percent-escapes decoded).
+Result<DatabaseUrl> parse_database_url(const std::string& url);
+
+struct DatabaseTimeouts {
+  int connect_seconds = 5;
+  int read_seconds = 30;
+  int write_seconds = 30;
+};
+
+// The SOCI connect string; always utf8mb4 and with connect/read/write timeouts.
+std::string soci_connect_string(const DatabaseUrl& url, const DatabaseTimeouts& timeouts);
+
+struct PoolOptions {
+  std::size_t size = 8;
+  std::chrono::milliseconds lease_timeout{2000};
+  // A session idle for longer is pinged before use and reconnected when the
+  // server dropped it (wait_timeout, restart).
+  std::chrono::seconds idle_check_after{30};
+  DatabaseTimeouts timeouts;
+};
+
+struct PoolStats {
+  std::size_t size = 0;
+  std::size_t leased = 0;
+  std::size_t waiting = 0;
+};
+
+class Pool;
+
+// A leased session; returns itself to the pool when destroyed.
+class Lease {
+ public:
+  Lease(Pool* pool, std::size_t slot, soci::session* session) : pool_(pool), slot_(slot), session_(session) {}
+  Lease(Lease&& other) noexcept;
+  Lease& operator=(Lease&&) = delete;
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  ~Lease();
+
+  soci::session& session() { return *session_; }
+  // The connection failed underneath: reconnect before the next use.
+  void mark_broken() { broken_ = true; }
+
+ private:
+  Pool* pool_;
+  std::size_t slot_;
+  soci::session* session_;
+  bool broken_ = false;
+};
+
+class Pool {
+ public:
+  Pool(DatabaseUrl url, PoolOptions options);
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  // Waits up to options.lease_timeout for a free session; connects it when needed.
+  Result<Lease> lease();
+  PoolStats stats() const;
+  const DatabaseUrl& url() const { return url_; }
+
+ private:
+  friend class Lease;
+  struct Slot {
+    std::unique_ptr<soci::session> session;
+    bool connected = false;
+    std::chrono::steady_clock::time_point last_used{};
+  };
+  void give_back(std::size_t slot, bool broken);
+  Status prepare(Slot& slot);
+
+  DatabaseUrl url_;
+  PoolOptions options_;
+  std::string connect_string_;
+  mutable std::mutex mutex_;
+  std::condition_variable freed_;
+  std::vector<Slot> slots_;
+  std::vector<std::size_t> free_;
+  std::size_t waiting_ = 0;
+};
+
+// Maps an exception thrown by SOCI (or anything else) to the service's error
+// vocabulary; the detail meant for the log goes to spdlog, never to the caller.
+// Sets *connection_lost when the session must be reconnected.
+Error classify_database_error(const std::exception& e, bool* connection_lost);
+
+// MySQL error number of a SOCI MySQL error, 0 otherwise.
+unsigned mysql_error_number(const std::exception& e);
+
+// Runs fn(session) on a leased session; every exception becomes an Error.
+template <typename T>
+Result<T> with_session(Pool& pool, const std::function<Result<T>(soci::session&)>& fn);
+
+// Runs fn(session) in a transaction: commits when fn returns a value, rolls
+// back when it returns an Error or throws. Deadlocks are retried a few times.
+template <typename T>
+Result<T> in_transaction(Pool& pool, const std::function<Result<T>(soci::session&)>& fn);
+
+// One round trip to the database (readiness).
+Status ping(Pool& pool);
+
+namespace detail {
+Status run_unit(Pool& pool, bool transactional, const std::function<Status(soci::session&)>& fn);
+}
+
+template <typename T>
+Result<T> with_session(Pool& pool, const std::function<Result<T>(soci::session&)>& fn) {
+  std::optional<Result<T>> out;
+  Status status = detail::run_unit(pool, false, [&](soci::session& sql) -> Status {
+    out.emplace(fn(sql));
+    if (out->ok()) return ok_status();
+    return out->error();
+  });
+  if (!status.ok()) return status.error();
+  return std::move(*out);
+}
+
+template <typename T>
+Result<T> in_transaction(Pool& pool, const std::function<Result<T>(soci::session&)>& fn) {
+  std::optional<Result<T>> out;
+  Status status = detail::run_unit(pool, true, [&](soci::session& sql) -> Status {
+    out.emplace(fn(sql));
+    if (out->ok()) return ok_status();
+    return out->error();
+  });
+  if (!status.ok()) return status.error();
+  return std::move(*out);
+}
+
+}  // namespace zusammen::service

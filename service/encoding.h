@@ -1,0 +1,22 @@
+// Encodings used across the service: base64url (cursors, keys), hex, SHA-256
+// (API key hashes), FNV-1a (ETags) and cryptographic random bytes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace zusammen::service {
+
+std::string base64url_encode(std::string_view bytes);
+std::optional<std::string> base64url_decode(std::string_view text);
+std::string hex_encode(std::string_view bytes);
+std::string sha256_hex(std::string_view data);
+std::uint64_t fnv1a64(std::string_view data);
+// Random bytes from the operating system's CSPRNG (OpenSSL RAND_bytes).
+std::string random_bytes(std::size_t count);
+// True when text is well-formed UTF-8 (no overlongs, no surrogates).
+bool is_valid_utf8(std::string_view text);
+
+}  // namespace zusammen::service

@@ -1,0 +1,69 @@
+#include "service/listing.h"
+
+#include <charconv>
+
+#include "service/encoding.h"
+
+namespace zusammen::service {
+
+Result<Sort> parse_sort(std::string_view text, const std::vector<SortKey>& allowed) {
+  if (text.empty()) return Sort{allowed.front(), false};
+  bool descending = text.front() == '-';
+  std::string_view name = descending ? text.substr(1) : text;
+  for (const auto& key : allowed) {
+    if (key.name == name) return Sort{key, descending};
+  }
+  std::string choices;
+  for (const auto& key : allowed) {
+    if (!choices.empty()) choices += ", ";
+    choices += key.name + ", -" + key.name;
+  }
+  return Error::invalid("Unknown sort key.", {{"sort", "must be one of: " + choices}});
+}
+
+std::string encode_cursor(const Cursor& cursor) {
+  return base64url_encode("1\n" + cursor.sort + "\n" + std::to_string(cursor.id) + "\n" + cursor.value);
+}
+
+Result<Cursor> decode_cursor(std::string_view text, const Sort& sort) {
+  Error bad = Error::invalid("The cursor is not valid.", {{"cursor", "is not a cursor of this list"}});
+  auto raw = base64url_decode(text);
+  if (!raw) return bad;
+  std::string_view rest(*raw);
+  auto take = [&rest]() -> std::optional<std::string_view> {
+    auto nl = rest.find('\n');
+    if (nl == std::string_view::npos) return std::nullopt;
+    auto part = rest.substr(0, nl);
+    rest.remove_prefix(nl + 1);
+    return part;
+  };
+  auto version = take();
+  auto sort_name = take();
+  auto id_text = take();
+  if (!version || *version != "1" || !sort_name || !id_text) return bad;
+  if (*sort_name != sort.spelled()) {
+    return Error::invalid("The cursor belongs to another sort order.",
+                          {{"cursor", "was made for sort=" + std::string(*sort_name)}});
+  }
+  Cursor cursor{std::string(*sort_name), std::string(rest), 0};
+  auto [ptr, ec] = std::from_chars(id_text->data(), id_text->data() + id_text->size(), cursor.id);
+  if (ec != std::errc{} || ptr != id_text->data() + id_text->size() || cursor.id <= 0) return bad;
+  return cursor;
+}
+
+std::string sort_value_column(const Sort& sort) { return "CAST(" + sort.key.column + " AS CHAR)"; }
+
+void apply_page(sql::Query& query, const PageRequest& page) {
+  const std::string& column = page.sort.key.column;
+  std::string id_column = column.substr(0, column.find('.') + 1) + "id";
+  const char* op = page.sort.descending ? "<" : ">";
+  const char* direction = page.sort.descending ? " DESC" : " ASC";
+  if (page.after) {
+    query.where(column + " " + op + " ? OR (" + column + " = ? AND " + id_column + " " + op + " ?)",
+                {page.after->value, page.after->value, std::to_string(page.after->id)});
+  }
+  query.append(" ORDER BY " + column + direction + ", " + id_column + direction);
+  query.append(" LIMIT " + std::to_string(page.limit + 1));
+}
+
+}  // namespace zusammen::service

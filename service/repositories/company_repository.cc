@@ -1,0 +1,118 @@
+#include "service/repositories/company_repository.h"
+
+namespace zusammen::service::company_repository {
+namespace {
+
+const std::string kColumns =
+    "c.id, c.slug, c.name, c.sector, c.website, c.logo_url, c.city, c.state, c.description, " +
+    sql::iso_date("c.member_since") + ", c.status, c.contact_email, " + sql::rfc3339("c.created_at") + ", " +
+    sql::rfc3339("c.updated_at") + ", c.version";
+
+constexpr const char* kInsert =
+    "INSERT INTO companies (slug, name, sector, website, logo_url, city, state, description, member_since, "
+    "status, contact_email) VALUES (:slug, :name, :sector, :website, :logo_url, :city, :state, :description, "
+    ":member_since, :status, :contact_email)";
+constexpr const char* kUpdate =
+    "UPDATE companies SET slug = :slug, name = :name, sector = :sector, website = :website, logo_url = :logo_url, "
+    "city = :city, state = :state, description = :description, member_since = :member_since, status = :status, "
+    "contact_email = :contact_email, version = version + 1, updated_at = CURRENT_TIMESTAMP(6) "
+    "WHERE id = :id AND version = :version";
+constexpr const char* kDelete = "DELETE FROM companies WHERE id = :id";
+constexpr const char* kHasInitiatives = "SELECT COUNT(*) FROM initiatives WHERE company_id = :id";
+constexpr const char* kLastInsertId = "SELECT LAST_INSERT_ID()";
+
+Company from_row(const soci::row& r) {
+  Company c;
+  c.id = r.get<long long>(0);
+  c.slug = r.get<std::string>(1);
+  c.name = r.get<std::string>(2);
+  c.sector = r.get<std::optional<std::string>>(3);
+  c.website = r.get<std::optional<std::string>>(4);
+  c.logo_url = r.get<std::optional<std::string>>(5);
+  c.city = r.get<std::optional<std::string>>(6);
+  c.state = r.get<std::optional<std::string>>(7);
+  c.description = r.get<std::optional<std::string>>(8);
+  c.member_since = r.get<std::optional<std::string>>(9);
+  c.status = r.get<std::string>(10);
+  c.contact_email = r.get<std::optional<std::string>>(11);
+  c.created_at = r.get<std::string>(12);
+  c.updated_at = r.get<std::string>(13);
+  c.version = r.get<int>(14);
+  return c;
+}
+
+}  // namespace
+
+sql::Query select_query(const std::string& sort_value_column) {
+  return sql::Query("SELECT " + kColumns + ", " + sort_value_column + " FROM companies c");
+}
+
+SortedRows<Company> fetch(soci::session& session, const sql::Query& query) {
+  SortedRows<Company> out;
+  query.for_each(session, [&out](const soci::row& r) { out.emplace_back(from_row(r), r.get<std::string>(15)); });
+  return out;
+}
+
+std::optional<Company> find(soci::session& session, long long id, bool lock) {
+  auto query = select_query();
+  query.where("c.id = ?", {std::to_string(id)});
+  if (lock) query.append(" FOR UPDATE");
+  auto rows = fetch(session, query);
+  if (rows.empty()) return std::nullopt;
+  return rows.front().first;
+}
+
+long long insert(soci::session& session, const CompanyInput& c) {
+  session << kInsert, soci::use(c.slug), soci::use(c.name), soci::use(c.sector), soci::use(c.website),
+      soci::use(c.logo_url), soci::use(c.city), soci::use(c.state), soci::use(c.description),
+      soci::use(c.member_since), soci::use(c.status), soci::use(c.contact_email);
+  long long id = 0;
+  session << kLastInsertId, soci::into(id);
+  return id;
+}
+
+bool update(soci::session& session, long long id, int expected_version, const CompanyInput& c) {
+  soci::statement statement =
+      (session.prepare << kUpdate, soci::use(c.slug), soci::use(c.name), soci::use(c.sector), soci::use(c.website),
+       soci::use(c.logo_url), soci::use(c.city), soci::use(c.state), soci::use(c.description),
+       soci::use(c.member_since), soci::use(c.status), soci::use(c.contact_email), soci::use(id),
+       soci::use(expected_version));
+  statement.execute(true);
+  return statement.get_affected_rows() > 0;
+}
+
+bool erase(soci::session& session, long long id) {
+  soci::statement statement = (session.prepare << kDelete, soci::use(id));
+  statement.execute(true);
+  return statement.get_affected_rows() > 0;
+}
+
+bool has_initiatives(soci::session& session, long long id) {
+  long long count = 0;
+  session << kHasInitiatives, soci::use(id), soci::into(count);
+  return count > 0;
+}
+
+std::optional<std::string> fulltext_terms(const std::string& q) {
+  std::string out;
+  std::string word;
+  auto flush = [&]() {
+    if (!word.empty()) out += (out.empty() ? "+" : " +") + word + "*";
+    word.clear();
+  };
+  for (char c : q) {
+    bool separator = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '+' || c == '-' || c == '<' ||
+                     c == '>' || c == '(' || c == ')' || c == '~' || c == '*' || c == '"' || c == '@' || c == ',' ||
+                     c == '.' || c == ';' || c == ':' || c == '\'' || c == '/' || c == '\\';
+    if (separator) {
+      flush();
+    } else {
+      word.push_back(c);
+    }
+  }
+  flush();
+  if (out.empty()) return std::nullopt;
+  return out;
+}
+
+}  // namespace zusammen::service::company_repository

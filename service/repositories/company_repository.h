@@ -1,0 +1,26 @@
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "service/companies.h"
+#include "service/repositories/sql.h"
+
+namespace zusammen::service::company_repository {
+
+// SELECT ... FROM companies c — extend with where()/apply_page(); the last column is the sort value.
+sql::Query select_query(const std::string& sort_value_column = "CAST(c.id AS CHAR)");
+SortedRows<Company> fetch(soci::session& session, const sql::Query& query);
+std::optional<Company> find(soci::session& session, long long id, bool lock = false);
+long long insert(soci::session& session, const CompanyInput& input);
+// False when no row has this id and version.
+bool update(soci::session& session, long long id, int expected_version, const CompanyInput& input);
+bool erase(soci::session& session, long long id);
+bool has_initiatives(soci::session& session, long long id);
+
+// Boolean-mode full-text expression for q: every word must match as a prefix; operators are stripped.
+std::optional<std::string> fulltext_terms(const std::string& q);
+
+}  // namespace zusammen::service::company_repository

@@ -1,0 +1,102 @@
+#include "service/repositories/initiative_repository.h"
+
+namespace zusammen::service::initiative_repository {
+namespace {
+
+const std::string kColumns =
+    "i.id, i.company_id, i.title, i.summary, i.description, i.category, i.target_group, i.city, i.state, " +
+    sql::iso_date("i.start_date") + ", " + sql::iso_date("i.end_date") + ", i.participants, i.url, i.published, " +
+    sql::rfc3339("i.created_at") + ", " + sql::rfc3339("i.updated_at") + ", i.version";
+
+constexpr const char* kInsert =
+    "INSERT INTO initiatives (company_id, title, summary, description, category, target_group, city, state, "
+    "start_date, end_date, participants, url, published) VALUES (:company_id, :title, :summary, :description, "
+    ":category, :target_group, :city, :state, :start_date, :end_date, :participants, :url, :published)";
+constexpr const char* kUpdate =
+    "UPDATE initiatives SET company_id = :company_id, title = :title, summary = :summary, "
+    "description = :description, category = :category, target_group = :target_group, city = :city, "
+    "state = :state, start_date = :start_date, end_date = :end_date, participants = :participants, url = :url, "
+    "published = :published, version = version + 1, updated_at = CURRENT_TIMESTAMP(6) "
+    "WHERE id = :id AND version = :version";
+constexpr const char* kDelete = "DELETE FROM initiatives WHERE id = :id";
+constexpr const char* kCompanyExists = "SELECT COUNT(*) FROM companies WHERE id = :id";
+constexpr const char* kLastInsertId = "SELECT LAST_INSERT_ID()";
+
+Initiative from_row(const soci::row& r) {
+  Initiative i;
+  i.id = r.get<long long>(0);
+  i.company_id = r.get<long long>(1);
+  i.title = r.get<std::string>(2);
+  i.summary = r.get<std::optional<std::string>>(3);
+  i.description = r.get<std::optional<std::string>>(4);
+  i.category = r.get<std::string>(5);
+  i.target_group = r.get<std::optional<std::string>>(6);
+  i.city = r.get<std::optional<std::string>>(7);
+  i.state = r.get<std::optional<std::string>>(8);
+  i.start_date = r.get<std::optional<std::string>>(9);
+  i.end_date = r.get<std::optional<std::string>>(10);
+  i.participants = r.get<int>(11);
+  i.url = r.get<std::optional<std::string>>(12);
+  i.published = r.get<int>(13) != 0;
+  i.created_at = r.get<std::string>(14);
+  i.updated_at = r.get<std::string>(15);
+  i.version = r.get<int>(16);
+  return i;
+}
+
+}  // namespace
+
+sql::Query select_query(const std::string& sort_value_column) {
+  return sql::Query("SELECT " + kColumns + ", " + sort_value_column + " FROM initiatives i");
+}
+
+SortedRows<Initiative> fetch(soci::session& session, const sql::Query& query) {
+  SortedRows<Initiative> out;
+  query.for_each(session, [&out](const soci::row& r) { out.emplace_back(from_row(r), r.get<std::string>(17)); });
+  return out;
+}
+
+std::optional<Initiative> find(soci::session& session, long long id, bool lock) {
+  auto query = select_query();
+  query.where("i.id = ?", {std::to_string(id)});
+  if (lock) query.append(" FOR UPDATE");
+  auto rows = fetch(session, query);
+  if (rows.empty()) return std::nullopt;
+  return rows.front().first;
+}
+
+long long insert(soci::session& session, const InitiativeInput& i) {
+  int published = i.published ? 1 : 0;
+  session << kInsert, soci::use(i.company_id), soci::use(i.title), soci::use(i.summary), soci::use(i.description),
+      soci::use(i.category), soci::use(i.target_group), soci::use(i.city), soci::use(i.state),
+      soci::use(i.start_date), soci::use(i.end_date), soci::use(i.participants), soci::use(i.url),
+      soci::use(published);
+  long long id = 0;
+  session << kLastInsertId, soci::into(id);
+  return id;
+}
+
+bool update(soci::session& session, long long id, int expected_version, const InitiativeInput& i) {
+  int published = i.published ? 1 : 0;
+  soci::statement statement =
+      (session.prepare << kUpdate, soci::use(i.company_id), soci::use(i.title), soci::use(i.summary),
+       soci::use(i.description), soci::use(i.category), soci::use(i.target_group), soci::use(i.city),
+       soci::use(i.state), soci::use(i.start_date), soci::use(i.end_date), soci::use(i.participants),
+       soci::use(i.url), soci::use(published), soci::use(id), soci::use(expected_version));
+  statement.execute(true);
+  return statement.get_affected_rows() > 0;
+}
+
+bool erase(soci::session& session, long long id) {
+  soci::statement statement = (session.prepare << kDelete, soci::use(id));
+  statement.execute(true);
+  return statement.get_affected_rows() > 0;
+}
+
+bool company_exists(soci::session& session, long long company_id) {
+  long long count = 0;
+  session << kCompanyExists, soci::use(company_id), soci::into(count);
+  return count > 0;
+}
+
+}  // namespace zusammen::service::initiative_repository

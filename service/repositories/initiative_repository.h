@@ -1,0 +1,23 @@
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "service/initiatives.h"
+#include "service/repositories/sql.h"
+
+namespace zusammen::service::initiative_repository {
+
+// SELECT ... FROM initiatives i — extend with where()/apply_page(); the last column is the sort value.
+sql::Query select_query(const std::string& sort_value_column = "CAST(i.id AS CHAR)");
+SortedRows<Initiative> fetch(soci::session& session, const sql::Query& query);
+std::optional<Initiative> find(soci::session& session, long long id, bool lock = false);
+long long insert(soci::session& session, const InitiativeInput& input);
+// False when no row has this id and version.
+bool update(soci::session& session, long long id, int expected_version, const InitiativeInput& input);
+bool erase(soci::session& session, long long id);
+bool company_exists(soci::session& session, long long company_id);
+
+}  // namespace zusammen::service::initiative_repository

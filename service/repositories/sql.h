@@ -1,0 +1,94 @@
+// Small helpers shared by the repositories: std::optional for SOCI 4.0.3 (which
+// has none), and a query whose WHERE clause and bound values grow together.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <soci/soci.h>
+
+namespace soci {
+
+// NULL <-> std::nullopt, in both directions, for use() and row::get().
+template <typename T>
+struct type_conversion<std::optional<T>> {
+  using base_type = typename type_conversion<T>::base_type;
+  static void from_base(const base_type& in, indicator ind, std::optional<T>& out) {
+    if (ind == i_null) {
+      out.reset();
+      return;
+    }
+    T value{};
+    type_conversion<T>::from_base(in, ind, value);
+    out = std::move(value);
+  }
+  static void to_base(const std::optional<T>& in, base_type& out, indicator& ind) {
+    if (!in) {
+      ind = i_null;
+      return;
+    }
+    type_conversion<T>::to_base(*in, out, ind);
+  }
+};
+
+}  // namespace soci
+
+namespace zusammen::service::sql {
+
+// Column expression that renders a DATETIME as RFC 3339 UTC with seconds ("...T09:00:00Z").
+// (No ':' in the literal: SOCI would take it for a placeholder.)
+inline std::string rfc3339(const std::string& column) {
+  return "CONCAT(DATE_FORMAT(" + column + ", '%Y-%m-%dT%T'), 'Z')";
+}
+inline std::string iso_date(const std::string& column) { return "DATE_FORMAT(" + column + ", '%Y-%m-%d')"; }
+
+// A SELECT built in pieces; every value is bound, never spliced into the text.
+class Query {
+ public:
+  explicit Query(std::string select_from) : text_(std::move(select_from)) {}
+
+  // Adds "AND <condition>", where each '?' in condition takes the next value.
+  Query& where(const std::string& condition, const std::vector<std::string>& values = {});
+  Query& append(const std::string& text) {
+    text_ += text;
+    return *this;
+  }
+  const std::string& text() const { return text_; }
+  const std::vector<std::string>& values() const { return values_; }
+
+  // Runs the query; calls on_row for each row.
+  template <typename F>
+  void for_each(soci::session& session, F on_row) const {
+    soci::row row;
+    soci::details::prepare_temp_type prepared = (session.prepare << text_);
+    prepared, soci::into(row);
+    for (const auto& value : values_) prepared, soci::use(value);
+    soci::statement statement(prepared);
+    statement.execute();
+    while (statement.fetch()) on_row(row);
+  }
+
+ private:
+  std::string text_;
+  std::vector<std::string> values_;
+  bool has_where_ = false;
+};
+
+inline Query& Query::where(const std::string& condition, const std::vector<std::string>& values) {
+  text_ += has_where_ ? " AND (" : " WHERE (";
+  has_where_ = true;
+  std::size_t next = 0;
+  for (char c : condition) {
+    if (c == '?') {
+      text_ += ":p" + std::to_string(values_.size());
+      values_.push_back(values.at(next++));
+    } else {
+      text_ += c;
+    }
+  }
+  text_ += ")";
+  return *this;
+}
+
+}  // namespace zusammen::service::sql

@@ -1,0 +1,43 @@
+// A private database for one test binary: created from the migrations of
+// service/migrations, dropped at the end. Needs ZUSAMMEN_TEST_DATABASE_URL
+// (mysql://user:pass@host:port/, as scripts/test.sh exports it).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <cppconn/connection.h>
+
+#include "service/database.h"
+
+namespace zusammen::testing {
+
+class TestDatabase {
+ public:
+  // name: a suffix that makes the database unique to the test binary.
+  explicit TestDatabase(const std::string& name);
+  ~TestDatabase();
+
+  service::Pool& pool() { return *pool_; }
+  const std::string& url() const { return url_; }
+  // Empties every table but the migrations (between tests).
+  void truncate_all();
+
+  // The independent window: a MySQL Connector/C++ connection, not the service's SOCI.
+  ::sql::Connection& reader();
+  // First column of the first row of a query, as text ("" for NULL, "<none>" without rows).
+  std::string scalar(const std::string& query);
+  long long count(const std::string& table, const std::string& where = "1=1");
+
+ private:
+  service::DatabaseUrl admin_;
+  std::string database_;
+  std::string url_;
+  std::unique_ptr<service::Pool> pool_;
+  std::unique_ptr<::sql::Connection> reader_;
+};
+
+// The URL from the environment; fails the test run with a clear message when absent.
+std::string test_database_base_url();
+
+}  // namespace zusammen::testing

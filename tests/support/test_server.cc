@@ -1,0 +1,28 @@
+#include "test_server.h"
+
+#include <csignal>
+#include <stdexcept>
+
+namespace zusammen::testing {
+
+TestServer::TestServer(TestDatabase& database, int threads) : database_(database) {
+  std::signal(SIGPIPE, SIG_IGN);
+  app_ = std::make_unique<api::App>(database.pool());
+  api::ServerOptions options;
+  options.port = 0;
+  options.threads = threads;
+  server_ = std::make_unique<api::Server>(*app_, options);
+  server_->start();
+}
+
+TestServer::~TestServer() { server_->shutdown(); }
+
+std::string TestServer::key(const std::vector<std::string>& scopes) {
+  std::string name;
+  for (const auto& s : scopes) name += (name.empty() ? "" : "+") + s;
+  auto created = app_->services().api_keys.create(name.empty() ? "none" : name, scopes);
+  if (!created.ok()) throw std::runtime_error("creating a test key failed: " + created.error().detail);
+  return created->secret;
+}
+
+}  // namespace zusammen::testing
