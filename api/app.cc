@@ -3,10 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include "api/problem.h"
+#include "api/responses.h"
 
 namespace zusammen::api {
 
-App::App(service::Pool& pool) : services_(pool) {
+App::App(service::Pool& pool, AppOptions options)
+    : services_(pool), cache_(options.cache_ttl, options.cache_entries) {
   mount_health(router_, *this);
   mount_companies(router_, services_);
   mount_initiatives(router_, services_);
@@ -35,6 +37,26 @@ std::optional<HttpResponse> authenticate(const HttpRequest& request, service::Ap
 }  // namespace
 
 HttpResponse App::handle(const HttpRequest& request, std::string& route) {
+  bool read = request.method == "GET" || request.method == "HEAD";
+  bool cacheable = cache_.enabled() && read && request.path.rfind("/v1/", 0) == 0 && !request.header("authorization");
+  std::string key;
+  if (cacheable) {
+    key = ResponseCache::key_of(request);
+    if (auto hit = cache_.find(key)) {
+      route = "cached";
+      auto etag = hit->header("ETag");
+      if (etag && if_none_match_hits(request, *etag)) return not_modified(*hit);
+      if (request.method == "HEAD") hit->body.clear();
+      return *hit;
+    }
+  }
+  HttpResponse response = dispatch(request, route);
+  if (cacheable && request.method == "GET" && response.status == 200) cache_.store(key, response);
+  if (!read && request.method != "OPTIONS" && response.status < 300) cache_.invalidate();
+  return response;
+}
+
+HttpResponse App::dispatch(const HttpRequest& request, std::string& route) {
   route = "unmatched";
   try {
     bool head = request.method == "HEAD";

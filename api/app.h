@@ -3,10 +3,12 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 
 #include "api/http.h"
+#include "api/response_cache.h"
 #include "api/router.h"
 #include "service/api_keys.h"
 #include "service/companies.h"
@@ -24,9 +26,15 @@ struct Services {
   service::ApiKeyService api_keys;
 };
 
+struct AppOptions {
+  // Anonymous GET responses are reused for this long (0: no cache); see response_cache.h.
+  std::chrono::milliseconds cache_ttl{0};
+  std::size_t cache_entries = 10000;
+};
+
 class App {
  public:
-  explicit App(service::Pool& pool);
+  explicit App(service::Pool& pool, AppOptions options = {});
 
   // Routes, authenticates and runs the handler; never throws. route is set to the
   // matched template (for logs and metrics), or "unmatched".
@@ -38,8 +46,11 @@ class App {
   Services& services() { return services_; }
 
  private:
+  HttpResponse dispatch(const HttpRequest& request, std::string& route);
+
   Services services_;
   Router router_;
+  ResponseCache cache_;
   std::atomic<bool> draining_{false};
 };
 

@@ -23,6 +23,9 @@ const std::vector<Setting> kSettings = {
     {"ZUSAMMEN_KEEPALIVE_TIMEOUT", "--keepalive-timeout", "30", "seconds an idle keep-alive connection stays open"},
     {"ZUSAMMEN_SHUTDOWN_GRACE_MS", "--shutdown-grace-ms", "0",
      "on SIGTERM, report not-ready for this long before closing the listener"},
+    {"ZUSAMMEN_CACHE_TTL_MS", "--cache-ttl-ms", "1000",
+     "reuse anonymous GET responses for this long (0: off); writes through this process clear it"},
+    {"ZUSAMMEN_CACHE_ENTRIES", "--cache-entries", "10000", "most anonymous responses kept in memory"},
     {"ZUSAMMEN_MIGRATE_ON_START", "--migrate-on-start", "false", "apply pending migrations when serve starts"},
     {"ZUSAMMEN_CORS_ORIGINS", "--cors-origins", "", "comma-separated allowed origins, or * (reserved)"},
     {"ZUSAMMEN_LOG_LEVEL", "--log-level", "info", "trace, debug, info, warn, error"},
@@ -89,7 +92,9 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
                                                                     {"ZUSAMMEN_HEADER_TIMEOUT", &c.header_timeout, 1},
                                                                     {"ZUSAMMEN_BODY_TIMEOUT", &c.body_timeout, 1},
                                                                     {"ZUSAMMEN_KEEPALIVE_TIMEOUT", &c.keepalive_timeout, 1},
-                                                                    {"ZUSAMMEN_SHUTDOWN_GRACE_MS", &c.shutdown_grace_ms, 0}}) {
+                                                                    {"ZUSAMMEN_SHUTDOWN_GRACE_MS", &c.shutdown_grace_ms, 0},
+                                                                    {"ZUSAMMEN_CACHE_TTL_MS", &c.cache_ttl_ms, 0},
+                                                                    {"ZUSAMMEN_CACHE_ENTRIES", &c.cache_entries, 0}}) {
     if (!to_int(values[env], *target) || *target < minimum) {
       out.error = std::string(env) + " must be an integer of at least " + std::to_string(minimum);
     }

@@ -31,6 +31,8 @@ struct Config {
   int body_timeout = 30;
   int keepalive_timeout = 30;
   int shutdown_grace_ms = 0;
+  int cache_ttl_ms = 1000;
+  int cache_entries = 10000;
   bool migrate_on_start = false;
   std::string cors_origins;
   std::string log_level;

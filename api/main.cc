@@ -170,8 +170,15 @@ int run_serve(const api::Config& config) {
     std::cerr << "zusammen: ZUSAMMEN_LISTEN must be host:port\n";
     return 2;
   }
-  // The pool never needs more sessions than threads can use at once.
-  auto pool = open_pool(config, static_cast<std::size_t>(std::max(config.db_pool, 1)));
+  // Handlers block on the database on the HTTP threads: a pool smaller than the threads
+  // would only make requests wait for a lease.
+  int pool_size = config.db_pool;
+  if (pool_size < config.threads) {
+    spdlog::warn("ZUSAMMEN_DB_POOL={} is below ZUSAMMEN_THREADS={}; using {} connections", config.db_pool,
+                 config.threads, config.threads);
+    pool_size = config.threads;
+  }
+  auto pool = open_pool(config, static_cast<std::size_t>(pool_size));
   if (!pool) return 2;
   if (config.migrate_on_start) {
     auto applied = service::migrate(*pool, service::builtin_migrations());
@@ -186,12 +193,16 @@ int run_serve(const api::Config& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  api::App app(*pool);
+  api::AppOptions app_options;
+  app_options.cache_ttl = std::chrono::milliseconds(config.cache_ttl_ms);
+  app_options.cache_entries = static_cast<std::size_t>(config.cache_entries);
+  api::App app(*pool, app_options);
   api::ServerOptions options;
   options.host = config.listen.substr(0, colon);
   options.port = port;
   options.threads = config.threads;
-  options.max_request_bytes = static_cast<std::size_t>(config.max_body_bytes) + 16 * 1024;
+  options.max_body_bytes = static_cast<std::size_t>(config.max_body_bytes);
+  options.max_request_bytes = 2 * options.max_body_bytes + 64 * 1024;
   options.header_timeout = std::chrono::seconds(config.header_timeout);
   options.body_timeout = std::chrono::seconds(config.body_timeout);
   options.keepalive_timeout = std::chrono::seconds(config.keepalive_timeout);
@@ -202,8 +213,7 @@ int run_serve(const api::Config& config) {
     spdlog::error("cannot listen on {}: {}", config.listen, e.what());
     return 1;
   }
-  spdlog::info("listening on {}:{} threads={} db_pool={}", options.host, server.port(), config.threads,
-               config.db_pool);
+  spdlog::info("listening on {}:{} threads={} db_pool={}", options.host, server.port(), config.threads, pool_size);
   // Scripts and tests read the port from this line when ZUSAMMEN_LISTEN ends in :0.
   std::cout << "listening on http://" << options.host << ":" << server.port() << std::endl;
 

@@ -26,7 +26,6 @@ constexpr ProblemKind kKinds[] = {
     {422, "validation-error", "Unprocessable Content"},
     {429, "too-many-requests", "Too Many Requests"},
     {500, "internal", "Internal Server Error"},
-    {501, "not-implemented", "Not Implemented"},
     {503, "unavailable", "Service Unavailable"},
 };
 

@@ -82,7 +82,12 @@ std::optional<std::string> QueryReader::one_of(const char* name, const std::vect
 }
 
 std::optional<service::PageRequest> QueryReader::page(const std::vector<service::SortKey>& sort_keys) {
-  auto sort = service::parse_sort(request_.param("sort").value_or(""), sort_keys);
+  auto sort_text = request_.param("sort");
+  if (sort_text && sort_text->empty()) {
+    errors_.push_back({"sort", "must not be empty"});
+    return std::nullopt;
+  }
+  auto sort = service::parse_sort(sort_text.value_or(""), sort_keys);
   if (!sort.ok()) {
     for (const auto& e : sort.error().errors) errors_.push_back(e);
     return std::nullopt;

@@ -55,17 +55,25 @@ std::string item_etag(int version, const std::string& body) {
 
 std::string content_etag(const std::string& body) { return "\"" + hash_hex(body) + "\""; }
 
+bool if_none_match_hits(const HttpRequest& request, const std::string& etag) {
+  auto header = request.header("if-none-match");
+  return header && none_match_hits(*header, etag);
+}
+
+HttpResponse not_modified(const HttpResponse& full) {
+  HttpResponse response;
+  response.status = 304;
+  for (const char* name : {"ETag", "Cache-Control", "Vary"}) {
+    if (auto value = full.header(name)) response.with_header(name, *value);
+  }
+  return response;
+}
+
 HttpResponse cacheable(const RequestContext& context, HttpResponse response, std::string etag) {
   // Anonymous representations may be cached by browsers and shared caches; keyed ones only privately.
-  std::string cache_control = context.principal.key ? "private, no-cache" : "public, max-age=30";
-  auto if_none_match = context.request.header("if-none-match");
-  if (if_none_match && none_match_hits(*if_none_match, etag)) {
-    HttpResponse not_modified;
-    not_modified.status = 304;
-    not_modified.with_header("ETag", etag).with_header("Cache-Control", cache_control).with_header("Vary", "Authorization");
-    return not_modified;
-  }
-  response.with_header("ETag", std::move(etag)).with_header("Cache-Control", cache_control).with_header("Vary", "Authorization");
+  std::string cache_control = context.principal.key ? "private, no-cache" : "public, max-age=60";
+  response.with_header("ETag", etag).with_header("Cache-Control", cache_control).with_header("Vary", "Authorization");
+  if (if_none_match_hits(context.request, etag)) return not_modified(response);
   return response;
 }
 

@@ -26,6 +26,11 @@ HttpResponse item_response(const RequestContext& context, const nlohmann::json& 
 HttpResponse list_response(const RequestContext& context, nlohmann::json items,
                            const std::optional<std::string>& next_cursor);
 
+// True when the request's If-None-Match names etag (or *).
+bool if_none_match_hits(const HttpRequest& request, const std::string& etag);
+// The 304 answer to a full response: its caching headers, no body.
+HttpResponse not_modified(const HttpResponse& full);
+
 // If-Match: nullopt when absent or "*"; the version an item ETag names; -1 when it names none of ours.
 std::optional<int> if_match_version(const HttpRequest& request);
 

@@ -1,9 +1,12 @@
 #include "api/server.h"
 
+#include <sys/socket.h>
+
 #include <chrono>
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
+#include <pistache/peer.h>
 #include <spdlog/spdlog.h>
 
 #include "api/problem.h"
@@ -47,7 +50,7 @@ class RequestHandler final : public Http::Handler {
  public:
   HTTP_PROTOTYPE(RequestHandler)
 
-  explicit RequestHandler(App* app) : app_(app) {}
+  RequestHandler(App* app, std::size_t max_body_bytes) : app_(app), max_body_bytes_(max_body_bytes) {}
 
   void onRequest(const Http::Request& wire, Http::ResponseWriter writer) override {
     auto started = std::chrono::steady_clock::now();
@@ -55,7 +58,14 @@ class RequestHandler final : public Http::Handler {
     std::string route = "unmatched";
     HttpResponse response;
     try {
-      response = build(wire, request) ? app_->handle(request, route) : problem(400, "The query string is malformed.");
+      // Probes and the contract ignore the query string (openapi.yaml), even one that cannot be decoded.
+      if (!build(wire, request) && request.path.rfind("/v1/", 0) == 0) {
+        response = problem(400, "The query string is malformed.");
+      } else if (request.body.size() > max_body_bytes_) {
+        response = problem(413, "The body is larger than " + std::to_string(max_body_bytes_) + " bytes.");
+      } else {
+        response = app_->handle(request, route);
+      }
     } catch (const std::exception& e) {
       spdlog::error("request failed before routing: {}", e.what());
       response = problem(500, "An internal error occurred.");
@@ -106,14 +116,24 @@ class RequestHandler final : public Http::Handler {
     headers.add(std::make_shared<AnyHeader>("X-Request-Id", request.request_id));
     for (const auto& [name, value] : response.headers) headers.add(std::make_shared<AnyHeader>(name, value));
     auto code = static_cast<Http::Code>(response.status);
-    if (response.status == 204 || response.status == 304) {
-      writer.send(code);
-    } else {
-      writer.send(code, response.body);
+    // Pistache 0.0.5 writes "Connection: Close" (asked for, or HTTP/1.0) but keeps the socket open
+    // until the keep-alive timeout: end it once the response is written. shutdown() and not close():
+    // the reactor then sees the end of the stream and releases the peer itself.
+    auto connection = headers.tryGet<Http::Header::Connection>();
+    std::weak_ptr<Tcp::Peer> peer;
+    if (connection && connection->control() == Http::ConnectionControl::Close) peer = writer.getPeer();
+    auto sent = response.status == 204 || response.status == 304 ? writer.send(code) : writer.send(code, response.body);
+    if (!peer.expired()) {
+      sent.then(
+          [peer](ssize_t) {
+            if (auto p = peer.lock()) ::shutdown(p->fd(), SHUT_RDWR);
+          },
+          Async::IgnoreException);
     }
   }
 
   App* app_;
+  std::size_t max_body_bytes_;
 };
 
 }  // namespace
@@ -134,7 +154,7 @@ void Server::start() {
                   .bodyTimeout(options_.body_timeout)
                   .keepaliveTimeout(options_.keepalive_timeout);
   endpoint_->init(opts);
-  endpoint_->setHandler(Http::make_handler<RequestHandler>(&app_));
+  endpoint_->setHandler(Http::make_handler<RequestHandler>(&app_, options_.max_body_bytes));
   endpoint_->serveThreaded();
 }
 

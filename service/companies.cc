@@ -27,10 +27,6 @@ std::vector<FieldError> validate(const CompanyInput& c) {
 
 namespace {
 
-void restrict_to(sql::Query& query, Audience audience) {
-  if (audience == Audience::public_only) query.where("c.status = 'active'");
-}
-
 Error not_found(long long id) { return Error::not_found("No company with id " + std::to_string(id) + "."); }
 
 Error duplicate_slug() {
@@ -40,20 +36,9 @@ Error duplicate_slug() {
 }  // namespace
 
 Result<Page<Company>> CompanyService::list(const CompanyFilter& filter, const PageRequest& page, Audience audience) {
+  if (filter.q && !sql::fulltext_terms(*filter.q)) return search_without_words();
   return with_session<Page<Company>>(pool_, [&](soci::session& sql) -> Result<Page<Company>> {
-    auto query = company_repository::select_query(sort_value_column(page.sort));
-    restrict_to(query, audience);
-    if (filter.q) {
-      if (auto terms = company_repository::fulltext_terms(*filter.q)) {
-        query.where("MATCH (c.name, c.description) AGAINST (? IN BOOLEAN MODE)", {*terms});
-      }
-    }
-    if (filter.state) query.where("c.state = ?", {*filter.state});
-    if (filter.sector) query.where("c.sector = ?", {*filter.sector});
-    if (filter.status) query.where("c.status = ?", {*filter.status});
-    if (filter.updated_since) query.where("c.updated_at >= ?", {*filter.updated_since});
-    apply_page(query, page);
-    return make_page(company_repository::fetch(sql, query), page);
+    return make_page(company_repository::list(sql, filter, page, audience), page);
   });
 }
 
@@ -67,29 +52,13 @@ Result<Company> CompanyService::get(long long id, Audience audience) {
 
 Result<std::optional<Company>> CompanyService::find_by_slug(const std::string& slug) {
   return with_session<std::optional<Company>>(pool_, [&](soci::session& sql) -> Result<std::optional<Company>> {
-    auto query = company_repository::select_query();
-    query.where("c.slug = ?", {slug});
-    auto rows = company_repository::fetch(sql, query);
-    if (rows.empty()) return std::optional<Company>{};
-    return std::optional<Company>{rows.front().first};
+    return company_repository::find_by_slug(sql, slug);
   });
 }
 
 Result<std::vector<Company>> CompanyService::get_many(const std::vector<long long>& ids, Audience audience) {
-  if (ids.empty()) return std::vector<Company>{};
   return with_session<std::vector<Company>>(pool_, [&](soci::session& sql) -> Result<std::vector<Company>> {
-    auto query = company_repository::select_query();
-    std::string placeholders;
-    std::vector<std::string> values;
-    for (long long id : ids) {
-      placeholders += placeholders.empty() ? "?" : ", ?";
-      values.push_back(std::to_string(id));
-    }
-    query.where("c.id IN (" + placeholders + ")", values);
-    restrict_to(query, audience);
-    std::vector<Company> out;
-    for (auto& row : company_repository::fetch(sql, query)) out.push_back(std::move(row.first));
-    return out;
+    return company_repository::find_many(sql, ids, audience);
   });
 }
 

@@ -1,6 +1,5 @@
 #include "service/initiatives.h"
 
-#include "service/repositories/company_repository.h"
 #include "service/repositories/initiative_repository.h"
 #include "service/validation.h"
 
@@ -42,13 +41,6 @@ std::vector<FieldError> validate(const InitiativeInput& i) {
 namespace {
 
 // An unpublished initiative, or one of a former member, does not exist for anonymous callers.
-void restrict_to(sql::Query& query, Audience audience) {
-  if (audience == Audience::public_only) {
-    query.where("i.published = 1 AND EXISTS (SELECT 1 FROM companies c WHERE c.id = i.company_id AND "
-                "c.status = 'active')");
-  }
-}
-
 Error not_found(long long id) { return Error::not_found("No initiative with id " + std::to_string(id) + "."); }
 
 Error unknown_company() {
@@ -65,37 +57,17 @@ Error changed_concurrently() {
 
 Result<Page<Initiative>> InitiativeService::list(const InitiativeFilter& filter, const PageRequest& page,
                                                  Audience audience) {
+  if (filter.q && !sql::fulltext_terms(*filter.q)) return search_without_words();
   return with_session<Page<Initiative>>(pool_, [&](soci::session& sql) -> Result<Page<Initiative>> {
-    auto query = initiative_repository::select_query(sort_value_column(page.sort));
-    restrict_to(query, audience);
-    if (filter.company_id) query.where("i.company_id = ?", {std::to_string(*filter.company_id)});
-    if (filter.category) query.where("i.category = ?", {*filter.category});
-    if (filter.state) query.where("i.state = ?", {*filter.state});
-    if (filter.q) {
-      if (auto terms = company_repository::fulltext_terms(*filter.q)) {
-        query.where("MATCH (i.title, i.summary, i.description) AGAINST (? IN BOOLEAN MODE)", {*terms});
-      }
-    }
-    if (filter.active_on) {
-      query.where("(i.start_date IS NULL OR i.start_date <= ?) AND (i.end_date IS NULL OR i.end_date >= ?)",
-                  {*filter.active_on, *filter.active_on});
-    }
-    if (filter.published) query.where("i.published = ?", {*filter.published ? "1" : "0"});
-    if (filter.updated_since) query.where("i.updated_at >= ?", {*filter.updated_since});
-    apply_page(query, page);
-    return make_page(initiative_repository::fetch(sql, query), page);
+    return make_page(initiative_repository::list(sql, filter, page, audience), page);
   });
 }
 
 Result<Initiative> InitiativeService::get(long long id, Audience audience) {
   return with_session<Initiative>(pool_, [&](soci::session& sql) -> Result<Initiative> {
-    // Visibility depends on the company too, so it is part of the query rather than checked afterwards.
-    auto query = initiative_repository::select_query();
-    query.where("i.id = ?", {std::to_string(id)});
-    restrict_to(query, audience);
-    auto rows = initiative_repository::fetch(sql, query);
-    if (rows.empty()) return not_found(id);
-    return std::move(rows.front().first);
+    auto initiative = initiative_repository::find_visible(sql, id, audience);
+    if (!initiative) return not_found(id);
+    return std::move(*initiative);
   });
 }
 

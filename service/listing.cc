@@ -51,6 +51,10 @@ Result<Cursor> decode_cursor(std::string_view text, const Sort& sort) {
   return cursor;
 }
 
+Error search_without_words() {
+  return Error::invalid("The search has no words.", {{"q", "must contain at least one letter or digit"}});
+}
+
 std::string sort_value_column(const Sort& sort) { return "CAST(" + sort.key.column + " AS CHAR)"; }
 
 void apply_page(sql::Query& query, const PageRequest& page) {

@@ -36,6 +36,9 @@ std::string encode_cursor(const Cursor& cursor);
 // Field "cursor" in the error when it is not one of ours, or was made for another sort.
 Result<Cursor> decode_cursor(std::string_view text, const Sort& sort);
 
+// q that holds no word to search for (only punctuation): a 400 naming q.
+Error search_without_words();
+
 constexpr int kDefaultLimit = 20;
 constexpr int kMaxLimit = 100;
 

@@ -54,7 +54,13 @@ template <typename Entity, typename Input>
 HttpResponse merge_patch(const RequestContext& context, const MergePatchSteps<Entity, Input>& steps) {
   auto body = parse_json_object(context.request, true);
   if (body.failure) return *body.failure;
-  if (auto check = steps.read(*body.value, true); !check.ok()) return problem(check.error());
+  // Unreadable members (400) are answered at once; rule breaks in the patch itself (null for a field
+  // that is not nullable) are answered with those of the merged resource, naming every bad field.
+  std::vector<service::FieldError> patch_errors;
+  if (auto check = steps.read(*body.value, true); !check.ok()) {
+    if (check.error().code != service::ErrorCode::validation_failed) return problem(check.error());
+    patch_errors = check.error().errors;
+  }
   std::optional<int> wanted = if_match_version(context.request);
   constexpr int kAttempts = 5;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
@@ -64,9 +70,33 @@ HttpResponse merge_patch(const RequestContext& context, const MergePatchSteps<En
       return problem(412, "The resource has changed since you read it (it is at version " +
                               std::to_string(current->version) + ").");
     }
-    nlohmann::json merged = steps.writable(*current);
+    nlohmann::json original = steps.writable(*current);
+    nlohmann::json merged = original;
     merged.merge_patch(*body.value);
+    // A patch that changes nothing (an empty object, values already held, null for what is null)
+    // writes nothing: the version and updated_at stay, so change feeds and caches see no change.
+    // (merge_patch removes members patched to null, so absent and null compare as the same.)
+    auto without_nulls = [](nlohmann::json object) {
+      for (auto it = object.begin(); it != object.end();) it = it->is_null() ? object.erase(it) : std::next(it);
+      return object;
+    };
+    if (without_nulls(merged) == without_nulls(original)) {
+      HttpResponse response = json_response(200, steps.render(*current));
+      std::string etag = item_etag(current->version, response.body);
+      return response.with_header("ETag", etag);
+    }
     auto input = steps.read(merged, false);
+    if (!patch_errors.empty()) {
+      std::vector<service::FieldError> errors = patch_errors;
+      if (!input.ok()) {
+        for (const auto& e : input.error().errors) {
+          bool named = false;
+          for (const auto& p : errors) named = named || p.field == e.field;
+          if (!named) errors.push_back(e);
+        }
+      }
+      return problem(service::Error::validation(std::move(errors)));
+    }
     if (!input.ok()) return problem(input.error());
     auto updated = steps.update(current->version, *input);
     if (updated.ok()) {

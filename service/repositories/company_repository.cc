@@ -41,6 +41,10 @@ Company from_row(const soci::row& r) {
   return c;
 }
 
+void restrict_to(sql::Query& query, Audience audience) {
+  if (audience == Audience::public_only) query.where("c.status = 'active'");
+}
+
 }  // namespace
 
 sql::Query select_query(const std::string& sort_value_column) {
@@ -93,26 +97,45 @@ bool has_initiatives(soci::session& session, long long id) {
   return count > 0;
 }
 
-std::optional<std::string> fulltext_terms(const std::string& q) {
-  std::string out;
-  std::string word;
-  auto flush = [&]() {
-    if (!word.empty()) out += (out.empty() ? "+" : " +") + word + "*";
-    word.clear();
-  };
-  for (char c : q) {
-    bool separator = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '+' || c == '-' || c == '<' ||
-                     c == '>' || c == '(' || c == ')' || c == '~' || c == '*' || c == '"' || c == '@' || c == ',' ||
-                     c == '.' || c == ';' || c == ':' || c == '\'' || c == '/' || c == '\\';
-    if (separator) {
-      flush();
-    } else {
-      word.push_back(c);
+SortedRows<Company> list(soci::session& session, const CompanyFilter& filter, const PageRequest& page,
+                         Audience audience) {
+  auto query = select_query(sort_value_column(page.sort));
+  restrict_to(query, audience);
+  if (filter.q) {
+    if (auto terms = sql::fulltext_terms(*filter.q)) {
+      query.where("MATCH (c.name, c.description) AGAINST (? IN BOOLEAN MODE)", {*terms});
     }
   }
-  flush();
-  if (out.empty()) return std::nullopt;
+  if (filter.state) query.where("c.state = ?", {*filter.state});
+  if (filter.sector) query.where("c.sector = ?", {*filter.sector});
+  if (filter.status) query.where("c.status = ?", {*filter.status});
+  if (filter.updated_since) query.where("c.updated_at >= ?", {*filter.updated_since});
+  apply_page(query, page);
+  return fetch(session, query);
+}
+
+std::vector<Company> find_many(soci::session& session, const std::vector<long long>& ids, Audience audience) {
+  std::vector<Company> out;
+  if (ids.empty()) return out;
+  auto query = select_query();
+  std::string placeholders;
+  std::vector<std::string> values;
+  for (long long id : ids) {
+    placeholders += placeholders.empty() ? "?" : ", ?";
+    values.push_back(std::to_string(id));
+  }
+  query.where("c.id IN (" + placeholders + ")", values);
+  restrict_to(query, audience);
+  for (auto& row : fetch(session, query)) out.push_back(std::move(row.first));
   return out;
+}
+
+std::optional<Company> find_by_slug(soci::session& session, const std::string& slug) {
+  auto query = select_query();
+  query.where("c.slug = ?", {slug});
+  auto rows = fetch(session, query);
+  if (rows.empty()) return std::nullopt;
+  return rows.front().first;
 }
 
 }  // namespace zusammen::service::company_repository

@@ -20,7 +20,11 @@ bool update(soci::session& session, long long id, int expected_version, const Co
 bool erase(soci::session& session, long long id);
 bool has_initiatives(soci::session& session, long long id);
 
-// Boolean-mode full-text expression for q: every word must match as a prefix; operators are stripped.
-std::optional<std::string> fulltext_terms(const std::string& q);
+// One page of the filtered list, as the audience may see it.
+SortedRows<Company> list(soci::session& session, const CompanyFilter& filter, const PageRequest& page,
+                         Audience audience);
+// Those of ids the audience may see (for include=company).
+std::vector<Company> find_many(soci::session& session, const std::vector<long long>& ids, Audience audience);
+std::optional<Company> find_by_slug(soci::session& session, const std::string& slug);
 
 }  // namespace zusammen::service::company_repository

@@ -44,6 +44,14 @@ Initiative from_row(const soci::row& r) {
   return i;
 }
 
+void restrict_to(sql::Query& query, Audience audience) {
+  if (audience == Audience::public_only) {
+    query.where("i.published = 1 AND EXISTS (SELECT 1 FROM companies c WHERE c.id = i.company_id AND "
+                "c.status = 'active')");
+  }
+}
+
+
 }  // namespace
 
 sql::Query select_query(const std::string& sort_value_column) {
@@ -97,6 +105,38 @@ bool company_exists(soci::session& session, long long company_id) {
   long long count = 0;
   session << kCompanyExists, soci::use(company_id), soci::into(count);
   return count > 0;
+}
+
+SortedRows<Initiative> list(soci::session& session, const InitiativeFilter& filter, const PageRequest& page,
+                            Audience audience) {
+  auto query = select_query(sort_value_column(page.sort));
+  restrict_to(query, audience);
+  if (filter.company_id) query.where("i.company_id = ?", {std::to_string(*filter.company_id)});
+  if (filter.category) query.where("i.category = ?", {*filter.category});
+  if (filter.state) query.where("i.state = ?", {*filter.state});
+  if (filter.q) {
+    if (auto terms = sql::fulltext_terms(*filter.q)) {
+      query.where("MATCH (i.title, i.summary, i.description) AGAINST (? IN BOOLEAN MODE)", {*terms});
+    }
+  }
+  if (filter.active_on) {
+    query.where("(i.start_date IS NULL OR i.start_date <= ?) AND (i.end_date IS NULL OR i.end_date >= ?)",
+                {*filter.active_on, *filter.active_on});
+  }
+  if (filter.published) query.where("i.published = ?", {*filter.published ? "1" : "0"});
+  if (filter.updated_since) query.where("i.updated_at >= ?", {*filter.updated_since});
+  apply_page(query, page);
+  return fetch(session, query);
+}
+
+std::optional<Initiative> find_visible(soci::session& session, long long id, Audience audience) {
+  // Visibility depends on the company too, so it is part of the query rather than checked afterwards.
+  auto query = select_query();
+  query.where("i.id = ?", {std::to_string(id)});
+  restrict_to(query, audience);
+  auto rows = fetch(session, query);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front().first);
 }
 
 }  // namespace zusammen::service::initiative_repository

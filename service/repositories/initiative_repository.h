@@ -19,5 +19,10 @@ long long insert(soci::session& session, const InitiativeInput& input);
 bool update(soci::session& session, long long id, int expected_version, const InitiativeInput& input);
 bool erase(soci::session& session, long long id);
 bool company_exists(soci::session& session, long long company_id);
+// One page of the filtered list, as the audience may see it: anonymous callers see
+// published initiatives of active companies only.
+SortedRows<Initiative> list(soci::session& session, const InitiativeFilter& filter, const PageRequest& page,
+                            Audience audience);
+std::optional<Initiative> find_visible(soci::session& session, long long id, Audience audience);
 
 }  // namespace zusammen::service::initiative_repository

@@ -43,6 +43,10 @@ inline std::string rfc3339(const std::string& column) {
 }
 inline std::string iso_date(const std::string& column) { return "DATE_FORMAT(" + column + ", '%Y-%m-%d')"; }
 
+// Boolean-mode full-text expression for q: every word must match as a prefix; operators and
+// punctuation are separators. Nullopt when q holds no word at all.
+std::optional<std::string> fulltext_terms(const std::string& q);
+
 // A SELECT built in pieces; every value is bound, never spliced into the text.
 class Query {
  public:

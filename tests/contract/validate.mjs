@@ -253,6 +253,18 @@ function checkExchange(ctx, exchange) {
   const { node: pathItem, ptr: pathItemPtr } = deref(spec, spec.paths[matched.template], pathPtr);
   const operation = HTTP_METHODS.includes(method) ? pathItem[method] : undefined;
 
+  if (!operation && method === 'options') {
+    // OPTIONS is generic HTTP (the spec's description says so): 204 with the path's methods in Allow.
+    if (status !== 204) {
+      ctx.problems.push(`OPTIONS ${matched.template} must answer 204, not ${status}`);
+      return;
+    }
+    if (exchange.headers.allow === undefined) ctx.problems.push(`OPTIONS ${matched.template} must send Allow`);
+    else checkAllow(ctx, exchange, pathItem);
+    if (exchange.body) ctx.problems.push(`OPTIONS ${matched.template} must have no body`);
+    return;
+  }
+
   if (!operation) {
     if (status !== 405) {
       ctx.problems.push(`${matched.template} has no ${method.toUpperCase()} operation, so the answer must be 405, not ${status}`);

@@ -1,0 +1,779 @@
+// /v1/initiatives end to end: the real App and Pistache on port 0 over a private
+// MariaDB, every write checked through MySQL Connector/C++ (the independent window).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "../support/test_server.h"
+
+namespace zusammen::testing {
+namespace {
+
+using nlohmann::json;
+
+// The `field`s named in a problem's `errors`.
+std::set<std::string> error_fields(const HttpResult& result) {
+  std::set<std::string> out;
+  auto body = json::parse(result.body, nullptr, false);
+  if (!body.is_object() || !body.contains("errors") || !body["errors"].is_array()) return out;
+  for (const auto& e : body["errors"]) {
+    if (e.is_object() && e.contains("field") && e["field"].is_string()) out.insert(e["field"].get<std::string>());
+  }
+  return out;
+}
+
+// A problem+json answer with this status, whose body agrees with the status line.
+::testing::AssertionResult IsProblem(const HttpResult& result, int status) {
+  if (result.status != status) {
+    return ::testing::AssertionFailure() << "status " << result.status << ", expected " << status << ": "
+                                         << result.body;
+  }
+  std::string type = result.header("content-type").value_or("");
+  if (type.rfind("application/problem+json", 0) != 0) {
+    return ::testing::AssertionFailure() << "content-type \"" << type << "\" is not application/problem+json";
+  }
+  auto body = json::parse(result.body, nullptr, false);
+  if (!body.is_object() || body.value("status", 0) != status || !body.contains("type") || !body.contains("title") ||
+      !body.contains("detail")) {
+    return ::testing::AssertionFailure() << "not a problem body for " << status << ": " << result.body;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult Names(const HttpResult& result, const std::set<std::string>& fields) {
+  auto named = error_fields(result);
+  std::string missing;
+  for (const auto& f : fields) {
+    if (!named.contains(f)) missing += " " + f;
+  }
+  if (!missing.empty()) return ::testing::AssertionFailure() << "errors do not name" << missing << ": " << result.body;
+  return ::testing::AssertionSuccess();
+}
+
+std::vector<long long> ids_in_order(const HttpResult& result) {
+  std::vector<long long> out;
+  json body = result.json();  // kept alive: the loop runs over a part of it
+  for (const auto& item : body.at("items")) out.push_back(item.at("id").get<long long>());
+  return out;
+}
+
+std::set<long long> ids_of(const HttpResult& result) {
+  auto ids = ids_in_order(result);
+  return {ids.begin(), ids.end()};
+}
+
+bool matches(const std::string& text, const char* pattern) { return std::regex_match(text, std::regex(pattern)); }
+
+class InitiativesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    database_ = std::make_unique<TestDatabase>("initiatives");
+    server_ = std::make_unique<TestServer>(*database_);
+  }
+  static void TearDownTestSuite() {
+    server_.reset();
+    database_.reset();
+  }
+
+  void SetUp() override {
+    database_->truncate_all();
+    writer_ = server_->key({"content:write"});
+    reader_ = server_->key({"content:read"});
+  }
+
+  HttpClient client() const { return server_->client(); }
+  TestDatabase& db() { return *database_; }
+  Headers writer() const { return bearer(writer_); }
+  Headers reader() const { return bearer(reader_); }
+
+  long long create_company(const std::string& slug, const std::string& name, const std::string& status = "active") {
+    json body = {{"slug", slug},
+                 {"name", name},
+                 {"status", status},
+                 {"city", "Berlin"},
+                 {"contact_email", "kontakt@" + slug + ".example"}};
+    auto created = client().post("/v1/companies", body, writer());
+    if (created.status != 201) throw std::runtime_error("creating company " + slug + " failed: " + created.body);
+    return created.json().at("id").get<long long>();
+  }
+
+  static json initiative(long long company_id, const std::string& title, const json& extra = json::object()) {
+    json body = {{"company_id", company_id}, {"title", title}, {"category", "language"}};
+    body.update(extra);
+    return body;
+  }
+
+  long long create_initiative(const json& body) {
+    auto created = client().post("/v1/initiatives", body, writer());
+    if (created.status != 201) throw std::runtime_error("creating an initiative failed: " + created.body);
+    return created.json().at("id").get<long long>();
+  }
+
+  std::string column(const std::string& name, long long id) {
+    return db().scalar("SELECT " + name + " FROM initiatives WHERE id = " + std::to_string(id));
+  }
+
+  static inline std::unique_ptr<TestDatabase> database_;
+  static inline std::unique_ptr<TestServer> server_;
+  std::string writer_;
+  std::string reader_;
+};
+
+// --- create ---------------------------------------------------------------------------------
+
+TEST_F(InitiativesTest, CreateAnswers201WithLocationETagAndTheNewInitiative) {
+  long long company = create_company("deutsche-bahn", "Deutsche Bahn AG");
+  json body = {{"company_id", company},
+               {"title", "Umschulung Elektroniker für Betriebstechnik"},
+               {"summary", "Berufserfahrene Geflüchtete werden zu Elektronikern für Betriebstechnik umgeschult."},
+               {"category", "retraining"},
+               {"target_group", "Berufserfahrene Geflüchtete"},
+               {"city", "Berlin"},
+               {"state", "DE-BE"},
+               {"start_date", "2017-09-01"},
+               {"end_date", "2019-12-31"},
+               {"participants", 25},
+               {"url", "https://www.deutschebahn.com/umschulung"},
+               {"published", true}};
+  auto response = client().post("/v1/initiatives", body, writer());
+  ASSERT_EQ(response.status, 201) << response.body;
+  EXPECT_EQ(response.header("content-type").value_or("").rfind("application/json", 0), 0u);
+  json created = response.json();
+  long long id = created.at("id").get<long long>();
+  EXPECT_GT(id, 0);
+  EXPECT_EQ(response.header("location").value_or(""), "/v1/initiatives/" + std::to_string(id));
+  EXPECT_TRUE(matches(response.header("etag").value_or(""), R"("1-[0-9a-f]{16}")")) << response.header("etag").value_or("");
+  for (const auto& [name, value] : body.items()) EXPECT_EQ(created.at(name), value) << name;
+  EXPECT_TRUE(created.at("description").is_null());
+  EXPECT_EQ(created.at("version"), 1);
+  EXPECT_TRUE(matches(created.at("created_at").get<std::string>(), R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"));
+  EXPECT_EQ(created.at("created_at"), created.at("updated_at"));
+  EXPECT_FALSE(created.contains("company"));
+
+  // What the database holds, read past the service.
+  EXPECT_EQ(db().count("initiatives"), 1);
+  EXPECT_EQ(column("title", id), "Umschulung Elektroniker für Betriebstechnik");
+  EXPECT_EQ(column("target_group", id), "Berufserfahrene Geflüchtete");
+  EXPECT_EQ(column("company_id", id), std::to_string(company));
+  EXPECT_EQ(column("end_date", id), "2019-12-31");
+  EXPECT_EQ(column("participants", id), "25");
+  EXPECT_EQ(column("published", id), "1");
+  EXPECT_EQ(column("version", id), "1");
+
+  auto read = client().get("/v1/initiatives/" + std::to_string(id), reader());
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(read.json(), created);
+}
+
+TEST_F(InitiativesTest, CreateWithOnlyRequiredFieldsFillsTheDefaults) {
+  long long company = create_company("bosch", "Robert Bosch GmbH");
+  auto response = client().post("/v1/initiatives", initiative(company, "Sprachkurs"), writer());
+  ASSERT_EQ(response.status, 201) << response.body;
+  json created = response.json();
+  EXPECT_EQ(created.at("participants"), 0);
+  EXPECT_EQ(created.at("published"), false);
+  for (const char* name : {"summary", "description", "target_group", "city", "state", "start_date", "end_date", "url"}) {
+    EXPECT_TRUE(created.at(name).is_null()) << name;
+  }
+  long long id = created.at("id").get<long long>();
+  EXPECT_EQ(column("published", id), "0");
+  EXPECT_EQ(column("participants", id), "0");
+  EXPECT_EQ(column("end_date", id), "");
+}
+
+TEST_F(InitiativesTest, UnknownCompanyIs422OnCompanyIdAndWritesNothing) {
+  long long company = create_company("telekom", "Deutsche Telekom AG");
+  auto response = client().post("/v1/initiatives", initiative(company + 4711, "Chance plus"), writer());
+  EXPECT_TRUE(IsProblem(response, 422));
+  EXPECT_EQ(response.json().value("type", ""), "/problems/validation-error");
+  EXPECT_TRUE(Names(response, {"/company_id"}));
+  EXPECT_EQ(db().count("initiatives"), 0);
+}
+
+TEST_F(InitiativesTest, EndDateBeforeStartDateIs422OnEndDate) {
+  long long company = create_company("siemens", "Siemens AG");
+  auto response = client().post(
+      "/v1/initiatives", initiative(company, "Praktikum", {{"start_date", "2018-11-13"}, {"end_date", "2018-11-12"}}),
+      writer());
+  EXPECT_TRUE(IsProblem(response, 422));
+  EXPECT_EQ(error_fields(response), std::set<std::string>{"/end_date"});
+  EXPECT_EQ(db().count("initiatives"), 0);
+
+  // The same day is not "before".
+  auto same_day = client().post(
+      "/v1/initiatives", initiative(company, "Praktikum", {{"start_date", "2018-11-13"}, {"end_date", "2018-11-13"}}),
+      writer());
+  EXPECT_EQ(same_day.status, 201) << same_day.body;
+  EXPECT_EQ(db().count("initiatives"), 1);
+}
+
+TEST_F(InitiativesTest, SeveralBadFieldsAreNamedAtOnce) {
+  long long company = create_company("basf", "BASF SE");
+  json body = {{"company_id", company}, {"title", ""},         {"category", "cooking"},
+               {"participants", -1},    {"url", "ftp://x"},    {"state", "DE-XX"}};
+  auto response = client().post("/v1/initiatives", body, writer());
+  EXPECT_TRUE(IsProblem(response, 422));
+  EXPECT_TRUE(Names(response, {"/title", "/category", "/participants", "/url", "/state"}));
+  EXPECT_FALSE(error_fields(response).contains("/company_id"));
+  EXPECT_EQ(db().count("initiatives"), 0);
+}
+
+TEST_F(InitiativesTest, MissingRequiredFieldsAre422) {
+  auto response = client().post("/v1/initiatives", json::object(), writer());
+  EXPECT_TRUE(IsProblem(response, 422));
+  EXPECT_TRUE(Names(response, {"/company_id", "/title", "/category"}));
+  EXPECT_EQ(db().count("initiatives"), 0);
+}
+
+TEST_F(InitiativesTest, WrongJsonTypesAre400) {
+  long long company = create_company("lidl", "Lidl");
+  struct Case {
+    json extra;
+    std::set<std::string> fields;
+  };
+  std::vector<Case> cases = {{{{"participants", "5"}}, {"/participants"}},
+                             {{{"published", "yes"}}, {"/published"}},
+                             {{{"participants", "5"}, {"published", "yes"}}, {"/participants", "/published"}},
+                             {{{"company_id", std::to_string(company)}}, {"/company_id"}},
+                             {{{"participants", 2.5}}, {"/participants"}},
+                             {{{"title", 42}}, {"/title"}}};
+  for (const auto& c : cases) {
+    auto response = client().post("/v1/initiatives", initiative(company, "Ausbildung", c.extra), writer());
+    EXPECT_TRUE(IsProblem(response, 400)) << c.extra.dump();
+    EXPECT_EQ(response.json().value("type", ""), "/problems/bad-request");
+    EXPECT_TRUE(Names(response, c.fields)) << c.extra.dump();
+  }
+  EXPECT_EQ(db().count("initiatives"), 0);
+}
+
+TEST_F(InitiativesTest, ReadOnlyAndUnknownFieldsAre400OnCreateAndPatch) {
+  long long company = create_company("rewe", "REWE Group");
+  std::vector<std::pair<std::string, json>> fields = {{"id", 99},
+                                                      {"created_at", "2018-11-13T09:00:00Z"},
+                                                      {"updated_at", "2018-11-13T09:00:00Z"},
+                                                      {"version", 3},
+                                                      {"company", json{{"id", company}}},
+                                                      {"colour", "blue"}};
+  for (const auto& [name, value] : fields) {
+    auto response = client().post("/v1/initiatives", initiative(company, "Mentoring", {{name, value}}), writer());
+    EXPECT_TRUE(IsProblem(response, 400)) << name;
+    EXPECT_TRUE(Names(response, {"/" + name})) << name;
+  }
+  EXPECT_EQ(db().count("initiatives"), 0);
+
+  long long id = create_initiative(initiative(company, "Mentoring"));
+  for (const auto& [name, value] : fields) {
+    auto response = client().patch("/v1/initiatives/" + std::to_string(id), {{name, value}}, writer());
+    EXPECT_TRUE(IsProblem(response, 400)) << name;
+    EXPECT_TRUE(Names(response, {"/" + name})) << name;
+  }
+  EXPECT_EQ(column("version", id), "1");
+  EXPECT_EQ(column("title", id), "Mentoring");
+}
+
+TEST_F(InitiativesTest, UnreadableBodiesAre400AndWrongMediaTypeIs415) {
+  long long company = create_company("metro", "METRO AG");
+  Headers json_headers = writer();
+  json_headers["Content-Type"] = "application/json";
+  for (const std::string body : {"{\"title\": ", "[]", "\"text\"", "", "{\"title\": \"\xff\xfe\"}"}) {
+    auto response = client().request("POST", "/v1/initiatives", body, json_headers);
+    EXPECT_TRUE(IsProblem(response, 400)) << body;
+  }
+  Headers text = writer();
+  text["Content-Type"] = "text/plain";
+  auto wrong_type = client().request("POST", "/v1/initiatives", initiative(company, "Sprachkurs").dump(), text);
+  EXPECT_TRUE(IsProblem(wrong_type, 415));
+  EXPECT_EQ(db().count("initiatives"), 0);
+}
+
+TEST_F(InitiativesTest, BadIdsInThePathAre400AndUnknownIdsAre404) {
+  for (const char* id : {"12abc", "0", "-1", "1.5", "abc", "99999999999999999999"}) {
+    auto response = client().get(std::string("/v1/initiatives/") + id, reader());
+    EXPECT_TRUE(IsProblem(response, 400)) << id;
+    EXPECT_TRUE(Names(response, {"id"})) << id;
+  }
+  EXPECT_TRUE(IsProblem(client().get("/v1/initiatives/4711", reader()), 404));
+  EXPECT_TRUE(IsProblem(client().get("/v1/initiatives/4711"), 404));
+  EXPECT_TRUE(IsProblem(client().patch("/v1/initiatives/4711", {{"title", "x"}}, writer()), 404));
+  EXPECT_TRUE(IsProblem(client().patch("/v1/initiatives/12abc", {{"title", "x"}}, writer()), 400));
+  EXPECT_EQ(db().count("initiatives"), 0);
+}
+
+// --- merge patch ----------------------------------------------------------------------------
+
+TEST_F(InitiativesTest, MergePatchSetsClearsAndKeepsFieldsAndBumpsTheVersion) {
+  long long company = create_company("deutsche-bahn", "Deutsche Bahn AG");
+  long long id = create_initiative(initiative(company, "Chance plus",
+                                              {{"category", "qualification"},
+                                               {"summary", "Einstiegsqualifizierung"},
+                                               {"start_date", "2016-09-01"},
+                                               {"end_date", "2019-08-31"},
+                                               {"participants", 120}}));
+  std::string path = "/v1/initiatives/" + std::to_string(id);
+
+  auto patched = client().patch(path, {{"end_date", nullptr}, {"published", true}}, writer());
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  json after = patched.json();
+  EXPECT_TRUE(after.at("end_date").is_null());
+  EXPECT_EQ(after.at("published"), true);
+  EXPECT_EQ(after.at("version"), 2);
+  EXPECT_EQ(after.at("title"), "Chance plus");
+  EXPECT_EQ(after.at("summary"), "Einstiegsqualifizierung");
+  EXPECT_EQ(after.at("start_date"), "2016-09-01");
+  EXPECT_EQ(after.at("participants"), 120);
+  EXPECT_TRUE(matches(patched.header("etag").value_or(""), R"("2-[0-9a-f]{16}")"));
+  EXPECT_EQ(column("end_date", id), "");
+  EXPECT_EQ(column("published", id), "1");
+  EXPECT_EQ(column("version", id), "2");
+  EXPECT_EQ(column("start_date", id), "2016-09-01");
+
+  // published toggles back; application/json is accepted as well.
+  Headers plain_json = writer();
+  plain_json["Content-Type"] = "application/json";
+  auto toggled = client().patch(path, {{"published", false}}, plain_json);
+  ASSERT_EQ(toggled.status, 200) << toggled.body;
+  EXPECT_EQ(toggled.json().at("published"), false);
+  EXPECT_EQ(toggled.json().at("version"), 3);
+  EXPECT_EQ(column("published", id), "0");
+  EXPECT_EQ(column("version", id), "3");
+
+  // The patch is merged before the rules run: end before the stored start is a 422.
+  auto backwards = client().patch(path, {{"end_date", "2016-08-31"}}, writer());
+  EXPECT_TRUE(IsProblem(backwards, 422));
+  EXPECT_TRUE(Names(backwards, {"/end_date"}));
+  // null for a field that is not nullable is a 422, not a clear.
+  auto null_title = client().patch(path, {{"title", nullptr}, {"published", nullptr}}, writer());
+  EXPECT_TRUE(IsProblem(null_title, 422));
+  EXPECT_TRUE(Names(null_title, {"/title", "/published"}));
+  // Unknown company on a patch too.
+  auto moved = client().patch(path, {{"company_id", company + 999}}, writer());
+  EXPECT_TRUE(IsProblem(moved, 422));
+  EXPECT_TRUE(Names(moved, {"/company_id"}));
+  EXPECT_EQ(column("version", id), "3");
+  EXPECT_EQ(column("end_date", id), "");
+  EXPECT_EQ(column("title", id), "Chance plus");
+}
+
+TEST_F(InitiativesTest, EmptyMergePatchChangesNothing) {
+  long long company = create_company("deutsche-bahn", "Deutsche Bahn AG");
+  long long id = create_initiative(initiative(company, "Chance plus"));
+  std::string before = db().scalar("SELECT CONCAT(version, ' ', updated_at) FROM initiatives WHERE id = " +
+                                   std::to_string(id));
+  auto response = client().patch("/v1/initiatives/" + std::to_string(id), json::object(), writer());
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.json().at("version"), 1);
+  EXPECT_EQ(db().scalar("SELECT CONCAT(version, ' ', updated_at) FROM initiatives WHERE id = " + std::to_string(id)),
+            before);
+  // Values the initiative already holds are no change either.
+  auto same = client().patch("/v1/initiatives/" + std::to_string(id),
+                             {{"title", "Chance plus"}, {"published", false}, {"end_date", nullptr}}, writer());
+  ASSERT_EQ(same.status, 200) << same.body;
+  EXPECT_EQ(same.json().at("version"), 1);
+  EXPECT_TRUE(matches(same.header("etag").value_or(""), R"("1-[0-9a-f]{16}")"));
+  EXPECT_EQ(db().scalar("SELECT CONCAT(version, ' ', updated_at) FROM initiatives WHERE id = " + std::to_string(id)),
+            before);
+}
+
+TEST_F(InitiativesTest, IfMatchWithAStaleETagIs412AndChangesNothing) {
+  long long company = create_company("deutsche-bahn", "Deutsche Bahn AG");
+  auto created = client().post("/v1/initiatives", initiative(company, "Chance plus"), writer());
+  ASSERT_EQ(created.status, 201);
+  long long id = created.json().at("id").get<long long>();
+  std::string path = "/v1/initiatives/" + std::to_string(id);
+  std::string first_etag = created.header("etag").value_or("");
+
+  Headers current = writer();
+  current["If-Match"] = first_etag;
+  auto first = client().patch(path, {{"participants", 10}}, current);
+  ASSERT_EQ(first.status, 200) << first.body;
+  std::string second_etag = first.header("etag").value_or("");
+  EXPECT_NE(second_etag, first_etag);
+
+  // A second editor still holding version 1.
+  auto stale = client().patch(path, {{"participants", 99}}, current);
+  EXPECT_TRUE(IsProblem(stale, 412));
+  EXPECT_EQ(column("participants", id), "10");
+  EXPECT_EQ(column("version", id), "2");
+
+  Headers garbage = writer();
+  garbage["If-Match"] = "not-an-etag";
+  EXPECT_TRUE(IsProblem(client().patch(path, {{"participants", 99}}, garbage), 412));
+  EXPECT_EQ(column("participants", id), "10");
+
+  auto stale_delete = client().del(path, current);
+  EXPECT_TRUE(IsProblem(stale_delete, 412));
+  EXPECT_EQ(db().count("initiatives"), 1);
+
+  Headers fresh = writer();
+  fresh["If-Match"] = second_etag;
+  auto ok = client().patch(path, {{"participants", 11}}, fresh);
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  Headers any = writer();
+  any["If-Match"] = "*";
+  auto star = client().patch(path, {{"participants", 12}}, any);
+  EXPECT_EQ(star.status, 200) << star.body;
+  EXPECT_EQ(column("participants", id), "12");
+  EXPECT_EQ(column("version", id), "4");
+}
+
+// --- delete ---------------------------------------------------------------------------------
+
+TEST_F(InitiativesTest, DeleteAnswers204ThenTheInitiativeIsGone) {
+  long long company = create_company("deutsche-bahn", "Deutsche Bahn AG");
+  long long keep = create_initiative(initiative(company, "Bleibt"));
+  long long id = create_initiative(initiative(company, "Geht"));
+  std::string path = "/v1/initiatives/" + std::to_string(id);
+
+  auto removed = client().del(path, writer());
+  EXPECT_EQ(removed.status, 204) << removed.body;
+  EXPECT_TRUE(removed.body.empty());
+  EXPECT_EQ(db().count("initiatives", "id = " + std::to_string(id)), 0);
+  EXPECT_EQ(db().count("initiatives", "id = " + std::to_string(keep)), 1);
+
+  EXPECT_TRUE(IsProblem(client().del(path, writer()), 404));
+  EXPECT_TRUE(IsProblem(client().get(path, reader()), 404));
+  EXPECT_TRUE(IsProblem(client().del("/v1/initiatives/abc", writer()), 400));
+  EXPECT_EQ(db().count("initiatives"), 1);
+}
+
+// --- access ---------------------------------------------------------------------------------
+
+TEST_F(InitiativesTest, AnonymousCallersSeeOnlyPublishedInitiativesOfActiveCompanies) {
+  long long active = create_company("deutsche-bahn", "Deutsche Bahn AG");
+  long long former = create_company("ehemalig", "Ehemalige GmbH", "former");
+  long long published = create_initiative(initiative(active, "Chance plus", {{"published", true}}));
+  long long draft = create_initiative(initiative(active, "Entwurf", {{"published", false}}));
+  long long of_former = create_initiative(initiative(former, "Altes Projekt", {{"published", true}}));
+
+  EXPECT_EQ(client().get("/v1/initiatives/" + std::to_string(published)).status, 200);
+  EXPECT_TRUE(IsProblem(client().get("/v1/initiatives/" + std::to_string(draft)), 404));
+  EXPECT_TRUE(IsProblem(client().get("/v1/initiatives/" + std::to_string(of_former)), 404));
+
+  auto anonymous = client().get("/v1/initiatives");
+  ASSERT_EQ(anonymous.status, 200) << anonymous.body;
+  EXPECT_EQ(ids_of(anonymous), (std::set<long long>{published}));
+  EXPECT_TRUE(anonymous.json().at("next_cursor").is_null());
+  auto anonymous_drafts = client().get("/v1/initiatives?published=false");
+  ASSERT_EQ(anonymous_drafts.status, 200);
+  EXPECT_TRUE(ids_of(anonymous_drafts).empty());
+  auto anonymous_former = client().get("/v1/initiatives?company_id=" + std::to_string(former));
+  ASSERT_EQ(anonymous_former.status, 200);
+  EXPECT_TRUE(ids_of(anonymous_former).empty());
+
+  // A key with content:read sees everything.
+  for (long long id : {published, draft, of_former}) {
+    EXPECT_EQ(client().get("/v1/initiatives/" + std::to_string(id), reader()).status, 200) << id;
+  }
+  auto keyed = client().get("/v1/initiatives", reader());
+  ASSERT_EQ(keyed.status, 200);
+  EXPECT_EQ(ids_of(keyed), (std::set<long long>{published, draft, of_former}));
+
+  // A company that leaves the network takes its initiatives out of public view.
+  auto left = client().patch("/v1/companies/" + std::to_string(active), {{"status", "former"}}, writer());
+  ASSERT_EQ(left.status, 200) << left.body;
+  EXPECT_TRUE(IsProblem(client().get("/v1/initiatives/" + std::to_string(published)), 404));
+  EXPECT_TRUE(ids_of(client().get("/v1/initiatives")).empty());
+}
+
+// --- filters, sorting, pagination -----------------------------------------------------------
+
+TEST_F(InitiativesTest, FiltersNarrowTheList) {
+  long long a = create_company("deutsche-bahn", "Deutsche Bahn AG");
+  long long b = create_company("bosch", "Robert Bosch GmbH");
+  long long i1 = create_initiative(initiative(a, "Deutschkurs für Geflüchtete",
+                                              {{"category", "language"}, {"state", "DE-BE"}, {"published", true},
+                                               {"start_date", "2018-01-01"}, {"end_date", "2018-12-31"}}));
+  long long i2 = create_initiative(initiative(a, "Patenschaften",
+                                              {{"category", "mentoring"}, {"state", "DE-BY"}, {"published", false},
+                                               {"description", "Mentoren begleiten Geflüchtete im Alltag."},
+                                               {"end_date", "2018-06-30"}}));
+  long long i3 = create_initiative(initiative(b, "Sprachcafé",
+                                              {{"category", "language"}, {"state", "DE-BY"}, {"published", true},
+                                               {"start_date", "2018-07-01"}}));
+  long long i4 = create_initiative(initiative(b, "Praktikum Logistik",
+                                              {{"category", "internship"}, {"published", true},
+                                               {"start_date", "2019-01-01"}, {"end_date", "2019-03-31"}}));
+  long long i5 = create_initiative(initiative(b, "Chance plus",
+                                              {{"category", "qualification"}, {"state", "DE-BE"}, {"published", true},
+                                               {"summary", "Einstiegsqualifizierung für junge Menschen"}}));
+
+  auto ids = [&](const std::string& query, const Headers& headers) {
+    auto response = client().get("/v1/initiatives?" + query, headers);
+    EXPECT_EQ(response.status, 200) << query << ": " << response.body;
+    return response.status == 200 ? ids_of(response) : std::set<long long>{};
+  };
+  using Ids = std::set<long long>;
+  EXPECT_EQ(ids("company_id=" + std::to_string(a), reader()), (Ids{i1, i2}));
+  EXPECT_EQ(ids("category=language", reader()), (Ids{i1, i3}));
+  EXPECT_EQ(ids("state=DE-BY", reader()), (Ids{i2, i3}));
+  EXPECT_EQ(ids("category=language&state=DE-BY", reader()), (Ids{i3}));
+  EXPECT_EQ(ids("published=false", reader()), (Ids{i2}));
+  EXPECT_EQ(ids("published=true", reader()), (Ids{i1, i3, i4, i5}));
+  // Open start or end dates count as open.
+  EXPECT_EQ(ids("active_on=2018-08-15", reader()), (Ids{i1, i3, i5}));
+  EXPECT_EQ(ids("active_on=2018-03-01", reader()), (Ids{i1, i2, i5}));
+  EXPECT_EQ(ids("active_on=2018-06-30", reader()), (Ids{i1, i2, i5}));
+  EXPECT_EQ(ids("active_on=2030-01-01", reader()), (Ids{i3, i5}));
+  // Full text, umlauts percent-encoded as UTF-8; '+' is a space.
+  EXPECT_EQ(ids("q=Gefl%C3%BCchtete", reader()), (Ids{i1, i2}));
+  EXPECT_EQ(ids("q=Gefl%C3%BCchtete", {}), (Ids{i1}));
+  EXPECT_EQ(ids("q=Deutschkurs+Gefl%C3%BCchtete", reader()), (Ids{i1}));
+  EXPECT_EQ(ids("q=Sprachcaf%C3%A9", reader()), (Ids{i3}));
+  EXPECT_EQ(ids("q=Einstiegsqualifizierung", reader()), (Ids{i5}));
+  EXPECT_EQ(ids("q=Schiffbau", reader()), (Ids{}));
+  (void)i4;
+}
+
+TEST_F(InitiativesTest, UpdatedSinceListsWhatChangedAtOrAfterTheInstant) {
+  long long company = create_company("deutsche-bahn", "Deutsche Bahn AG");
+  long long older = create_initiative(initiative(company, "Alt"));
+  long long changed = create_initiative(initiative(company, "Neu"));
+  ASSERT_EQ(client().patch("/v1/initiatives/" + std::to_string(changed), {{"participants", 3}}, writer()).status, 200);
+  // The exact instant of the change, with microseconds, read past the service.
+  std::string since = db().scalar("SELECT DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%s.%fZ') FROM initiatives WHERE id = " +
+                                  std::to_string(changed));
+  ASSERT_EQ(db().count("initiatives", "updated_at < (SELECT updated_at FROM (SELECT updated_at FROM initiatives WHERE id = " +
+                                          std::to_string(changed) + ") t)"),
+            1);
+
+  auto at = client().get("/v1/initiatives?updated_since=" + since, reader());
+  ASSERT_EQ(at.status, 200) << at.body;
+  EXPECT_EQ(ids_of(at), (std::set<long long>{changed}));
+  auto past = client().get("/v1/initiatives?updated_since=2000-01-01T01:00:00%2B01:00", reader());
+  ASSERT_EQ(past.status, 200) << past.body;
+  EXPECT_EQ(ids_of(past), (std::set<long long>{older, changed}));
+  auto future = client().get("/v1/initiatives?updated_since=2999-01-01T00:00:00Z", reader());
+  ASSERT_EQ(future.status, 200) << future.body;
+  EXPECT_TRUE(ids_of(future).empty());
+}
+
+TEST_F(InitiativesTest, BadQueryParametersAre400NamingTheParameter) {
+  std::vector<std::pair<std::string, std::string>> cases = {
+      {"category=cooking", "category"},  {"state=DE-XX", "state"},
+      {"published=yes", "published"},    {"active_on=2018-13-01", "active_on"},
+      {"company_id=abc", "company_id"},  {"updated_since=yesterday", "updated_since"},
+      {"sort=colour", "sort"},           {"limit=0", "limit"},
+      {"limit=101", "limit"},            {"cursor=%21%21", "cursor"},
+      {"include=bogus", "include"},      {"include=company,bogus", "include"},
+      {"colour=blue", "colour"},         {"q=", "q"}};
+  for (const auto& [query, name] : cases) {
+    auto response = client().get("/v1/initiatives?" + query, reader());
+    EXPECT_TRUE(IsProblem(response, 400)) << query;
+    EXPECT_TRUE(Names(response, {name})) << query;
+  }
+}
+
+TEST_F(InitiativesTest, SortsByTitleAndByParticipants) {
+  long long company = create_company("deutsche-bahn", "Deutsche Bahn AG");
+  long long berufssprache = create_initiative(initiative(company, "Berufssprache", {{"participants", 40}}));
+  long long aerzte = create_initiative(initiative(company, "Ärztliche Begleitung", {{"participants", 10}}));
+  long long chance = create_initiative(initiative(company, "Chance plus", {{"participants", 40}}));
+  long long azubi = create_initiative(initiative(company, "Azubi-Coaching", {{"participants", 5}}));
+
+  auto by_title = client().get("/v1/initiatives?sort=title", reader());
+  ASSERT_EQ(by_title.status, 200) << by_title.body;
+  // German collation: Ä sorts with A.
+  EXPECT_EQ(ids_in_order(by_title), (std::vector<long long>{aerzte, azubi, berufssprache, chance}));
+  auto default_sort = client().get("/v1/initiatives", reader());
+  EXPECT_EQ(ids_in_order(default_sort), ids_in_order(by_title));
+  auto by_title_desc = client().get("/v1/initiatives?sort=-title", reader());
+  EXPECT_EQ(ids_in_order(by_title_desc), (std::vector<long long>{chance, berufssprache, azubi, aerzte}));
+
+  auto participants = [](const HttpResult& r) {
+    std::vector<int> out;
+    json body = r.json();
+    for (const auto& item : body.at("items")) out.push_back(item.at("participants").get<int>());
+    return out;
+  };
+  auto most = client().get("/v1/initiatives?sort=-participants", reader());
+  ASSERT_EQ(most.status, 200) << most.body;
+  EXPECT_EQ(participants(most), (std::vector<int>{40, 40, 10, 5}));
+  auto least = client().get("/v1/initiatives?sort=participants", reader());
+  ASSERT_EQ(least.status, 200) << least.body;
+  EXPECT_EQ(participants(least), (std::vector<int>{5, 10, 40, 40}));
+  ASSERT_FALSE(ids_in_order(least).empty());
+  EXPECT_EQ(ids_in_order(least).front(), azubi);
+}
+
+TEST_F(InitiativesTest, CursorPaginationWalksEveryRowExactlyOnce) {
+  long long company = create_company("deutsche-bahn", "Deutsche Bahn AG");
+  std::set<long long> published;
+  std::set<long long> all;
+  for (int n = 0; n < 27; ++n) {
+    bool is_published = n % 7 != 3;  // 4 drafts
+    // Few distinct participant values and repeated titles: ties that only the id can break.
+    long long id = create_initiative(initiative(
+        company, "Initiative " + std::to_string(n % 9), {{"participants", (n * 5) % 4}, {"published", is_published}}));
+    all.insert(id);
+    if (is_published) published.insert(id);
+  }
+  ASSERT_EQ(published.size(), 23u);
+
+  struct Walk {
+    std::string sort;
+    bool keyed;
+  };
+  for (const auto& walk : std::vector<Walk>{{"", false}, {"-participants", false}, {"title", true},
+                                              {"participants", true}, {"-created_at", true}}) {
+    std::vector<long long> seen;
+    std::string base = "/v1/initiatives?limit=5" + (walk.sort.empty() ? "" : "&sort=" + walk.sort);
+    std::string target = base;
+    int pages = 0;
+    while (pages < 20) {
+      auto page = client().get(target, walk.keyed ? reader() : Headers{});
+      ASSERT_EQ(page.status, 200) << target << ": " << page.body;
+      ++pages;
+      auto ids = ids_in_order(page);
+      EXPECT_LE(ids.size(), 5u);
+      seen.insert(seen.end(), ids.begin(), ids.end());
+      json cursor = page.json().at("next_cursor");
+      if (cursor.is_null()) {
+        EXPECT_FALSE(page.header("link").has_value()) << "a last page has no Link";
+        break;
+      }
+      EXPECT_EQ(ids.size(), 5u);
+      auto link = page.header("link").value_or("");
+      EXPECT_TRUE(matches(link, R"(<[^>]+>; rel="next")")) << link;
+      // The Link target is the next page.
+      auto open = link.find('<');
+      auto close = link.find('>');
+      std::string linked = open == std::string::npos || close == std::string::npos ? "" : link.substr(open + 1, close - open - 1);
+      // Advance by the cursor; the Link's page must be the same page.
+      target = base + "&cursor=" + cursor.get<std::string>();
+      if (pages == 1 && !linked.empty()) {
+        auto via_link = client().get(linked, walk.keyed ? reader() : Headers{});
+        auto via_cursor = client().get(target, walk.keyed ? reader() : Headers{});
+        EXPECT_EQ(via_link.status, 200) << linked;
+        EXPECT_EQ(via_link.body, via_cursor.body) << linked;
+      }
+    }
+    const auto& expected = walk.keyed ? all : published;
+    std::set<long long> unique(seen.begin(), seen.end());
+    EXPECT_EQ(seen.size(), expected.size()) << "sort=" << walk.sort << ": a row was repeated or lost";
+    EXPECT_EQ(unique, expected) << "sort=" << walk.sort;
+  }
+}
+
+TEST_F(InitiativesTest, PaginationIsStableUnderInserts) {
+  long long company = create_company("deutsche-bahn", "Deutsche Bahn AG");
+  std::set<long long> original;
+  for (int n = 0; n < 10; ++n) {
+    original.insert(create_initiative(initiative(company, "M-" + std::to_string(10 + n))));
+  }
+  auto first = client().get("/v1/initiatives?limit=4&sort=title", reader());
+  ASSERT_EQ(first.status, 200);
+  std::vector<long long> seen = ids_in_order(first);
+  // Inserted behind the reader's position: it must not shift what the next pages hold.
+  create_initiative(initiative(company, "A-davor"));
+  json cursor = first.json().at("next_cursor");
+  while (!cursor.is_null()) {
+    auto page = client().get("/v1/initiatives?limit=4&sort=title&cursor=" + cursor.get<std::string>(), reader());
+    ASSERT_EQ(page.status, 200) << page.body;
+    auto ids = ids_in_order(page);
+    seen.insert(seen.end(), ids.begin(), ids.end());
+    cursor = page.json().at("next_cursor");
+  }
+  EXPECT_EQ(seen.size(), 10u);
+  EXPECT_EQ(std::set<long long>(seen.begin(), seen.end()), original);
+
+  // A cursor made for one sort order is refused for another.
+  auto other = client().get("/v1/initiatives?limit=4&sort=-participants&cursor=" +
+                                first.json().at("next_cursor").get<std::string>(),
+                            reader());
+  EXPECT_TRUE(IsProblem(other, 400));
+  EXPECT_TRUE(Names(other, {"cursor"}));
+}
+
+// --- embedding ------------------------------------------------------------------------------
+
+TEST_F(InitiativesTest, IncludeCompanyEmbedsTheCompanyAsTheCallerMaySeeIt) {
+  long long company = create_company("deutsche-bahn", "Deutsche Bahn AG");
+  long long id = create_initiative(initiative(company, "Chance plus", {{"published", true}}));
+  std::string item = "/v1/initiatives/" + std::to_string(id);
+
+  auto check = [&](const json& embedded, bool internal, const std::string& where) {
+    ASSERT_TRUE(embedded.is_object()) << where << ": " << embedded.dump();
+    EXPECT_EQ(embedded.at("id"), company) << where;
+    EXPECT_EQ(embedded.at("name"), "Deutsche Bahn AG") << where;
+    EXPECT_EQ(embedded.at("slug"), "deutsche-bahn") << where;
+    EXPECT_EQ(embedded.contains("contact_email"), internal) << where;
+    if (internal) {
+      EXPECT_EQ(embedded.at("contact_email"), "kontakt@deutsche-bahn.example") << where;
+    }
+  };
+
+  auto anonymous_list = client().get("/v1/initiatives?include=company");
+  ASSERT_EQ(anonymous_list.status, 200) << anonymous_list.body;
+  ASSERT_EQ(anonymous_list.json().at("items").size(), 1u);
+  check(anonymous_list.json()["items"][0].at("company"), false, "anonymous list");
+  auto keyed_list = client().get("/v1/initiatives?include=company", reader());
+  ASSERT_EQ(keyed_list.status, 200) << keyed_list.body;
+  check(keyed_list.json()["items"][0].at("company"), true, "keyed list");
+
+  auto anonymous_item = client().get(item + "?include=company");
+  ASSERT_EQ(anonymous_item.status, 200) << anonymous_item.body;
+  check(anonymous_item.json().at("company"), false, "anonymous item");
+  auto keyed_item = client().get(item + "?include=company", reader());
+  ASSERT_EQ(keyed_item.status, 200) << keyed_item.body;
+  check(keyed_item.json().at("company"), true, "keyed item");
+
+  EXPECT_FALSE(client().get(item).json().contains("company"));
+  EXPECT_FALSE(client().get("/v1/initiatives").json()["items"][0].contains("company"));
+
+  for (const std::string& path : {item + "?include=bogus", std::string("/v1/initiatives?include=bogus"),
+                                  item + "?include=company,bogus", item + "?include="}) {
+    auto bad = client().get(path);
+    EXPECT_TRUE(IsProblem(bad, 400)) << path;
+    EXPECT_TRUE(Names(bad, {"include"})) << path;
+  }
+}
+
+// --- conditional requests -------------------------------------------------------------------
+
+TEST_F(InitiativesTest, ETagsAnswerIfNoneMatchWith304OnItemAndList) {
+  long long company = create_company("deutsche-bahn", "Deutsche Bahn AG");
+  long long id = create_initiative(initiative(company, "Chance plus", {{"published", true}}));
+  std::string item = "/v1/initiatives/" + std::to_string(id);
+
+  auto first = client().get(item);
+  ASSERT_EQ(first.status, 200);
+  std::string etag = first.header("etag").value_or("");
+  EXPECT_TRUE(matches(etag, R"("1-[0-9a-f]{16}")")) << etag;
+  EXPECT_TRUE(first.header("cache-control").has_value());
+
+  auto same = client().get(item, {{"If-None-Match", etag}});
+  EXPECT_EQ(same.status, 304);
+  EXPECT_TRUE(same.body.empty());
+  EXPECT_EQ(same.header("etag").value_or(""), etag);
+  EXPECT_EQ(client().get(item, {{"If-None-Match", "\"0-0000000000000000\", " + etag}}).status, 304);
+  EXPECT_EQ(client().get(item, {{"If-None-Match", "\"1-0000000000000000\""}}).status, 200);
+
+  ASSERT_EQ(client().patch(item, {{"participants", 7}}, writer()).status, 200);
+  auto changed = client().get(item, {{"If-None-Match", etag}});
+  EXPECT_EQ(changed.status, 200);
+  EXPECT_NE(changed.header("etag").value_or(""), etag);
+  EXPECT_EQ(changed.json().at("participants"), 7);
+
+  auto list = client().get("/v1/initiatives");
+  ASSERT_EQ(list.status, 200);
+  std::string list_etag = list.header("etag").value_or("");
+  EXPECT_TRUE(matches(list_etag, R"("[!#-~]+")")) << list_etag;
+  auto list_same = client().get("/v1/initiatives", {{"If-None-Match", list_etag}});
+  EXPECT_EQ(list_same.status, 304);
+  EXPECT_TRUE(list_same.body.empty());
+  EXPECT_EQ(client().get("/v1/initiatives", {{"If-None-Match", "W/" + list_etag}}).status, 304);
+
+  create_initiative(initiative(company, "Noch eine", {{"published", true}}));
+  auto list_changed = client().get("/v1/initiatives", {{"If-None-Match", list_etag}});
+  EXPECT_EQ(list_changed.status, 200);
+  EXPECT_NE(list_changed.header("etag").value_or(""), list_etag);
+  EXPECT_EQ(list_changed.json().at("items").size(), 2u);
+}
+
+}  // namespace
+}  // namespace zusammen::testing
