@@ -17,6 +17,8 @@
 #   BENCH_WARMUP        seconds of an unmeasured wrk run before each one [2]
 #   BENCH_THREADS       ZUSAMMEN_THREADS of the server [2]
 #   BENCH_DB_POOL       ZUSAMMEN_DB_POOL of the server [4]
+#   BENCH_CACHE_TTL_MS  ZUSAMMEN_CACHE_TTL_MS of the server [1000]; 0 measures every
+#                       request against the database
 #   BENCH_WRK_THREADS   wrk -t [2]
 #   BENCH_CONNECTIONS   wrk -c [32]
 #   BENCH_PORT          port of the server [first free one from 18080]
@@ -33,7 +35,7 @@ ZUSAMMEN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ZUSAMMEN_ROOT/scripts/lib.sh"
 
 # The command as given, with the settings that were set, for the report.
-INVOCATION="$(for v in DURATION BENCH_WARMUP BENCH_THREADS BENCH_DB_POOL BENCH_WRK_THREADS BENCH_CONNECTIONS \
+INVOCATION="$(for v in DURATION BENCH_WARMUP BENCH_THREADS BENCH_DB_POOL BENCH_CACHE_TTL_MS BENCH_WRK_THREADS BENCH_CONNECTIONS \
   BENCH_PORT BENCH_DB BENCH_COMPANIES BENCH_INITIATIVES ZUSAMMEN_DB_PORT; do
   [[ -n "${!v:-}" ]] && printf '%s=%s ' "$v" "${!v}"
 done; printf 'bench/run.sh')"
@@ -200,7 +202,7 @@ BYID="$(db_sql "$BENCH_DB" -e "SELECT i.id FROM initiatives i JOIN companies c O
 
 SERVER_ENV=(ZUSAMMEN_DATABASE_URL="$DB_URL" ZUSAMMEN_LISTEN="127.0.0.1:$PORT"
   ZUSAMMEN_THREADS="$SERVER_THREADS" ZUSAMMEN_DB_POOL="$DB_POOL" ZUSAMMEN_LOG_LEVEL=warn
-  ZUSAMMEN_SHUTDOWN_GRACE_MS=0 ZUSAMMEN_MIGRATE_ON_START=false)
+  ZUSAMMEN_SHUTDOWN_GRACE_MS=0 ZUSAMMEN_MIGRATE_ON_START=false ZUSAMMEN_CACHE_TTL_MS="${BENCH_CACHE_TTL_MS:-1000}")
 log "starting build/zusammen serve on $BASE (threads $SERVER_THREADS, db pool $DB_POOL)"
 env "${SERVER_ENV[@]}" "$BIN" serve >"$RUN_DIR/server.log" 2>&1 </dev/null &
 SERVER_PID=$!

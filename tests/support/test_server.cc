@@ -5,13 +5,13 @@
 
 namespace zusammen::testing {
 
-TestServer::TestServer(TestDatabase& database, int threads) : database_(database) {
+TestServer::TestServer(TestDatabase& database, int threads, api::AppOptions options) : database_(database) {
   std::signal(SIGPIPE, SIG_IGN);
-  app_ = std::make_unique<api::App>(database.pool());
-  api::ServerOptions options;
-  options.port = 0;
-  options.threads = threads;
-  server_ = std::make_unique<api::Server>(*app_, options);
+  app_ = std::make_unique<api::App>(database.pool(), options);
+  api::ServerOptions server_options;
+  server_options.port = 0;
+  server_options.threads = threads;
+  server_ = std::make_unique<api::Server>(*app_, server_options);
   server_->start();
 }
 

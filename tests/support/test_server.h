@@ -14,7 +14,7 @@ namespace zusammen::testing {
 
 class TestServer {
  public:
-  explicit TestServer(TestDatabase& database, int threads = 4);
+  explicit TestServer(TestDatabase& database, int threads = 4, api::AppOptions options = {});
   ~TestServer();
 
   int port() const { return server_->port(); }
