@@ -12,6 +12,9 @@ App::App(service::Pool& pool, AppOptions options)
   mount_health(router_, *this);
   mount_companies(router_, services_);
   mount_initiatives(router_, services_);
+  mount_meetings(router_, services_);
+  mount_testimonials(router_, services_);
+  mount_changes(router_, services_);
 }
 
 namespace {

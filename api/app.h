@@ -11,19 +11,26 @@
 #include "api/response_cache.h"
 #include "api/router.h"
 #include "service/api_keys.h"
+#include "service/changes.h"
 #include "service/companies.h"
 #include "service/database.h"
 #include "service/initiatives.h"
+#include "service/meetings.h"
+#include "service/testimonials.h"
 
 namespace zusammen::api {
 
 struct Services {
   explicit Services(service::Pool& primary)
-      : pool(primary), companies(primary), initiatives(primary), api_keys(primary) {}
+      : pool(primary), companies(primary), initiatives(primary), meetings(primary), api_keys(primary), changes(primary),
+        testimonials(primary) {}
   service::Pool& pool;
   service::CompanyService companies;
   service::InitiativeService initiatives;
+  service::MeetingService meetings;
   service::ApiKeyService api_keys;
+  service::ChangeService changes;
+  service::TestimonialService testimonials;
 };
 
 struct AppOptions {
@@ -57,5 +64,8 @@ class App {
 void mount_health(Router& router, App& app);
 void mount_companies(Router& router, Services& services);
 void mount_initiatives(Router& router, Services& services);
+void mount_meetings(Router& router, Services& services);
+void mount_testimonials(Router& router, Services& services);
+void mount_changes(Router& router, Services& services);
 
 }  // namespace zusammen::api

@@ -1,5 +1,7 @@
 #include "service/companies.h"
 
+#include "service/changes.h"
+
 #include "service/repositories/company_repository.h"
 #include "service/validation.h"
 
@@ -66,7 +68,9 @@ Result<Company> CompanyService::create(const CompanyInput& input) {
   if (auto errors = validate(input); !errors.empty()) return Error::validation(std::move(errors));
   auto created = in_transaction<Company>(pool_, [&](soci::session& sql) -> Result<Company> {
     long long id = company_repository::insert(sql, input);
-    return *company_repository::find(sql, id);
+    auto company = *company_repository::find(sql, id);
+    record_change(sql, "company", id, ChangeOp::upsert);
+    return company;
   });
   if (!created.ok() && created.error().code == ErrorCode::already_exists) return duplicate_slug();
   return created;
@@ -79,14 +83,16 @@ Result<Company> CompanyService::update(long long id, int expected_version, const
       if (!company_repository::find(sql, id)) return not_found(id);
       return Error{ErrorCode::version_mismatch, "The company was changed by someone else.", {}};
     }
-    return *company_repository::find(sql, id);
+    auto company = *company_repository::find(sql, id);
+    record_change(sql, "company", id, ChangeOp::upsert);
+    return company;
   });
   if (!updated.ok() && updated.error().code == ErrorCode::already_exists) return duplicate_slug();
   return updated;
 }
 
 Status CompanyService::remove(long long id, std::optional<int> expected_version) {
-  auto removed = in_transaction<Unit>(pool_, [&](soci::session& sql) -> Result<Unit> {
+  return in_transaction<Unit>(pool_, [&](soci::session& sql) -> Result<Unit> {
     auto company = company_repository::find(sql, id, true);
     if (!company) return not_found(id);
     if (expected_version && company->version != *expected_version) {
@@ -96,16 +102,11 @@ Status CompanyService::remove(long long id, std::optional<int> expected_version)
       return Error{ErrorCode::failed_precondition,
                    "The company still has initiatives; delete or move them first.", {}};
     }
+    // Meetings it hosts and testimonials about it are guarded by their foreign keys (a 409 too).
     company_repository::erase(sql, id);
+    record_change(sql, "company", id, ChangeOp::remove);
     return Unit{};
   });
-  if (!removed.ok() && removed.error().code == ErrorCode::failed_precondition &&
-      removed.error().detail.find("initiatives") == std::string::npos) {
-    // An initiative was added concurrently: the foreign key stopped the delete.
-    return Error{ErrorCode::failed_precondition, "The company still has initiatives; delete or move them first.",
-                 {}};
-  }
-  return removed;
 }
 
 }  // namespace zusammen::service

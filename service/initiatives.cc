@@ -1,5 +1,7 @@
 #include "service/initiatives.h"
 
+#include "service/changes.h"
+
 #include "service/repositories/initiative_repository.h"
 #include "service/validation.h"
 
@@ -76,7 +78,9 @@ Result<Initiative> InitiativeService::create(const InitiativeInput& input) {
   auto created = in_transaction<Initiative>(pool_, [&](soci::session& sql) -> Result<Initiative> {
     if (!initiative_repository::company_exists(sql, input.company_id)) return unknown_company();
     long long id = initiative_repository::insert(sql, input);
-    return *initiative_repository::find(sql, id);
+    auto initiative = *initiative_repository::find(sql, id);
+    record_change(sql, "initiative", id, ChangeOp::upsert);
+    return initiative;
   });
   // The company was deleted between the check and the insert: the foreign key stopped it.
   if (!created.ok() && created.error().code == ErrorCode::validation_failed) return unknown_company();
@@ -91,7 +95,9 @@ Result<Initiative> InitiativeService::update(long long id, int expected_version,
       if (!initiative_repository::find(sql, id)) return not_found(id);
       return changed_concurrently();
     }
-    return *initiative_repository::find(sql, id);
+    auto initiative = *initiative_repository::find(sql, id);
+    record_change(sql, "initiative", id, ChangeOp::upsert);
+    return initiative;
   });
   if (!updated.ok() && updated.error().code == ErrorCode::validation_failed) return unknown_company();
   return updated;
@@ -103,6 +109,7 @@ Status InitiativeService::remove(long long id, std::optional<int> expected_versi
     if (!initiative) return not_found(id);
     if (expected_version && initiative->version != *expected_version) return changed_concurrently();
     initiative_repository::erase(sql, id);
+    record_change(sql, "initiative", id, ChangeOp::remove);
     return Unit{};
   });
 }

@@ -1,0 +1,129 @@
+// /v1/testimonials: quotes from people involved, linked to companies, meetings and initiatives.
+#include <map>
+
+#include "api/app.h"
+#include "api/handlers/crud.h"
+#include "api/json/company_json.h"
+#include "api/json/testimonial_json.h"
+
+namespace zusammen::api {
+namespace {
+
+using service::Audience;
+
+// include=company: one query for all companies of the page, not one per testimonial.
+service::Result<nlohmann::json> render(const std::vector<service::Testimonial>& testimonials, bool with_company,
+                                       Audience audience, Services& services) {
+  std::map<long long, nlohmann::json> companies;
+  if (with_company) {
+    std::vector<long long> ids;
+    for (const auto& t : testimonials) {
+      if (t.company_id) ids.push_back(*t.company_id);
+    }
+    auto found = services.companies.get_many(ids, audience);
+    if (!found.ok()) return found.error();
+    for (const auto& c : *found) companies[c.id] = company_to_json(c, audience == Audience::internal);
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& t : testimonials) {
+    nlohmann::json item = testimonial_to_json(t);
+    if (with_company) {
+      auto it = t.company_id ? companies.find(*t.company_id) : companies.end();
+      item["company"] = it == companies.end() ? nlohmann::json(nullptr) : it->second;
+    }
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+HttpResponse list(const RequestContext& context, Services& services) {
+  // Newest first unless asked otherwise; the Link header keeps the caller's own query.
+  HttpRequest request = context.request;
+  request.query.try_emplace("sort", service::kDefaultTestimonialSort);
+  QueryReader query(request, {"company_id", "meeting_id", "initiative_id", "language", "published", "q",
+                              "updated_since", "include", "sort", "limit", "cursor"});
+  service::TestimonialFilter filter;
+  filter.company_id = query.id("company_id");
+  filter.meeting_id = query.id("meeting_id");
+  filter.initiative_id = query.id("initiative_id");
+  filter.language = query.one_of("language", service::kTestimonialLanguages);
+  filter.published = query.boolean("published");
+  filter.q = query.text("q");
+  filter.updated_since = query.timestamp("updated_since");
+  auto include = query.include({"company"});
+  auto page = query.page(service::kTestimonialSortKeys);
+  if (auto error = query.error()) return problem(*error);
+  HttpResponse denied;
+  auto reader = content_audience(context, denied);
+  if (!reader) return denied;
+  Audience audience = *reader;
+  auto result = services.testimonials.list(filter, *page, audience);
+  if (!result.ok()) return problem(result.error());
+  auto items = render(result->items, include.contains("company"), audience, services);
+  if (!items.ok()) return problem(items.error());
+  return list_response(context, std::move(*items), result->next_cursor);
+}
+
+HttpResponse get(const RequestContext& context, Services& services) {
+  auto id = path_id(context);
+  if (!id.ok()) return problem(id.error());
+  QueryReader query(context.request, {"include"});
+  auto include = query.include({"company"});
+  if (auto error = query.error()) return problem(*error);
+  HttpResponse denied;
+  auto reader = content_audience(context, denied);
+  if (!reader) return denied;
+  Audience audience = *reader;
+  auto testimonial = services.testimonials.get(*id, audience);
+  if (!testimonial.ok()) return problem(testimonial.error());
+  auto items = render({*testimonial}, include.contains("company"), audience, services);
+  if (!items.ok()) return problem(items.error());
+  return item_response(context, items->at(0), testimonial->version);
+}
+
+HttpResponse create(const RequestContext& context, Services& services) {
+  if (auto denied = require_scope(context, "content:write")) return *denied;
+  auto body = parse_json_object(context.request, false);
+  if (body.failure) return *body.failure;
+  auto input = testimonial_from_json(*body.value, false);
+  if (!input.ok()) return problem(input.error());
+  auto testimonial = services.testimonials.create(*input);
+  if (!testimonial.ok()) return problem(testimonial.error());
+  return created(testimonial_to_json(*testimonial), testimonial->version,
+                 "/v1/testimonials/" + std::to_string(testimonial->id));
+}
+
+HttpResponse patch(const RequestContext& context, Services& services) {
+  if (auto denied = require_scope(context, "content:write")) return *denied;
+  auto id = path_id(context);
+  if (!id.ok()) return problem(id.error());
+  MergePatchSteps<service::Testimonial, service::TestimonialInput> steps{
+      [&] { return services.testimonials.get(*id, Audience::internal); },
+      [](const service::Testimonial& t) { return testimonial_writable_json(t); }, testimonial_from_json,
+      [&](int version, const service::TestimonialInput& input) {
+        return services.testimonials.update(*id, version, input);
+      },
+      [](const service::Testimonial& t) { return testimonial_to_json(t); }};
+  return merge_patch(context, steps);
+}
+
+HttpResponse remove(const RequestContext& context, Services& services) {
+  if (auto denied = require_scope(context, "content:write")) return *denied;
+  auto id = path_id(context);
+  if (!id.ok()) return problem(id.error());
+  auto removed = services.testimonials.remove(*id, if_match_version(context.request));
+  if (!removed.ok()) return problem(removed.error());
+  return no_content();
+}
+
+}  // namespace
+
+void mount_testimonials(Router& router, Services& services) {
+  router.add("GET", "/v1/testimonials", [&services](const RequestContext& c) { return list(c, services); });
+  router.add("POST", "/v1/testimonials", [&services](const RequestContext& c) { return create(c, services); });
+  router.add("GET", "/v1/testimonials/{id}", [&services](const RequestContext& c) { return get(c, services); });
+  router.add("PATCH", "/v1/testimonials/{id}", [&services](const RequestContext& c) { return patch(c, services); });
+  router.add("DELETE", "/v1/testimonials/{id}", [&services](const RequestContext& c) { return remove(c, services); });
+}
+
+}  // namespace zusammen::api

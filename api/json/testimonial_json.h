@@ -1,0 +1,17 @@
+// Testimonials on the wire: exactly the fields openapi.yaml documents.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "service/status.h"
+#include "service/testimonials.h"
+
+namespace zusammen::api {
+
+nlohmann::json testimonial_to_json(const service::Testimonial& testimonial);
+// The writable fields: the base a merge patch applies to.
+nlohmann::json testimonial_writable_json(const service::TestimonialInput& testimonial);
+// Strict reading (see BodyReader); in full mode the domain rules run too, so every bad field is named at once.
+service::Result<service::TestimonialInput> testimonial_from_json(const nlohmann::json& object, bool partial);
+
+}  // namespace zusammen::api
