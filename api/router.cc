@@ -33,9 +33,17 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
     bool matches = true;
     for (std::size_t i = 0; i < segments.size() && matches; ++i) {
       const auto& expected = route.segments[i];
-      if (expected.size() > 2 && expected.front() == '{' && expected.back() == '}') {
-        if (segments[i].empty()) matches = false;
-        params[expected.substr(1, expected.size() - 2)] = segments[i];
+      auto close = expected.find('}');
+      if (expected.size() > 2 && expected.front() == '{' && close != std::string::npos) {
+        // "{id}" or "{id}.ics": a parameter, optionally followed by a literal suffix.
+        std::string suffix = expected.substr(close + 1);
+        const std::string& actual = segments[i];
+        if (actual.size() <= suffix.size() || actual.compare(actual.size() - suffix.size(), suffix.size(), suffix) != 0) {
+          matches = false;
+        } else {
+          params[expected.substr(1, close - 1)] = actual.substr(0, actual.size() - suffix.size());
+          if (!suffix.empty()) ++literals;
+        }
       } else {
         matches = expected == segments[i];
         ++literals;

@@ -477,3 +477,31 @@ TEST(RequireScope, AnonymousIs401AndMissingScopeIs403) {
 
 }  // namespace
 }  // namespace zusammen::api
+
+namespace zusammen::api {
+namespace {
+
+TEST(RouterSuffix, ParameterWithLiteralSuffix) {
+  Router router;
+  router.add("GET", "/v1/meetings/{id}", [](const RequestContext&) { return HttpResponse{}; });
+  router.add("GET", "/v1/meetings/{id}.ics", [](const RequestContext&) { return HttpResponse{}; });
+  router.add("GET", "/v1/meetings.ics", [](const RequestContext&) { return HttpResponse{}; });
+  auto ics = router.match("GET", "/v1/meetings/12.ics");
+  ASSERT_NE(ics.route, nullptr);
+  EXPECT_EQ(ics.route->pattern, "/v1/meetings/{id}.ics");
+  EXPECT_EQ(ics.params.at("id"), "12");
+  auto plain = router.match("GET", "/v1/meetings/12");
+  ASSERT_NE(plain.route, nullptr);
+  EXPECT_EQ(plain.route->pattern, "/v1/meetings/{id}");
+  EXPECT_EQ(plain.params.at("id"), "12");
+  // The suffix alone is not an id.
+  auto bare = router.match("GET", "/v1/meetings/.ics");
+  ASSERT_NE(bare.route, nullptr);
+  EXPECT_EQ(bare.route->pattern, "/v1/meetings/{id}");
+  auto feed = router.match("GET", "/v1/meetings.ics");
+  ASSERT_NE(feed.route, nullptr);
+  EXPECT_EQ(feed.route->pattern, "/v1/meetings.ics");
+}
+
+}  // namespace
+}  // namespace zusammen::api
