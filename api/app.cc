@@ -8,13 +8,15 @@
 namespace zusammen::api {
 
 App::App(service::Pool& pool, AppOptions options)
-    : services_(pool), cache_(options.cache_ttl, options.cache_entries) {
+    : services_(pool), cache_(options.cache_ttl, options.cache_entries), idempotency_(pool, options.idempotency_ttl) {
   mount_health(router_, *this);
   mount_companies(router_, services_);
   mount_initiatives(router_, services_);
   mount_meetings(router_, services_);
+  mount_calendar(router_, services_);
   mount_testimonials(router_, services_);
   mount_changes(router_, services_);
+  mount_registrations(router_, services_);
 }
 
 namespace {
@@ -84,7 +86,10 @@ HttpResponse App::dispatch(const HttpRequest& request, std::string& route) {
     if (api) {
       if (auto failure = authenticate(request, services_.api_keys, context.principal)) return *failure;
     }
-    HttpResponse response = match.route->handler(context);
+    // Every POST honours Idempotency-Key (after authentication: keys are scoped per API key).
+    HttpResponse response = api && request.method == "POST"
+                                ? idempotency_.run(context, [&] { return match.route->handler(context); })
+                                : match.route->handler(context);
     if (head) response.body.clear();
     return response;
   } catch (const std::exception& e) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "api/http.h"
+#include "api/idempotency.h"
 #include "api/response_cache.h"
 #include "api/router.h"
 #include "service/api_keys.h"
@@ -16,6 +17,7 @@
 #include "service/database.h"
 #include "service/initiatives.h"
 #include "service/meetings.h"
+#include "service/registrations.h"
 #include "service/testimonials.h"
 
 namespace zusammen::api {
@@ -23,7 +25,7 @@ namespace zusammen::api {
 struct Services {
   explicit Services(service::Pool& primary)
       : pool(primary), companies(primary), initiatives(primary), meetings(primary), api_keys(primary), changes(primary),
-        testimonials(primary) {}
+        testimonials(primary), registrations(primary) {}
   service::Pool& pool;
   service::CompanyService companies;
   service::InitiativeService initiatives;
@@ -31,12 +33,15 @@ struct Services {
   service::ApiKeyService api_keys;
   service::ChangeService changes;
   service::TestimonialService testimonials;
+  service::RegistrationService registrations;
 };
 
 struct AppOptions {
   // Anonymous GET responses are reused for this long (0: no cache); see response_cache.h.
   std::chrono::milliseconds cache_ttl{0};
   std::size_t cache_entries = 10000;
+  // Idempotency-Key records are honoured (and kept) for this long; see api/idempotency.h.
+  std::chrono::hours idempotency_ttl{24};
 };
 
 class App {
@@ -58,6 +63,7 @@ class App {
   Services services_;
   Router router_;
   ResponseCache cache_;
+  Idempotency idempotency_;
   std::atomic<bool> draining_{false};
 };
 
@@ -67,5 +73,7 @@ void mount_initiatives(Router& router, Services& services);
 void mount_meetings(Router& router, Services& services);
 void mount_testimonials(Router& router, Services& services);
 void mount_changes(Router& router, Services& services);
+void mount_registrations(Router& router, Services& services);
+void mount_calendar(Router& router, Services& services);
 
 }  // namespace zusammen::api

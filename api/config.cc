@@ -26,6 +26,8 @@ const std::vector<Setting> kSettings = {
     {"ZUSAMMEN_CACHE_TTL_MS", "--cache-ttl-ms", "1000",
      "reuse anonymous GET responses for this long (0: off); writes through this process clear it"},
     {"ZUSAMMEN_CACHE_ENTRIES", "--cache-entries", "10000", "most anonymous responses kept in memory"},
+    {"ZUSAMMEN_IDEMPOTENCY_HOURS", "--idempotency-hours", "24",
+     "keep Idempotency-Key records (and replay their answers) for this long"},
     {"ZUSAMMEN_MIGRATE_ON_START", "--migrate-on-start", "false", "apply pending migrations when serve starts"},
     {"ZUSAMMEN_CORS_ORIGINS", "--cors-origins", "", "comma-separated allowed origins, or * (reserved)"},
     {"ZUSAMMEN_LOG_LEVEL", "--log-level", "info", "trace, debug, info, warn, error"},
@@ -94,7 +96,8 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
                                                                     {"ZUSAMMEN_KEEPALIVE_TIMEOUT", &c.keepalive_timeout, 1},
                                                                     {"ZUSAMMEN_SHUTDOWN_GRACE_MS", &c.shutdown_grace_ms, 0},
                                                                     {"ZUSAMMEN_CACHE_TTL_MS", &c.cache_ttl_ms, 0},
-                                                                    {"ZUSAMMEN_CACHE_ENTRIES", &c.cache_entries, 0}}) {
+                                                                    {"ZUSAMMEN_CACHE_ENTRIES", &c.cache_entries, 0},
+                                                                    {"ZUSAMMEN_IDEMPOTENCY_HOURS", &c.idempotency_hours, 24}}) {
     if (!to_int(values[env], *target) || *target < minimum) {
       out.error = std::string(env) + " must be an integer of at least " + std::to_string(minimum);
     }

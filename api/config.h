@@ -33,6 +33,7 @@ struct Config {
   int shutdown_grace_ms = 0;
   int cache_ttl_ms = 1000;
   int cache_entries = 10000;
+  int idempotency_hours = 24;
   bool migrate_on_start = false;
   std::string cors_origins;
   std::string log_level;

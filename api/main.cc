@@ -196,6 +196,7 @@ int run_serve(const api::Config& config) {
   api::AppOptions app_options;
   app_options.cache_ttl = std::chrono::milliseconds(config.cache_ttl_ms);
   app_options.cache_entries = static_cast<std::size_t>(config.cache_entries);
+  app_options.idempotency_ttl = std::chrono::hours(config.idempotency_hours);
   api::App app(*pool, app_options);
   api::ServerOptions options;
   options.host = config.listen.substr(0, colon);

@@ -76,7 +76,13 @@ HttpResponse problem(int status, std::string detail, const std::vector<service::
 }
 
 HttpResponse problem(const service::Error& error) {
-  return problem(http_status(error.code), error.detail, error.errors);
+  HttpResponse response = problem(http_status(error.code), error.detail, error.errors);
+  if (error.existing_id) {
+    nlohmann::json body = nlohmann::json::parse(response.body);
+    body["existing_id"] = *error.existing_id;
+    response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  return response;
 }
 
 HttpResponse bad_request(const std::string& field, const std::string& message) {

@@ -21,11 +21,16 @@ void Router::add(std::string method, const std::string& pattern, Handler handler
 }
 
 RouteMatch Router::match(const std::string& method, const std::string& path) const {
-  RouteMatch out;
   auto segments = split_path(path);
-  // Literal segments win over parameters ("/v1/meetings.ics" before "/v1/meetings/{id}").
-  const Route* best = nullptr;
-  int best_literals = -1;
+  // Among the templates that match, the most specific ones (most literal segments) own the path:
+  // "/v1/meetings/{id}.ics" owns "/v1/meetings/5.ics", so DELETE there is a 405, not a delete.
+  struct Candidate {
+    const Route* route;
+    std::map<std::string, std::string> params;
+    int literals;
+  };
+  std::vector<Candidate> candidates;
+  int most_literals = -1;
   for (const auto& route : routes_) {
     if (route.segments.size() != segments.size()) continue;
     std::map<std::string, std::string> params;
@@ -50,16 +55,19 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
       }
     }
     if (!matches) continue;
-    if (std::find(out.allowed.begin(), out.allowed.end(), route.method) == out.allowed.end()) {
-      out.allowed.push_back(route.method);
-    }
-    if (route.method == method && literals > best_literals) {
-      best = &route;
-      best_literals = literals;
-      out.params = std::move(params);
+    most_literals = std::max(most_literals, literals);
+    candidates.push_back({&route, std::move(params), literals});
+  }
+  RouteMatch out;
+  for (auto& candidate : candidates) {
+    if (candidate.literals != most_literals) continue;
+    const std::string& m = candidate.route->method;
+    if (std::find(out.allowed.begin(), out.allowed.end(), m) == out.allowed.end()) out.allowed.push_back(m);
+    if (m == method && out.route == nullptr) {
+      out.route = candidate.route;
+      out.params = std::move(candidate.params);
     }
   }
-  out.route = best;
   return out;
 }
 

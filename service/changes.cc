@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "service/encoding.h"
+#include "service/idempotency.h"
 #include "service/repositories/sql.h"
 
 namespace zusammen::service {
@@ -26,6 +27,7 @@ const char* op_name(ChangeOp op) { return op == ChangeOp::upsert ? "upsert" : "d
 
 void record_changes(soci::session& session, const std::vector<ChangeRef>& changes) {
   if (changes.empty()) return;
+  detail::note_write();  // the request's Idempotency-Key, if any, commits with this write
   // The counter row stays locked until this transaction ends: writers take their sequence
   // numbers in commit order.
   long long n = static_cast<long long>(changes.size());

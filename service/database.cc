@@ -6,6 +6,8 @@
 #include <soci/mysql/soci-mysql.h>
 #include <spdlog/spdlog.h>
 
+#include "service/idempotency.h"
+
 namespace zusammen::service {
 namespace {
 
@@ -255,9 +257,13 @@ Status run_unit(Pool& pool, bool transactional, const std::function<Status(soci:
     try {
       if (!transactional) return fn(sql);
       soci::transaction tx(sql);
+      detail::unit_begin();
       Status status = fn(sql);
       if (status.ok()) {
+        // A request's Idempotency-Key commits with its first write (service/idempotency.h).
+        detail::before_commit(sql);
         tx.commit();
+        detail::after_commit();
       } else {
         tx.rollback();
       }

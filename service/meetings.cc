@@ -217,6 +217,38 @@ Result<MeetingWithAgenda> MeetingService::get_with_agenda(long long id, Audience
   });
 }
 
+Result<std::vector<MeetingWithAgenda>> MeetingService::list_with_agendas(const MeetingFilter& filter,
+                                                                        Audience audience) {
+  if (filter.q && !sql::fulltext_terms(*filter.q)) return search_without_words();
+  using Out = std::vector<MeetingWithAgenda>;
+  // One transaction: the agendas belong to the meetings as read.
+  return in_transaction<Out>(pool_, [&](soci::session& sql) -> Result<Out> {
+    PageRequest all{Sort{kMeetingSortKeys.front(), false}, kMaxMeetingsAtOnce, std::nullopt};
+    auto rows = meeting_repository::list(sql, filter, all, audience);
+    if (rows.size() > static_cast<std::size_t>(kMaxMeetingsAtOnce)) rows.resize(kMaxMeetingsAtOnce);
+    Out out;
+    out.reserve(rows.size());
+    std::vector<long long> ids;
+    ids.reserve(rows.size());
+    for (auto& row : rows) {
+      ids.push_back(row.first.id);
+      out.push_back(MeetingWithAgenda{std::move(row.first), {}});
+    }
+    auto items = agenda_repository::list_of_meetings(sql, ids);
+    std::size_t next = 0;  // both ordered: walk the items once, by meeting id
+    std::vector<std::size_t> order(out.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+    for (std::size_t index : order) {
+      while (next < items.size() && items[next].meeting_id < ids[index]) ++next;
+      while (next < items.size() && items[next].meeting_id == ids[index]) {
+        out[index].agenda.push_back(std::move(items[next++]));
+      }
+    }
+    return out;
+  });
+}
+
 Result<Meeting> MeetingService::create(const MeetingInput& input) {
   if (auto errors = validate(input); !errors.empty()) return Error::validation(std::move(errors));
   auto created = in_transaction<Meeting>(pool_, [&](soci::session& sql) -> Result<Meeting> {

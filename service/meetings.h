@@ -87,6 +87,7 @@ extern const std::vector<SortKey> kMeetingSortKeys;
 
 constexpr int kMaxMeetingCapacity = 1000000;
 constexpr std::size_t kMaxSpeakers = 20;
+constexpr int kMaxMeetingsAtOnce = 10000;
 
 // The rules of one meeting or item on its own; relations (host company, the meeting's
 // times around an item's) are checked by the service against the database.
@@ -120,6 +121,10 @@ class MeetingService {
   Result<Meeting> get(long long id, Audience audience);
   // The meeting and its agenda, read together (include=agenda).
   Result<MeetingWithAgenda> get_with_agenda(long long id, Audience audience);
+  // Every meeting the filter selects (no pages: for feeds such as the iCalendar export), ordered by
+  // starts_at then id, each with its agenda. Two queries in one transaction, however many meetings.
+  // At most kMaxMeetingsAtOnce meetings (the earliest).
+  Result<std::vector<MeetingWithAgenda>> list_with_agendas(const MeetingFilter& filter, Audience audience);
   Result<Meeting> create(const MeetingInput& input);
   // Replaces the writable fields when the stored version is still expected_version.
   Result<Meeting> update(long long id, int expected_version, const MeetingInput& input);

@@ -33,6 +33,8 @@ struct Error {
   ErrorCode code = ErrorCode::internal;
   std::string detail;
   std::vector<FieldError> errors;
+  // A uniqueness conflict may name the record that exists already (rendered as "existing_id").
+  std::optional<long long> existing_id = std::nullopt;
 
   static Error invalid(std::string detail, std::vector<FieldError> errors = {}) {
     return {ErrorCode::invalid_argument, std::move(detail), std::move(errors)};

@@ -278,6 +278,22 @@ std::vector<AgendaItem> list(soci::session& session, long long meeting_id) {
   return fetch(session, query);
 }
 
+std::vector<AgendaItem> list_of_meetings(soci::session& session, const std::vector<long long>& meeting_ids) {
+  if (meeting_ids.empty()) return {};
+  std::string condition = "a.meeting_id IN (";
+  std::vector<std::string> values;
+  values.reserve(meeting_ids.size());
+  for (long long id : meeting_ids) {
+    condition += values.empty() ? "?" : ", ?";
+    values.push_back(std::to_string(id));
+  }
+  condition += ")";
+  sql::Query query(kSelect);
+  query.where(condition, values);
+  query.append(" ORDER BY a.meeting_id, a.starts_at, a.id");
+  return fetch(session, query);
+}
+
 std::vector<long long> ids_of_meeting(soci::session& session, long long meeting_id) {
   std::vector<long long> out;
   long long id = 0;

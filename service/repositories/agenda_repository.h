@@ -14,6 +14,8 @@ namespace zusammen::service::agenda_repository {
 
 // The meeting's items ordered by starts_at, then id.
 std::vector<AgendaItem> list(soci::session& session, long long meeting_id);
+// The items of all these meetings in one query, ordered by meeting, then starts_at, then id.
+std::vector<AgendaItem> list_of_meetings(soci::session& session, const std::vector<long long>& meeting_ids);
 std::vector<long long> ids_of_meeting(soci::session& session, long long meeting_id);
 // Only an item of this meeting.
 std::optional<AgendaItem> find(soci::session& session, long long meeting_id, long long item_id, bool lock = false);

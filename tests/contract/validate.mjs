@@ -86,9 +86,10 @@ function deref(spec, node, ptr) {
 function compileTemplates(spec) {
   return Object.keys(spec.paths).map((template) => ({
     template,
+    // "{id}" is a parameter; "{id}.ics" a parameter followed by a literal suffix.
     segments: template.split('/').map((s) => {
-      const m = /^\{([^{}]+)\}$/.exec(s);
-      return m ? { param: m[1] } : { literal: s };
+      const m = /^\{([^{}]+)\}([^{}]*)$/.exec(s);
+      return m ? { param: m[1], suffix: m[2] } : { literal: s };
     }),
   }));
 }
@@ -104,12 +105,16 @@ function matchTemplate(templates, path) {
   const parts = splitPath(path);
   const matches = templates.filter(({ segments }) =>
     segments.length === parts.length &&
-    segments.every((seg, i) => ('literal' in seg ? seg.literal === parts[i] : parts[i] !== '')));
+    segments.every((seg, i) => ('literal' in seg
+      ? seg.literal === parts[i]
+      : parts[i].length > seg.suffix.length && parts[i].endsWith(seg.suffix))));
+  // Rank of a segment: a literal, then a parameter with a literal suffix, then a bare parameter.
+  const rank = (seg) => ('literal' in seg ? 0 : seg.suffix ? 1 : 2);
   matches.sort((a, b) => {
     for (let i = 0; i < a.segments.length; i++) {
-      const la = 'literal' in a.segments[i];
-      const lb = 'literal' in b.segments[i];
-      if (la !== lb) return la ? -1 : 1;
+      const ra = rank(a.segments[i]);
+      const rb = rank(b.segments[i]);
+      if (ra !== rb) return ra - rb;
     }
     return 0;
   });

@@ -505,3 +505,23 @@ TEST(RouterSuffix, ParameterWithLiteralSuffix) {
 
 }  // namespace
 }  // namespace zusammen::api
+
+namespace zusammen::api {
+namespace {
+
+TEST(RouterSuffix, TheMostSpecificTemplateOwnsThePath) {
+  Router router;
+  for (const char* method : {"GET", "PATCH", "DELETE"}) {
+    router.add(method, "/v1/meetings/{id}", [](const RequestContext&) { return HttpResponse{}; });
+  }
+  router.add("GET", "/v1/meetings/{id}.ics", [](const RequestContext&) { return HttpResponse{}; });
+  auto del = router.match("DELETE", "/v1/meetings/5.ics");
+  EXPECT_EQ(del.route, nullptr);
+  EXPECT_EQ(del.allowed, std::vector<std::string>{"GET"});
+  auto plain = router.match("DELETE", "/v1/meetings/5");
+  ASSERT_NE(plain.route, nullptr);
+  EXPECT_EQ(plain.allowed.size(), 3u);
+}
+
+}  // namespace
+}  // namespace zusammen::api

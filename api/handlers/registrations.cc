@@ -1,0 +1,141 @@
+// /v1/registrations and /v1/meetings/{id}/registrations: people attending meetings (personal data:
+// registrations:read to read, registrations:write to write), as JSON pages or a whole CSV export.
+// Never log names or emails here.
+#include "api/app.h"
+#include "api/handlers/crud.h"
+#include "api/json/registration_json.h"
+
+namespace zusammen::api {
+namespace {
+
+constexpr std::string_view kCsv = "text/csv; charset=utf-8";
+
+bool wants_csv(const HttpRequest& request) {
+  auto accept = request.header("accept");
+  return accept && accept->find("text/csv") != std::string::npos;
+}
+
+// The list of both paths; meeting_id comes from the path on the nested one.
+HttpResponse list_of(const RequestContext& context, Services& services, std::optional<long long> meeting_id) {
+  if (auto denied = require_scope(context, "registrations:read")) return *denied;
+  HttpRequest request = context.request;
+  std::optional<QueryReader> reader;
+  if (meeting_id) {
+    reader.emplace(request, std::initializer_list<const char*>{"status", "company_id", "q", "updated_since", "sort",
+                                                               "limit", "cursor"});
+  } else {
+    reader.emplace(request, std::initializer_list<const char*>{"meeting_id", "status", "company_id", "q",
+                                                               "updated_since", "sort", "limit", "cursor"});
+  }
+  QueryReader& query = *reader;
+  service::RegistrationFilter filter;
+  filter.meeting_id = meeting_id ? meeting_id : query.id("meeting_id");
+  filter.status = query.one_of("status", service::kRegistrationStatuses);
+  filter.company_id = query.id("company_id");
+  filter.q = query.text("q");
+  filter.updated_since = query.timestamp("updated_since");
+  auto page = query.page(service::kRegistrationSortKeys);
+  if (auto error = query.error()) return problem(*error);
+  if (meeting_id) {
+    auto meeting = services.meetings.get(*meeting_id, service::Audience::internal);
+    if (!meeting.ok()) return problem(meeting.error());
+  }
+  if (wants_csv(context.request)) {
+    // The whole export, not a page: limit and cursor do not apply.
+    auto rows = services.registrations.export_all(filter, page->sort);
+    if (!rows.ok()) return problem(rows.error());
+    HttpResponse response;
+    response.status = 200;
+    response.content_type = std::string(kCsv);
+    response.body = registrations_to_csv(*rows);
+    response.with_header("Content-Disposition", "attachment; filename=\"registrations.csv\"");
+    std::string etag = content_etag(response.body);
+    return cacheable(context, std::move(response), std::move(etag));
+  }
+  auto result = services.registrations.list(filter, *page);
+  if (!result.ok()) return problem(result.error());
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& g : result->items) items.push_back(registration_to_json(g));
+  return list_response(context, std::move(items), result->next_cursor);
+}
+
+HttpResponse list(const RequestContext& context, Services& services) {
+  return list_of(context, services, std::nullopt);
+}
+
+HttpResponse list_of_meeting(const RequestContext& context, Services& services) {
+  if (auto denied = require_scope(context, "registrations:read")) return *denied;
+  auto id = path_id(context);
+  if (!id.ok()) return problem(id.error());
+  return list_of(context, services, *id);
+}
+
+HttpResponse stats(const RequestContext& context, Services& services) {
+  if (auto denied = require_scope(context, "registrations:read")) return *denied;
+  auto id = path_id(context);
+  if (!id.ok()) return problem(id.error());
+  auto result = services.registrations.stats(*id);
+  if (!result.ok()) return problem(result.error());
+  HttpResponse response = json_response(200, meeting_stats_to_json(*result));
+  std::string etag = content_etag(response.body);
+  return cacheable(context, std::move(response), std::move(etag));
+}
+
+HttpResponse get(const RequestContext& context, Services& services) {
+  if (auto denied = require_scope(context, "registrations:read")) return *denied;
+  auto id = path_id(context);
+  if (!id.ok()) return problem(id.error());
+  auto registration = services.registrations.get(*id);
+  if (!registration.ok()) return problem(registration.error());
+  return item_response(context, registration_to_json(*registration), registration->version);
+}
+
+HttpResponse create(const RequestContext& context, Services& services) {
+  if (auto denied = require_scope(context, "registrations:write")) return *denied;
+  auto body = parse_json_object(context.request, false);
+  if (body.failure) return *body.failure;
+  auto input = registration_from_json(*body.value, false);
+  if (!input.ok()) return problem(input.error());
+  auto registration = services.registrations.create(*input);
+  if (!registration.ok()) return problem(registration.error());
+  return created(registration_to_json(*registration), registration->version,
+                 "/v1/registrations/" + std::to_string(registration->id));
+}
+
+HttpResponse patch(const RequestContext& context, Services& services) {
+  if (auto denied = require_scope(context, "registrations:write")) return *denied;
+  auto id = path_id(context);
+  if (!id.ok()) return problem(id.error());
+  MergePatchSteps<service::Registration, service::RegistrationInput> steps{
+      [&] { return services.registrations.get(*id); },
+      [](const service::Registration& g) { return registration_writable_json(g); }, registration_from_json,
+      [&](int version, const service::RegistrationInput& input) {
+        return services.registrations.update(*id, version, input);
+      },
+      [](const service::Registration& g) { return registration_to_json(g); }};
+  return merge_patch(context, steps);
+}
+
+HttpResponse remove(const RequestContext& context, Services& services) {
+  if (auto denied = require_scope(context, "registrations:write")) return *denied;
+  auto id = path_id(context);
+  if (!id.ok()) return problem(id.error());
+  auto removed = services.registrations.remove(*id, if_match_version(context.request));
+  if (!removed.ok()) return problem(removed.error());
+  return no_content();
+}
+
+}  // namespace
+
+void mount_registrations(Router& router, Services& services) {
+  router.add("GET", "/v1/registrations", [&services](const RequestContext& c) { return list(c, services); });
+  router.add("POST", "/v1/registrations", [&services](const RequestContext& c) { return create(c, services); });
+  router.add("GET", "/v1/registrations/{id}", [&services](const RequestContext& c) { return get(c, services); });
+  router.add("PATCH", "/v1/registrations/{id}", [&services](const RequestContext& c) { return patch(c, services); });
+  router.add("DELETE", "/v1/registrations/{id}", [&services](const RequestContext& c) { return remove(c, services); });
+  router.add("GET", "/v1/meetings/{id}/registrations",
+             [&services](const RequestContext& c) { return list_of_meeting(c, services); });
+  router.add("GET", "/v1/meetings/{id}/stats", [&services](const RequestContext& c) { return stats(c, services); });
+}
+
+}  // namespace zusammen::api

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <soci/soci.h>
+
+#include "service/idempotency.h"
+
+namespace zusammen::service::idempotency_repository {
+
+// The key without an answer yet (inside the writing transaction).
+void insert_claim(soci::session& session, const IdempotencyRequest& request);
+// The key with its answer; false on a duplicate key.
+bool insert_completed(soci::session& session, const IdempotencyRequest& request, int status,
+                      const std::string& headers, const std::string& body);
+std::optional<IdempotencyRecord> find(soci::session& session, const std::string& scope, const std::string& key);
+void erase_expired(soci::session& session, const std::string& scope, const std::string& key, int ttl_hours);
+void store_response(soci::session& session, const std::string& scope, const std::string& key, int status,
+                    const std::string& headers, const std::string& body);
+// Deletes up to limit keys older than ttl_hours.
+void purge_expired(soci::session& session, int ttl_hours, int limit);
+
+}  // namespace zusammen::service::idempotency_repository
