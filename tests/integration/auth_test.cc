@@ -12,6 +12,7 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include "../support/assertions.h"
 #include "../support/test_server.h"
 
 namespace zusammen::testing {
@@ -20,21 +21,6 @@ namespace {
 using nlohmann::json;
 using service::ErrorCode;
 
-::testing::AssertionResult IsProblem(const HttpResult& result, int status) {
-  if (result.status != status) {
-    return ::testing::AssertionFailure() << "status " << result.status << ", expected " << status << ": "
-                                         << result.body;
-  }
-  std::string type = result.header("content-type").value_or("");
-  if (type.rfind("application/problem+json", 0) != 0) {
-    return ::testing::AssertionFailure() << "content-type \"" << type << "\" is not application/problem+json";
-  }
-  auto body = json::parse(result.body, nullptr, false);
-  if (!body.is_object() || body.value("status", 0) != status) {
-    return ::testing::AssertionFailure() << "not a problem body for " << status << ": " << result.body;
-  }
-  return ::testing::AssertionSuccess();
-}
 
 // 401 with a challenge that names the Bearer scheme.
 ::testing::AssertionResult IsUnauthorized(const HttpResult& result) {

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "../support/assertions.h"
 #include "../support/test_server.h"
 
 namespace zusammen::testing {
@@ -31,21 +32,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-::testing::AssertionResult IsProblem(const HttpResult& result, int status) {
-  if (result.status != status) {
-    return ::testing::AssertionFailure() << "status " << result.status << ", expected " << status << ": "
-                                         << result.body;
-  }
-  std::string type = result.header("content-type").value_or("");
-  if (type.rfind("application/problem+json", 0) != 0) {
-    return ::testing::AssertionFailure() << "content-type \"" << type << "\" is not application/problem+json";
-  }
-  auto body = json::parse(result.body, nullptr, false);
-  if (!body.is_object() || body.value("status", 0) != status) {
-    return ::testing::AssertionFailure() << "not a problem body for " << status << ": " << result.body;
-  }
-  return ::testing::AssertionSuccess();
-}
 
 // The methods an Allow header lists.
 std::set<std::string> allowed(const HttpResult& result) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/assertions.h"
 #include "../support/test_server.h"
 #include "service/seed.h"
 
@@ -26,56 +27,10 @@ const std::string kSeilerQuote =
     "Unsere Überzeugung: Gelungene Integration geht nur zusammen! Deshalb engagiert sich die Deutsche Bahn "
     "gemeinsam mit vielen anderen Unternehmen im Netzwerk „Wir zusammen“.";
 
-std::set<std::string> error_fields(const HttpResult& result) {
-  std::set<std::string> out;
-  auto body = json::parse(result.body, nullptr, false);
-  if (!body.is_object() || !body.contains("errors") || !body["errors"].is_array()) return out;
-  for (const auto& e : body["errors"]) {
-    if (e.is_object() && e.contains("field") && e["field"].is_string()) out.insert(e["field"].get<std::string>());
-  }
-  return out;
-}
 
-// A problem+json answer with this status, whose body agrees with the status line.
-::testing::AssertionResult IsProblem(const HttpResult& result, int status) {
-  if (result.status != status) {
-    return ::testing::AssertionFailure() << "status " << result.status << ", expected " << status << ": "
-                                         << result.body;
-  }
-  std::string type = result.header("content-type").value_or("");
-  if (type.rfind("application/problem+json", 0) != 0) {
-    return ::testing::AssertionFailure() << "content-type \"" << type << "\" is not application/problem+json";
-  }
-  auto body = json::parse(result.body, nullptr, false);
-  if (!body.is_object() || body.value("status", 0) != status || !body.contains("type") || !body.contains("title") ||
-      !body.contains("detail")) {
-    return ::testing::AssertionFailure() << "not a problem body for " << status << ": " << result.body;
-  }
-  return ::testing::AssertionSuccess();
-}
 
-// The problem's errors name exactly these fields.
-::testing::AssertionResult NamesExactly(const HttpResult& result, const std::set<std::string>& fields) {
-  auto named = error_fields(result);
-  if (named != fields) {
-    std::string want;
-    for (const auto& f : fields) want += " " + f;
-    return ::testing::AssertionFailure() << "errors should name exactly" << want << ": " << result.body;
-  }
-  return ::testing::AssertionSuccess();
-}
 
-std::vector<long long> ids_in_order(const HttpResult& result) {
-  std::vector<long long> out;
-  json body = result.json();
-  for (const auto& item : body.at("items")) out.push_back(item.at("id").get<long long>());
-  return out;
-}
 
-std::set<long long> ids_of(const HttpResult& result) {
-  auto ids = ids_in_order(result);
-  return {ids.begin(), ids.end()};
-}
 
 bool matches(const std::string& text, const char* pattern) { return std::regex_match(text, std::regex(pattern)); }
 
