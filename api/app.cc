@@ -17,6 +17,7 @@ App::App(service::Pool& pool, AppOptions options)
   mount_testimonials(router_, services_);
   mount_changes(router_, services_);
   mount_registrations(router_, services_);
+  mount_stats(router_, services_);
 }
 
 namespace {

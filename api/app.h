@@ -75,5 +75,6 @@ void mount_testimonials(Router& router, Services& services);
 void mount_changes(Router& router, Services& services);
 void mount_registrations(Router& router, Services& services);
 void mount_calendar(Router& router, Services& services);
+void mount_stats(Router& router, Services& services);
 
 }  // namespace zusammen::api

@@ -1,5 +1,6 @@
 #include "service/changes.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "service/encoding.h"
@@ -35,10 +36,28 @@ void record_changes(soci::session& session, const std::vector<ChangeRef>& change
   long long last = 0;
   session << kLastSeq, soci::into(last);
   long long seq = last - n;
-  for (const auto& change : changes) {
+  if (changes.size() == 1) {
     ++seq;
-    std::string op = op_name(change.op);
-    session << kInsert, soci::use(seq), soci::use(change.type), soci::use(change.id), soci::use(op);
+    std::string op = op_name(changes.front().op);
+    session << kInsert, soci::use(seq), soci::use(changes.front().type), soci::use(changes.front().id),
+        soci::use(op);
+    return;
+  }
+  // Many at once (bulk writes): multi-row INSERTs of up to kRowsPerInsert rows, not a round trip per
+  // change. Numbers are written into the text; the type is bound.
+  constexpr std::size_t kRowsPerInsert = 500;
+  for (std::size_t start = 0; start < changes.size(); start += kRowsPerInsert) {
+    std::size_t end = std::min(changes.size(), start + kRowsPerInsert);
+    std::string text = "INSERT INTO changes (seq, entity_type, entity_id, op) VALUES ";
+    for (std::size_t i = start; i < end; ++i) {
+      ++seq;
+      text += (i == start ? "(" : ", (") + std::to_string(seq) + ", :t" + std::to_string(i - start) + ", " +
+              std::to_string(changes[i].id) + ", '" + op_name(changes[i].op) + "')";
+    }
+    soci::details::prepare_temp_type prepared = (session.prepare << text);
+    for (std::size_t i = start; i < end; ++i) prepared, soci::use(changes[i].type);
+    soci::statement statement(prepared);
+    statement.execute(true);
   }
 }
 

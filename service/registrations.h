@@ -86,6 +86,14 @@ struct MeetingStats {
   std::vector<WorkshopFill> workshops;
 };
 
+// One item of a bulk sync (POST /v1/registrations/bulk): what it became, and for an error why.
+struct BulkOutcome {
+  std::string status;  // created | updated | unchanged | error
+  long long id = 0;    // 0 for error
+  std::optional<Error> error;
+};
+constexpr std::size_t kMaxBulkItems = 1000;
+
 class RegistrationService {
  public:
   explicit RegistrationService(Pool& pool) : pool_(pool) {}
@@ -102,6 +110,11 @@ class RegistrationService {
   // Removing a registration that held a place promotes from the waiting list.
   Status remove(long long id, std::optional<int> expected_version);
   Result<MeetingStats> stats(long long meeting_id);
+  // Upserts a batch keyed by (source, external_ref) in one transaction with a handful of multi-row
+  // statements. items[i] is the read item or the error reading it; every rule is checked before the
+  // first write, so a bad item never rolls back the good ones. The status field is the service's:
+  // a new item is registered or waitlisted by capacity, an existing one keeps its status.
+  Result<std::vector<BulkOutcome>> bulk_upsert(const std::vector<Result<RegistrationInput>>& items);
 
  private:
   Pool& pool_;

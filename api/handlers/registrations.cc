@@ -102,6 +102,63 @@ HttpResponse create(const RequestContext& context, Services& services) {
                  "/v1/registrations/" + std::to_string(registration->id));
 }
 
+// POST /v1/registrations/bulk: the whole request is 400 when it cannot be read (not an object, items not
+// an array), 413 above kMaxBulkItems, 422 when empty; otherwise 200 with one result per item, in order.
+// An item's problem names its fields relative to the item ("/email"), as a single create would.
+HttpResponse bulk(const RequestContext& context, Services& services) {
+  if (auto denied = require_scope(context, "registrations:write")) return *denied;
+  auto body = parse_json_object(context.request, false);
+  if (body.failure) return *body.failure;
+  const nlohmann::json& object = *body.value;
+  std::vector<service::FieldError> unknown;
+  for (const auto& [key, value] : object.items()) {
+    if (key != "items") unknown.push_back({"/" + key, "is not a field of a bulk request"});
+  }
+  if (!unknown.empty()) return problem(400, "The body has unknown fields.", unknown);
+  auto items = object.find("items");
+  if (items == object.end()) {
+    return problem(service::Error::validation({{"/items", "is required"}}));
+  }
+  if (!items->is_array()) return bad_request("/items", "must be an array of registrations");
+  if (items->empty()) return problem(service::Error::validation({{"/items", "must hold at least one item"}}));
+  if (items->size() > service::kMaxBulkItems) {
+    return problem(413,
+                   "A bulk request holds at most " + std::to_string(service::kMaxBulkItems) + " items; this one holds " +
+                       std::to_string(items->size()) + ". Split it into batches.",
+                   {{"/items", "must hold at most " + std::to_string(service::kMaxBulkItems) + " items"}});
+  }
+  std::vector<service::Result<service::RegistrationInput>> inputs;
+  inputs.reserve(items->size());
+  for (const auto& item : *items) {
+    if (!item.is_object()) {
+      inputs.emplace_back(service::Error::invalid("The item is not a JSON object; each item must be a registration object."));
+      continue;
+    }
+    if (item.contains("status")) {
+      inputs.emplace_back(service::Error::invalid(
+          "The item has a field bulk sync does not write.",
+          {{"/status", "is decided by the service in bulk sync (registered or waitlisted by capacity); "
+                       "change it with PATCH /v1/registrations/{id}"}}));
+      continue;
+    }
+    inputs.push_back(registration_from_json(item, false));
+  }
+  auto outcomes = services.registrations.bulk_upsert(inputs);
+  if (!outcomes.ok()) return problem(outcomes.error());
+  nlohmann::json results = nlohmann::json::array();
+  for (std::size_t i = 0; i < outcomes->size(); ++i) {
+    const auto& outcome = (*outcomes)[i];
+    nlohmann::json result = {{"index", i}, {"status", outcome.status}, {"id", nullptr}, {"problem", nullptr}};
+    if (outcome.error) {
+      result["problem"] = nlohmann::json::parse(problem(*outcome.error).body);
+    } else {
+      result["id"] = outcome.id;
+    }
+    results.push_back(std::move(result));
+  }
+  return json_response(200, {{"results", std::move(results)}});
+}
+
 HttpResponse patch(const RequestContext& context, Services& services) {
   if (auto denied = require_scope(context, "registrations:write")) return *denied;
   auto id = path_id(context);
@@ -130,6 +187,7 @@ HttpResponse remove(const RequestContext& context, Services& services) {
 void mount_registrations(Router& router, Services& services) {
   router.add("GET", "/v1/registrations", [&services](const RequestContext& c) { return list(c, services); });
   router.add("POST", "/v1/registrations", [&services](const RequestContext& c) { return create(c, services); });
+  router.add("POST", "/v1/registrations/bulk", [&services](const RequestContext& c) { return bulk(c, services); });
   router.add("GET", "/v1/registrations/{id}", [&services](const RequestContext& c) { return get(c, services); });
   router.add("PATCH", "/v1/registrations/{id}", [&services](const RequestContext& c) { return patch(c, services); });
   router.add("DELETE", "/v1/registrations/{id}", [&services](const RequestContext& c) { return remove(c, services); });
