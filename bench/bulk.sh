@@ -12,7 +12,8 @@
 #   pass 3: sends them again with a job_title on every item, which must all answer "updated";
 # and prints the wall seconds of each pass (curl time only; the bodies are written before),
 # whether pass 2 reported every item unchanged, and whether versions, updated_at and the
-# change feed stayed as they were. The server is stopped and the database dropped at the end.
+# change feed stayed as they were; then wrk (-t2 -c32, BULK_WRK_SECONDS [10]) on one meeting's
+# registrations list with the key. The server is stopped and the database dropped at the end.
 #
 # Environment: BULK_TOTAL [10000], BULK_BATCH [1000], BULK_PORT [18190],
 #              BENCH_THREADS [2], BENCH_DB_POOL [4], ZUSAMMEN_DB_PORT [3307],
@@ -132,4 +133,14 @@ info "re-send all unchanged: $ALL_UNCHANGED; database untouched by the re-send: 
 THIRD="$(pass third "$WORK/changed")"
 info "pass 3 (every item changed, job_title):  ${THIRD} s  http $(sort "$WORK/third.codes" | uniq -c | xargs)  $(summary third)"
 info "after pass 3: $(state)"
+# The dashboards' read: one meeting's registrations (a page of 20), keyed, under wrk.
+if have wrk; then
+  FIRST_MEETING="${MEETINGS%%,*}"
+  wrk -t2 -c32 -d"${BULK_WRK_SECONDS:-10}s" --latency -H "Authorization: Bearer $KEY" \
+    "http://127.0.0.1:$PORT/v1/meetings/$FIRST_MEETING/registrations" >"$WORK/wrk.out" 2>&1 || true
+  RPS="$(awk '/^Requests\/sec/ { print $2 }' "$WORK/wrk.out")"
+  P99="$(awk '$1 == "99%" { print $2 }' "$WORK/wrk.out")"
+  NON2XX="$(awk '/Non-2xx/ { print $NF }' "$WORK/wrk.out")"
+  info "wrk -t2 -c32 -d${BULK_WRK_SECONDS:-10}s GET /v1/meetings/$FIRST_MEETING/registrations (keyed, 1000 rows, page of 20): ${RPS} req/s, p99 ${P99}, non-2xx ${NON2XX:-0}"
+fi
 info "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(uname -sr)"
