@@ -368,8 +368,14 @@ Status MeetingService::remove_agenda_item(long long meeting_id, long long item_i
       return agenda_item_not_found(meeting_id, item_id);
     }
     if (expected_version && item->version != *expected_version) return item_changed_concurrently();
+    // The registrations that chose this workshop lose it (the join rows cascade): they changed too.
+    std::vector<ChangeRef> changes;
+    for (long long registration : agenda_repository::touch_registrations_choosing(sql, item_id)) {
+      changes.push_back({"registration", registration, ChangeOp::upsert});
+    }
     agenda_repository::erase(sql, meeting_id, item_id);
-    record_change(sql, "agenda_item", item_id, ChangeOp::remove);
+    changes.push_back({"agenda_item", item_id, ChangeOp::remove});
+    record_changes(sql, changes);
     return Unit{};
   });
 }

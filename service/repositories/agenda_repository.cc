@@ -6,6 +6,12 @@
 namespace zusammen::service::agenda_repository {
 namespace {
 
+constexpr const char* kRegistrationsChoosing =
+    "SELECT registration_id FROM registration_workshops WHERE agenda_item_id = :id ORDER BY registration_id";
+constexpr const char* kTouchRegistrationsChoosing =
+    "UPDATE registrations SET version = version + 1, updated_at = CURRENT_TIMESTAMP(6) "
+    "WHERE id IN (SELECT registration_id FROM registration_workshops WHERE agenda_item_id = :id)";
+
 const std::string kColumns = "a.id, a.meeting_id, a.kind, a.title, a.description, " + sql::rfc3339("a.starts_at") +
                              ", " + sql::rfc3339("a.ends_at") + ", a.room, a.capacity, a.speakers, " +
                              sql::rfc3339("a.created_at") + ", " + sql::rfc3339("a.updated_at") + ", a.version";
@@ -352,6 +358,16 @@ std::optional<std::pair<std::string, std::string>> time_span(soci::session& sess
       soci::into(latest, latest_null);
   if (count == 0 || earliest_null == soci::i_null || latest_null == soci::i_null) return std::nullopt;
   return std::make_pair(earliest, latest);
+}
+
+std::vector<long long> touch_registrations_choosing(soci::session& session, long long item_id) {
+  std::vector<long long> ids;
+  long long id = 0;
+  soci::statement statement = (session.prepare << kRegistrationsChoosing, soci::use(item_id), soci::into(id));
+  statement.execute();
+  while (statement.fetch()) ids.push_back(id);
+  if (!ids.empty()) session << kTouchRegistrationsChoosing, soci::use(item_id);
+  return ids;
 }
 
 }  // namespace zusammen::service::agenda_repository

@@ -17,6 +17,9 @@ std::vector<AgendaItem> list(soci::session& session, long long meeting_id);
 // The items of all these meetings in one query, ordered by meeting, then starts_at, then id.
 std::vector<AgendaItem> list_of_meetings(soci::session& session, const std::vector<long long>& meeting_ids);
 std::vector<long long> ids_of_meeting(soci::session& session, long long meeting_id);
+// Registrations that chose this workshop: their version and updated_at move on (their
+// workshop_ids are about to change); returns their ids for the change feed.
+std::vector<long long> touch_registrations_choosing(soci::session& session, long long item_id);
 // Only an item of this meeting.
 std::optional<AgendaItem> find(soci::session& session, long long meeting_id, long long item_id, bool lock = false);
 long long insert(soci::session& session, long long meeting_id, const AgendaItemInput& input);

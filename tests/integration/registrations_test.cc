@@ -580,3 +580,36 @@ TEST_F(RegistrationsTest, StatsAddUpToTheRows) {
 
 }  // namespace
 }  // namespace zusammen::testing
+
+namespace zusammen::testing {
+namespace {
+
+// Deleting a workshop changes the registrations that chose it: new version, no workshop, and an
+// entry in the change feed, so a sync script learns about it.
+TEST_F(RegistrationsTest, DeletingAChosenWorkshopChangesItsRegistrations) {
+  long long meeting = create_meeting();
+  long long workshop = create_item(meeting, "workshop", "10");
+  json chose = register_ok(person(meeting, "a@x.example", {{"workshop_ids", {workshop}}}));
+  json other = register_ok(person(meeting, "b@x.example"));
+  long long id = chose.at("id").get<long long>();
+  long long other_id = other.at("id").get<long long>();
+  long long upserts_before = changes_of(id, "upsert");
+
+  Headers content = bearer(server_->key({"content:write"}));
+  auto removed = client().del("/v1/meetings/" + std::to_string(meeting) + "/agenda/" + std::to_string(workshop), content);
+  ASSERT_EQ(removed.status, 204) << removed.body;
+
+  EXPECT_EQ(db().scalar("SELECT version FROM registrations WHERE id = " + std::to_string(id)), "2");
+  EXPECT_EQ(db().count("registration_workshops"), 0);
+  EXPECT_EQ(changes_of(id, "upsert"), upserts_before + 1);
+  auto read = client().get("/v1/registrations/" + std::to_string(id), reader());
+  ASSERT_EQ(read.status, 200);
+  EXPECT_TRUE(read.json().at("workshop_ids").empty());
+  EXPECT_EQ(read.json().at("version"), 2);
+  // Registrations that did not choose it are untouched.
+  EXPECT_EQ(db().scalar("SELECT version FROM registrations WHERE id = " + std::to_string(other_id)), "1");
+  EXPECT_EQ(changes_of(other_id, "upsert"), 1);
+}
+
+}  // namespace
+}  // namespace zusammen::testing
