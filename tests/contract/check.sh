@@ -36,6 +36,8 @@ export REDOCLY_SUPPRESS_UPDATE_NOTICE=true
 status=0
 echo "== redocly lint $spec"
 npx --no-install redocly lint "$spec" || status=1
+echo "== selftest: the validator rejects what it must (samples/)"
+bash selftest.sh || status=1
 echo "== node validate.mjs $spec $exchanges"
 node validate.mjs "$spec" "$exchanges" || status=1
 exit "$status"

@@ -74,7 +74,7 @@ const valid = [
   ex('GET', '/readyz', 200, JSON_CT, {}, '{"status":"ready"}'),
   ex('GET', '/readyz', 503, PROBLEM_CT, { 'retry-after': '5' },
     problem('unavailable', 503, 'Service Unavailable', 'The database is not reachable; try again shortly.')),
-  ex('GET', '/openapi.yaml', 200, 'application/yaml', cc, 'openapi: 3.1.0\ninfo:\n  title: Zusammen API\n'),
+  ex('GET', '/openapi.yaml', 200, 'application/yaml', { etag: '"5e884898da280471"', ...cc }, 'openapi: 3.1.0\ninfo:\n  title: Zusammen API\n'),
   ex('GET', '/v1/companies?limit=1&sort=-name', 200, JSON_CT,
     { etag: '"c5d1a7e04b9f2368"', ...cc, link: '</v1/companies?limit=1&sort=-name&cursor=eyJpZCI6MX0>; rel="next"' },
     JSON.stringify({ items: [company], next_cursor: 'eyJpZCI6MX0' })),
