@@ -45,14 +45,9 @@ HttpResponse get(const RequestContext& context, Services& services) {
 }
 
 HttpResponse create(const RequestContext& context, Services& services) {
-  if (auto denied = require_scope(context, "content:write")) return *denied;
-  auto body = parse_json_object(context.request, false);
-  if (body.failure) return *body.failure;
-  auto input = company_from_json(*body.value, false);
-  if (!input.ok()) return problem(input.error());
-  auto company = services.companies.create(*input);
-  if (!company.ok()) return problem(company.error());
-  return created(company_to_json(*company, true), company->version, "/v1/companies/" + std::to_string(company->id));
+  return create_resource<service::CompanyInput, service::Company>(
+      context, company_from_json, [&](const service::CompanyInput& input) { return services.companies.create(input); },
+      [](const service::Company& c) { return company_to_json(c, true); }, "/v1/companies");
 }
 
 HttpResponse patch(const RequestContext& context, Services& services) {
@@ -69,12 +64,9 @@ HttpResponse patch(const RequestContext& context, Services& services) {
 }
 
 HttpResponse remove(const RequestContext& context, Services& services) {
-  if (auto denied = require_scope(context, "content:write")) return *denied;
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
-  auto removed = services.companies.remove(*id, if_match_version(context.request));
-  if (!removed.ok()) return problem(removed.error());
-  return no_content();
+  return remove_resource(context, [&](long long id, std::optional<int> version) {
+    return services.companies.remove(id, version);
+  });
 }
 
 }  // namespace

@@ -1,9 +1,7 @@
 // /v1/initiatives: what member companies do for integration.
-#include <map>
-
 #include "api/app.h"
 #include "api/handlers/crud.h"
-#include "api/json/company_json.h"
+#include "api/handlers/embedding.h"
 #include "api/json/initiative_json.h"
 #include "service/validation.h"
 
@@ -12,27 +10,10 @@ namespace {
 
 using service::Audience;
 
-// include=company: one query for all companies of the page, not one per initiative.
 service::Result<nlohmann::json> render(const std::vector<service::Initiative>& initiatives, bool with_company,
                                        Audience audience, Services& services) {
-  std::map<long long, nlohmann::json> companies;
-  if (with_company) {
-    std::vector<long long> ids;
-    for (const auto& i : initiatives) ids.push_back(i.company_id);
-    auto found = services.companies.get_many(ids, audience);
-    if (!found.ok()) return found.error();
-    for (const auto& c : *found) companies[c.id] = company_to_json(c, audience == Audience::internal);
-  }
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& i : initiatives) {
-    nlohmann::json item = initiative_to_json(i);
-    if (with_company) {
-      auto it = companies.find(i.company_id);
-      item["company"] = it == companies.end() ? nlohmann::json(nullptr) : it->second;
-    }
-    out.push_back(std::move(item));
-  }
-  return out;
+  return render_with_companies(initiatives, with_company, audience, services, initiative_to_json,
+                               [](const service::Initiative& i) { return std::optional<long long>(i.company_id); });
 }
 
 HttpResponse list(const RequestContext& context, Services& services) {
@@ -78,15 +59,9 @@ HttpResponse get(const RequestContext& context, Services& services) {
 }
 
 HttpResponse create(const RequestContext& context, Services& services) {
-  if (auto denied = require_scope(context, "content:write")) return *denied;
-  auto body = parse_json_object(context.request, false);
-  if (body.failure) return *body.failure;
-  auto input = initiative_from_json(*body.value, false);
-  if (!input.ok()) return problem(input.error());
-  auto initiative = services.initiatives.create(*input);
-  if (!initiative.ok()) return problem(initiative.error());
-  return created(initiative_to_json(*initiative), initiative->version,
-                 "/v1/initiatives/" + std::to_string(initiative->id));
+  return create_resource<service::InitiativeInput, service::Initiative>(
+      context, initiative_from_json, [&](const service::InitiativeInput& input) { return services.initiatives.create(input); },
+      initiative_to_json, "/v1/initiatives");
 }
 
 HttpResponse patch(const RequestContext& context, Services& services) {
@@ -105,12 +80,9 @@ HttpResponse patch(const RequestContext& context, Services& services) {
 }
 
 HttpResponse remove(const RequestContext& context, Services& services) {
-  if (auto denied = require_scope(context, "content:write")) return *denied;
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
-  auto removed = services.initiatives.remove(*id, if_match_version(context.request));
-  if (!removed.ok()) return problem(removed.error());
-  return no_content();
+  return remove_resource(context, [&](long long id, std::optional<int> version) {
+    return services.initiatives.remove(id, version);
+  });
 }
 
 }  // namespace

@@ -1,9 +1,7 @@
 // /v1/testimonials: quotes from people involved, linked to companies, meetings and initiatives.
-#include <map>
-
 #include "api/app.h"
 #include "api/handlers/crud.h"
-#include "api/json/company_json.h"
+#include "api/handlers/embedding.h"
 #include "api/json/testimonial_json.h"
 
 namespace zusammen::api {
@@ -11,29 +9,10 @@ namespace {
 
 using service::Audience;
 
-// include=company: one query for all companies of the page, not one per testimonial.
 service::Result<nlohmann::json> render(const std::vector<service::Testimonial>& testimonials, bool with_company,
                                        Audience audience, Services& services) {
-  std::map<long long, nlohmann::json> companies;
-  if (with_company) {
-    std::vector<long long> ids;
-    for (const auto& t : testimonials) {
-      if (t.company_id) ids.push_back(*t.company_id);
-    }
-    auto found = services.companies.get_many(ids, audience);
-    if (!found.ok()) return found.error();
-    for (const auto& c : *found) companies[c.id] = company_to_json(c, audience == Audience::internal);
-  }
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& t : testimonials) {
-    nlohmann::json item = testimonial_to_json(t);
-    if (with_company) {
-      auto it = t.company_id ? companies.find(*t.company_id) : companies.end();
-      item["company"] = it == companies.end() ? nlohmann::json(nullptr) : it->second;
-    }
-    out.push_back(std::move(item));
-  }
-  return out;
+  return render_with_companies(testimonials, with_company, audience, services, testimonial_to_json,
+                               [](const service::Testimonial& t) { return t.company_id; });
 }
 
 HttpResponse list(const RequestContext& context, Services& services) {
@@ -82,15 +61,9 @@ HttpResponse get(const RequestContext& context, Services& services) {
 }
 
 HttpResponse create(const RequestContext& context, Services& services) {
-  if (auto denied = require_scope(context, "content:write")) return *denied;
-  auto body = parse_json_object(context.request, false);
-  if (body.failure) return *body.failure;
-  auto input = testimonial_from_json(*body.value, false);
-  if (!input.ok()) return problem(input.error());
-  auto testimonial = services.testimonials.create(*input);
-  if (!testimonial.ok()) return problem(testimonial.error());
-  return created(testimonial_to_json(*testimonial), testimonial->version,
-                 "/v1/testimonials/" + std::to_string(testimonial->id));
+  return create_resource<service::TestimonialInput, service::Testimonial>(
+      context, testimonial_from_json, [&](const service::TestimonialInput& input) { return services.testimonials.create(input); },
+      testimonial_to_json, "/v1/testimonials");
 }
 
 HttpResponse patch(const RequestContext& context, Services& services) {
@@ -108,12 +81,9 @@ HttpResponse patch(const RequestContext& context, Services& services) {
 }
 
 HttpResponse remove(const RequestContext& context, Services& services) {
-  if (auto denied = require_scope(context, "content:write")) return *denied;
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
-  auto removed = services.testimonials.remove(*id, if_match_version(context.request));
-  if (!removed.ok()) return problem(removed.error());
-  return no_content();
+  return remove_resource(context, [&](long long id, std::optional<int> version) {
+    return services.testimonials.remove(id, version);
+  });
 }
 
 }  // namespace
