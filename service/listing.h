@@ -64,6 +64,14 @@ std::string sort_value_column(const Sort& sort);
 template <typename T>
 using SortedRows = std::vector<std::pair<T, std::string>>;
 
+// Runs a list query whose last column is the sort value (see sort_value_column), mapping each row.
+template <typename T, typename FromRow>
+SortedRows<T> fetch_sorted(soci::session& session, const sql::Query& query, FromRow from_row) {
+  SortedRows<T> out;
+  query.for_each(session, [&](const soci::row& r) { out.emplace_back(from_row(r), r.get<std::string>(r.size() - 1)); });
+  return out;
+}
+
 // Trims the extra row and computes next_cursor from the last row kept.
 template <typename T>
 Page<T> make_page(SortedRows<T> rows, const PageRequest& page) {

@@ -52,9 +52,7 @@ sql::Query select_query(const std::string& sort_value_column) {
 }
 
 SortedRows<Company> fetch(soci::session& session, const sql::Query& query) {
-  SortedRows<Company> out;
-  query.for_each(session, [&out](const soci::row& r) { out.emplace_back(from_row(r), r.get<std::string>(15)); });
-  return out;
+  return fetch_sorted<Company>(session, query, from_row);
 }
 
 std::optional<Company> find(soci::session& session, long long id, bool lock) {

@@ -59,9 +59,7 @@ sql::Query select_query(const std::string& sort_value_column) {
 }
 
 SortedRows<Initiative> fetch(soci::session& session, const sql::Query& query) {
-  SortedRows<Initiative> out;
-  query.for_each(session, [&out](const soci::row& r) { out.emplace_back(from_row(r), r.get<std::string>(17)); });
-  return out;
+  return fetch_sorted<Initiative>(session, query, from_row);
 }
 
 std::optional<Initiative> find(soci::session& session, long long id, bool lock) {

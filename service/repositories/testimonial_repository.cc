@@ -58,9 +58,7 @@ sql::Query select_query(const std::string& sort_value_column) {
 }
 
 SortedRows<Testimonial> fetch(soci::session& session, const sql::Query& query) {
-  SortedRows<Testimonial> out;
-  query.for_each(session, [&out](const soci::row& r) { out.emplace_back(from_row(r), r.get<std::string>(13)); });
-  return out;
+  return fetch_sorted<Testimonial>(session, query, from_row);
 }
 
 std::optional<Testimonial> find(soci::session& session, long long id, bool lock) {
