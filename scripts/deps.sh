@@ -15,9 +15,11 @@ PACKAGES=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev libssl-dev
   libgtest-dev libgmock-dev
   wrk curl ca-certificates
+  libclang-rt-14-dev ccache
+  nginx-light chromium docker-compose
 )
 # Installed only when the archive has them.
-OPTIONAL_PACKAGES=(libclang-rt-14-dev)
+OPTIONAL_PACKAGES=()
 
 installed() {
   [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == "install ok installed" ]]

@@ -67,9 +67,15 @@ jobs_count() { nproc 2>/dev/null || echo 2; }
 build_tree() {
   local dir="$1" type="$2"; shift 2
   have cmake || die "cmake not found (run scripts/deps.sh)"
+  local launcher=()
+  # ccache (when installed) makes rebuilds in fresh folders and worktrees cheap.
+  if have ccache; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ZUSAMMEN_ROOT}"
+  fi
   log "configuring $dir ($type${*:+ $*})"
   run_logged "cmake-configure-$dir" \
-    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" "$@" \
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" "${launcher[@]}" "$@" \
     || die "configuring $dir failed"
   log "building $dir"
   run_logged "cmake-build-$dir" cmake --build "$dir" -j"$(jobs_count)" \
