@@ -10,16 +10,17 @@
 #   scripts/db.sh reset-test  drop every database but the system ones and
 #                             `zusammen` (what test runs left behind)
 #
-# Everything lives in .local/mariadb/ (git-ignored): data/, my.cnf, the
-# socket, the pid file and error.log. It listens on 127.0.0.1 only, port
-# ${ZUSAMMEN_DB_PORT:-3307}.
+# Everything lives in ${ZUSAMMEN_DB_DIR:-.local/mariadb}/ (git-ignored):
+# data/, my.cnf, the socket, the pid file and error.log. It listens on
+# 127.0.0.1 only, port ${ZUSAMMEN_DB_PORT:-3307}. Another ZUSAMMEN_DB_DIR and
+# ZUSAMMEN_DB_PORT give a second, independent server (fault and replica tests).
 set -euo pipefail
 ZUSAMMEN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib.sh
 source "$ZUSAMMEN_ROOT/scripts/lib.sh"
 
 PORT="${ZUSAMMEN_DB_PORT:-3307}"
-DB_DIR="$ZUSAMMEN_ROOT/.local/mariadb"
+DB_DIR="${ZUSAMMEN_DB_DIR:-$ZUSAMMEN_ROOT/.local/mariadb}"
 DATA_DIR="$DB_DIR/data"
 CNF="$DB_DIR/my.cnf"
 PID_FILE="$DB_DIR/mariadbd.pid"
