@@ -222,7 +222,7 @@ function checkK8s(dir) {
 
 // ---------------------------------------------------------------- Dockerfile
 
-const BUILD_TOOLS = /\b(build-essential|gcc|g\+\+|clang|cmake|make|pkg-config|nodejs|npm|[\w.+-]+-dev)\b/;
+const BUILD_TOOLS = /(?<![\w.+-])(build-essential|gcc|g\+\+|clang|cmake|make|pkg-config|nodejs|npm|[\w.+-]+-dev)(?![\w.+-])/g;
 
 function checkDockerfile(file) {
   const text = readFileSync(file, "utf8");
@@ -246,7 +246,7 @@ function checkDockerfile(file) {
   const user = users.at(-1)?.getArgumentsContent() ?? "";
   check("Dockerfile: final USER is a numeric non-root uid", /^[1-9]\d*(:\d+)?$/.test(user), user || "no USER");
   const runs = of("RUN").map((i) => i.getArgumentsContent() ?? "");
-  const tools = runs.flatMap((r) => r.match(BUILD_TOOLS) ?? []);
+  const tools = runs.flatMap((r) => r.match(BUILD_TOOLS) ?? []);  // (global: every match)
   check("Dockerfile: no build tools installed in the final stage", tools.length === 0, tools.join(","));
   const copies = of("COPY");
   const copyFrom = copies[0]?.getFlags().find((f) => f.getName() === "from")?.getValue();

@@ -62,6 +62,37 @@ echo "ok   nginx -t: deploy/nginx/zusammen.conf"
 echo "--- (d) Dockerfile (deploy/Dockerfile)"
 node "$here/check.mjs" dockerfile deploy/Dockerfile
 
+echo "--- the checks themselves: broken copies must fail"
+# mutant NAME FILE SED-EXPRESSION CHECK-ARGS...: check.mjs must reject a copy
+# of deploy/ in which FILE was edited by SED-EXPRESSION.
+mutant() {
+  local name="$1" file="$2" expr="$3"; shift 3
+  rm -rf "$tmp/mutant" && mkdir -p "$tmp/mutant" && cp -r deploy scripts "$tmp/mutant/"
+  sed -i "$expr" "$tmp/mutant/$file"
+  cmp -s "deploy/${file#deploy/}" "$tmp/mutant/$file" && fail "mutant '$name': the edit changed nothing"
+  if (cd "$tmp/mutant" && node "$here/check.mjs" "$@") >"$tmp/mutant.out" 2>&1; then
+    cat "$tmp/mutant.out" >&2
+    fail "mutant '$name' passed the checks"
+  fi
+  echo "ok   rejected: $name ($(grep -m1 '^FAIL' "$tmp/mutant.out" | cut -c6-120))"
+}
+mutant "unknown field in the Deployment" deploy/k8s/deployment.yaml 's/^  replicas: 2$/  replicas: 2\n  replica: 3/' k8s deploy/k8s
+mutant "string where the schema wants an integer" deploy/k8s/deployment.yaml 's/containerPort: 8080/containerPort: "8080"/' k8s deploy/k8s
+mutant "readiness on /healthz" deploy/k8s/deployment.yaml 's#path: /readyz#path: /healthz#' k8s deploy/k8s
+mutant "PDB selecting other pods" deploy/k8s/pdb.yaml 's/component: api/component: web/' k8s deploy/k8s
+mutant "container running as root" deploy/k8s/deployment.yaml 's/runAsNonRoot: true/runAsNonRoot: false/' k8s deploy/k8s
+mutant "Job not running migrate" deploy/k8s/migrate-job.yaml 's/args: \["migrate"\]/args: ["serve"]/' k8s deploy/k8s
+mutant "final stage on debian:12" deploy/Dockerfile 's/^FROM debian:12-slim AS runtime$/FROM debian:12 AS runtime/' dockerfile deploy/Dockerfile
+mutant "final stage as root" deploy/Dockerfile 's/^USER 10001:10001$/USER root/' dockerfile deploy/Dockerfile
+mutant "compiler in the final stage" deploy/Dockerfile 's/ca-certificates tini \\$/ca-certificates tini g++ \\/' dockerfile deploy/Dockerfile
+mutant "unknown Dockerfile instruction" deploy/Dockerfile 's/^EXPOSE 8080$/EXPOSES 8080/' dockerfile deploy/Dockerfile
+sed 's/client_max_body_size 1100k;/client_max_body_size 1100k/' deploy/nginx/zusammen.conf >"$tmp/broken.conf"
+mkdir "$tmp/nginx-broken"
+nginx_prepare "$tmp/nginx-broken" 18080 127.0.0.1:8080
+cp "$tmp/broken.conf" "$tmp/nginx-broken/zusammen.conf"
+if nginx_test "$tmp/nginx-broken" 2>/dev/null; then fail "nginx -t accepted a broken zusammen.conf"; fi
+echo "ok   rejected: nginx config with a missing semicolon"
+
 echo "--- (e) the proxy's limits, live"
 bin="${ZUSAMMEN_BIN:-$ZUSAMMEN_ROOT/build/zusammen}"
 if [[ -x "$bin" ]]; then
