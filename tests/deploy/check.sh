@@ -97,6 +97,8 @@ echo "--- (e) the proxy's limits, live"
 bin="${ZUSAMMEN_BIN:-$ZUSAMMEN_ROOT/build/zusammen}"
 if [[ -x "$bin" ]]; then
   ZUSAMMEN_BIN="$bin" bash "$here/proxy_check.sh"
+elif [[ "${CI:-}" == true ]]; then
+  fail "$bin is not built (scripts/test.sh builds it before this check)"
 else
   echo "skip proxy_check.sh: $bin is not built"
 fi

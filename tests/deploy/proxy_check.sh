@@ -9,6 +9,7 @@
 # against no database) and nginx with zusammen.conf on another free port,
 # sends requests with a unique X-Request-Id each, and checks the status and
 # whether the request reached the server (its access log). Stops both.
+# Takes about 20 s: the slow-client checks wait for nginx's timeouts.
 set -euo pipefail
 ZUSAMMEN_ROOT="${ZUSAMMEN_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 export ZUSAMMEN_ROOT
@@ -106,6 +107,26 @@ raw() {
   printf '%s' "${line%$'\r'}" | cut -d' ' -f2
 }
 
+# Slow clients (run alongside the other checks): headers never finished, and
+# a body that stops halfway. nginx must close them after client_header_timeout
+# (10 s) and client_body_timeout (15 s), and the server never sees them.
+# slow NAME REQUEST: "closed SECONDS" or "answered STATUS-LINE" into $tmp/NAME.
+slow() {
+  local start=$SECONDS line rc=0
+  exec 4<>"/dev/tcp/127.0.0.1/$port"
+  printf '%b' "$2" >&4
+  # reset_timedout_connection: nginx answers a timeout with a TCP reset.
+  IFS= read -r -t 25 line <&4 2>/dev/null || rc=$?
+  exec 4<&- 4>&-
+  if [[ $rc -eq 0 ]]; then echo "answered ${line%$'\r'} after $((SECONDS - start)) s"
+  elif [[ $rc -eq 1 ]]; then echo "closed after $((SECONDS - start)) s"
+  else echo "still open after $((SECONDS - start)) s"; fi >"$tmp/$1"
+}
+slow slow-headers 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: deploy-slow-headers\r\n' &
+slow_headers_pid=$!
+slow slow-body 'POST /v1/companies HTTP/1.1\r\nHost: x\r\nX-Request-Id: deploy-slow-body\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":' &
+slow_body_pid=$!
+
 # A normal request passes through, with the caller's request id on both sides.
 s="$(status deploy-pass-1 "$base/healthz")"
 check "GET /healthz passes through: 200" "$(is "$s" 200)" "$s"
@@ -185,6 +206,16 @@ n200="$(grep -c '^200$' "$tmp/burst" || true)"
 n429="$(grep -c '^429$' "$tmp/burst" || true)"
 check "a burst of 400 requests: some 200 ($n200), the rest 429 ($n429)" \
   "$([[ "$n200" -ge 100 && "$n429" -ge 1 && $((n200 + n429)) -eq 400 ]] && echo 0 || echo 1)"
+
+wait "$slow_headers_pid" "$slow_body_pid" || true
+r="$(cat "$tmp/slow-headers")"
+check "headers unfinished for 10 s: nginx closes the connection ($r)" \
+  "$([[ "$r" =~ ^(closed|answered\ HTTP/1\.[01]\ 408).*\ ([0-9]+)\ s$ && ${BASH_REMATCH[2]} -ge 9 && ${BASH_REMATCH[2]} -le 13 ]] && echo 0 || echo 1)"
+check "  ... never reached the server" "$((1 - $(reached deploy-slow-headers)))"
+r="$(cat "$tmp/slow-body")"
+check "body stalled for 15 s: nginx closes the connection ($r)" \
+  "$([[ "$r" =~ ^(closed|answered\ HTTP/1\.[01]\ 408).*\ ([0-9]+)\ s$ && ${BASH_REMATCH[2]} -ge 14 && ${BASH_REMATCH[2]} -le 18 ]] && echo 0 || echo 1)"
+check "  ... never reached the server" "$((1 - $(reached deploy-slow-body)))"
 
 echo "$passed passed, $failed failed"
 if [[ $failed -ne 0 ]]; then
