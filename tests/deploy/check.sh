@@ -49,7 +49,7 @@ echo "ok   compose: docker-compose config -q"
 node "$here/check.mjs" compose "$tmp/compose.yaml"
 
 echo "--- (c) nginx -t (deploy/nginx/zusammen.conf)"
-grep -Eq '^server api:8080( |;)' deploy/nginx/zusammen-upstream.conf \
+grep -Eq '^server api:8080 resolve( |;)' deploy/nginx/zusammen-upstream.conf \
   || fail "deploy/nginx/zusammen-upstream.conf does not name api:8080"
 mkdir "$tmp/nginx"
 nginx_prepare "$tmp/nginx" 18080 127.0.0.1:8080
