@@ -5,6 +5,7 @@
 //                                      1.33), strictly (unknown fields fail), plus our own rules
 //   node check.mjs dockerfile FILE     lint (dockerfile-utils) and the image's shape
 //   node check.mjs compose FILE        a `docker-compose config` output: services and wiring
+//   node check.mjs healthcheck FILE    prints the Dockerfile's HEALTHCHECK command as JSON
 //
 // Prints one line per check and "N passed, M failed"; exits 1 when any failed.
 import { readFileSync } from "node:fs";
@@ -315,12 +316,48 @@ function checkCompose(file) {
   check("compose: proxy publishes its port 8080", (proxy.ports ?? []).some((p) => String(p.target ?? p).endsWith("8080")));
   check("compose: proxy mounts deploy/nginx/zusammen.conf",
     (proxy.volumes ?? []).some((v) => /nginx\/zusammen\.conf$/.test(v.source ?? String(v).split(":")[0])));
+  check("compose: proxy mounts deploy/nginx/zusammen-upstream.conf",
+    (proxy.volumes ?? []).some((v) => /nginx\/zusammen-upstream\.conf$/.test(v.source ?? String(v).split(":")[0])
+      && /^\/etc\/nginx\/zusammen-upstream\.conf$/.test(v.target ?? String(v).split(":")[1])));
+  const dockerHc = JSON.parse(healthcheckOf(DOCKERFILE) ?? "null");
+  const composeHc = (api.healthcheck?.test ?? []).map((a) => a.replaceAll("$$", "$"));
+  check("compose: api healthcheck is the image's HEALTHCHECK",
+    JSON.stringify(composeHc) === JSON.stringify(["CMD", ...(dockerHc ?? [])]), JSON.stringify(composeHc));
   check("compose: proxy starts after a healthy api", proxy.depends_on?.api?.condition === "service_healthy");
   check("compose: mariadb is on an internal network only",
     Object.keys(mariadb.networks ?? {}).every((n) => config.networks?.[n]?.internal === true));
 }
 
+// The HEALTHCHECK's exec-form command, one argument per line (NUL-free), for
+// proxy_check.sh to run against a live server.
+const DOCKERFILE = process.env.ZUSAMMEN_DOCKERFILE ?? "deploy/Dockerfile";
+
+function printHealthcheck(file) {
+  const json = healthcheckOf(file);
+  if (json === null) {
+    console.error("no exec-form HEALTHCHECK CMD in " + file);
+    process.exit(1);
+  }
+  process.stdout.write(json);
+  process.exit(0);
+}
+
+function healthcheckOf(file) {
+  const dockerfile = DockerfileParser.parse(readFileSync(file, "utf8"));
+  const hc = dockerfile.getHEALTHCHECKs().at(-1);
+  const text = hc?.getSubcommand()?.getValue() === "CMD" ? hc.getArgumentsContent() ?? "" : "";
+  let args = null;
+  try {
+    args = JSON.parse(text.replace(/\\\r?\n/g, " ").replace(/^.*?\bCMD\s+/s, ""));
+  } catch {
+    args = null;
+  }
+  if (!Array.isArray(args) || !args.every((a) => typeof a === "string")) return null;
+  return JSON.stringify(args);
+}
+
 const [mode, target] = process.argv.slice(2);
+if (mode === "healthcheck") printHealthcheck(target);
 if (mode === "k8s") checkK8s(target);
 else if (mode === "dockerfile") checkDockerfile(target);
 else if (mode === "compose") checkCompose(target);

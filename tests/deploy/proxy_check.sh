@@ -127,6 +127,19 @@ slow_headers_pid=$!
 slow slow-body 'POST /v1/companies HTTP/1.1\r\nHost: x\r\nX-Request-Id: deploy-slow-body\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":' &
 slow_body_pid=$!
 
+# The image's HEALTHCHECK command (from deploy/Dockerfile, its port 8080
+# pointed at the server): succeeds on a live server, fails where none is.
+mapfile -d '' hc < <(node -e 'for (const a of JSON.parse(process.argv[1])) process.stdout.write(a + "\0")' \
+  "$(cd "$ZUSAMMEN_ROOT" && node "$here/check.mjs" healthcheck deploy/Dockerfile)")
+hc_live=("${hc[@]//127.0.0.1\/8080/127.0.0.1\/$app_port}")
+dead_port="$(free_port)"
+hc_dead=("${hc[@]//127.0.0.1\/8080/127.0.0.1\/$dead_port}")
+check "the Dockerfile's HEALTHCHECK command names 127.0.0.1/8080" \
+  "$([[ "${hc_live[*]}" != "${hc[*]}" ]] && echo 0 || echo 1)" "${hc[*]}"
+check "the HEALTHCHECK command passes against the live server" "$(timeout 5 "${hc_live[@]}" >/dev/null 2>&1; echo $?)"
+check "the HEALTHCHECK command fails where no server listens" \
+  "$(timeout 5 "${hc_dead[@]}" >/dev/null 2>&1 && echo 1 || echo 0)"
+
 # A normal request passes through, with the caller's request id on both sides.
 s="$(status deploy-pass-1 "$base/healthz")"
 check "GET /healthz passes through: 200" "$(is "$s" 200)" "$s"
