@@ -35,11 +35,14 @@ tmp="$(mktemp -d)"
 # nginx workers run as nobody when started as root: they need to reach it.
 chmod 0755 "$tmp"
 app_pid=""
+echo_pid=""
 database=""
 db_args=()
 cleanup() {
   local rc=$?
   nginx_stop "$tmp/nginx" || true
+  nginx_stop "$tmp/nginx-echo" || true
+  [[ -z "$echo_pid" ]] || kill -TERM "$echo_pid" 2>/dev/null || true
   if [[ -n "$app_pid" ]]; then
     kill -TERM "$app_pid" 2>/dev/null || true
     wait "$app_pid" 2>/dev/null || true
@@ -224,6 +227,33 @@ n429="$(grep -c '^429$' "$tmp/burst" || true)"
 limited="$(grep -c 'limiting requests' "$tmp/nginx/error.log" || true)"
 check "a burst of 400 requests: $n200 × 200, $n429 × 429, $seen reached the server, nginx limited $limited" \
   "$([[ "$n200" -ge 1 && "$n429" -ge 1 && $((n200 + n429)) -eq 400 && "$limited" -ge 1 && "$seen" -lt 400 ]] && echo 0 || echo 1)"
+
+# What nginx forwards, seen by an echo upstream behind a second nginx with
+# the same zusammen.conf: the caller's X-Forwarded-For replaced by its
+# address, the request id, no "Connection: close", and one reused connection.
+python3 "$here/echo_upstream.py" >"$tmp/echo.port" &
+echo_pid=$!
+for _ in $(seq 50); do [[ -s "$tmp/echo.port" ]] && break; sleep 0.1; done
+mkdir "$tmp/nginx-echo"
+echo_port="$(free_port)"
+nginx_prepare "$tmp/nginx-echo" "$echo_port" "127.0.0.1:$(cat "$tmp/echo.port")"
+nginx_start "$tmp/nginx-echo"
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$echo_port/" && break; sleep 0.1; done
+curl -s -H 'X-Forwarded-For: 203.0.113.7' -H 'X-Request-Id: deploy-echo-1' "http://127.0.0.1:$echo_port/x" >"$tmp/echo1"
+curl -s "http://127.0.0.1:$echo_port/y" >"$tmp/echo2"
+forwarded() { node -e 'const e = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); const v = process.argv[2] === "port" ? e.client_port : e.headers[process.argv[2]]; process.stdout.write(String(v ?? ""))' "$1" "$2"; }
+v="$(forwarded "$tmp/echo1" x-forwarded-for)"
+check "a spoofed X-Forwarded-For is replaced by the caller's address" "$(is "$v" 127.0.0.1)" "$v"
+v="$(forwarded "$tmp/echo1" x-request-id)"
+check "X-Request-Id forwarded" "$(is "$v" deploy-echo-1)" "$v"
+v="$(forwarded "$tmp/echo1" connection)"
+check "no Connection: close towards the API (keep-alive)" "$(is "$v" "")" "$v"
+p1="$(forwarded "$tmp/echo1" port)"
+p2="$(forwarded "$tmp/echo2" port)"
+check "two requests share one upstream connection" "$([[ -n "$p1" && "$p1" == "$p2" ]] && echo 0 || echo 1)" "$p1 $p2"
+nginx_stop "$tmp/nginx-echo"
+kill -TERM "$echo_pid" 2>/dev/null || true
+wait "$echo_pid" 2>/dev/null || true
 
 wait "$slow_headers_pid" "$slow_body_pid" || true
 r="$(cat "$tmp/slow-headers")"

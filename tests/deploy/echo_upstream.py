@@ -1,0 +1,30 @@
+"""An HTTP/1.1 upstream for proxy_check.sh that answers every request with
+the request's headers and its connection's client port as JSON, so the check
+sees exactly what nginx forwards. Prints its port, then serves until killed."""
+import json
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class Echo(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        body = json.dumps({
+            "headers": {k.lower(): v for k, v in self.headers.items()},
+            "client_port": self.client_address[1],
+        }).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+print(server.server_address[1], flush=True)
+sys.stdout.close()
+server.serve_forever()
