@@ -1,8 +1,9 @@
 """An HTTP/1.1 upstream for proxy_check.sh that answers every request with
 the request's headers and its connection's client port as JSON, so the check
-sees exactly what nginx forwards. Prints its port, then serves until killed."""
+sees exactly what nginx forwards; paths under /slow answer after 3 s. Prints its port, then serves until killed."""
 import json
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -10,6 +11,8 @@ class Echo(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self):
+        if self.path.startswith("/slow"):
+            time.sleep(3)
         body = json.dumps({
             "headers": {k.lower(): v for k, v in self.headers.items()},
             "client_port": self.client_address[1],

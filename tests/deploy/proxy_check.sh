@@ -251,6 +251,14 @@ check "no Connection: close towards the API (keep-alive)" "$(is "$v" "")" "$v"
 p1="$(forwarded "$tmp/echo1" port)"
 p2="$(forwarded "$tmp/echo2" port)"
 check "two requests share one upstream connection" "$([[ -n "$p1" && "$p1" == "$p2" ]] && echo 0 || echo 1)" "$p1 $p2"
+# 60 requests at once that each take 3 s: 50 connections per address.
+slow_urls=()
+for i in $(seq 60); do slow_urls+=(-o /dev/null "http://127.0.0.1:$echo_port/slow/$i"); done
+curl -s --parallel --parallel-immediate --parallel-max 60 -w '%{http_code}\n' "${slow_urls[@]}" >"$tmp/conns" || true
+n200="$(grep -c '^200$' "$tmp/conns" || true)"
+n429="$(grep -c '^429$' "$tmp/conns" || true)"
+check "60 concurrent slow requests from one address: $n200 served (50 expected), $n429 refused with 429" \
+  "$([[ "$n200" -ge 50 && "$n429" -ge 1 && $((n200 + n429)) -eq 60 ]] && echo 0 || echo 1)"
 nginx_stop "$tmp/nginx-echo"
 kill -TERM "$echo_pid" 2>/dev/null || true
 wait "$echo_pid" 2>/dev/null || true
