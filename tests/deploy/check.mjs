@@ -299,7 +299,8 @@ function checkCompose(file) {
   check("compose: migrate waits for a healthy mariadb", migrate.depends_on?.mariadb?.condition === "service_healthy");
   check("compose: migrate builds deploy/Dockerfile", /deploy\/Dockerfile$/.test(migrate.build?.dockerfile ?? ""));
   check("compose: api runs `zusammen serve`", JSON.stringify(words(api.command)) === '["serve"]');
-  check("compose: api and migrate use the same image", api.image && api.image === migrate.image);
+  check("compose: api and migrate use the same image", api.image && api.image === migrate.image
+    && JSON.stringify(api.build) === JSON.stringify(migrate.build));
   check("compose: api waits for migrate to succeed", api.depends_on?.migrate?.condition === "service_completed_successfully");
   const env = api.environment ?? {};
   check("compose: api gets ZUSAMMEN_DATABASE_URL", /^mysql:\/\/[^@]+@mariadb:3306\/\w+$/.test(env.ZUSAMMEN_DATABASE_URL ?? ""));
