@@ -27,7 +27,12 @@ class Echo(BaseHTTPRequestHandler):
         pass
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # nginx opens 50 connections at once
+
+
+server = Server(("127.0.0.1", 0), Echo)
 print(server.server_address[1], flush=True)
 sys.stdout.close()
 server.serve_forever()
