@@ -10,7 +10,8 @@
 # unless it is running already, and stop it at the end if this script
 # started it; ctest in build/ (recording the HTTP exchanges to
 # build/contract-exchanges.jsonl); ctest in build-asan/; then
-# tests/contract/check.sh checks the recorded exchanges against openapi.yaml.
+# tests/contract/check.sh checks the recorded exchanges against openapi.yaml;
+# then tests/deploy/check.sh checks deploy/ (no Docker daemon needed).
 # Stops at the first failing step, with a non-zero exit.
 #
 # The tests get ZUSAMMEN_TEST_DATABASE_URL=mysql://zusammen:zusammen@127.0.0.1:PORT/
@@ -82,6 +83,11 @@ if [[ -f tests/contract/check.sh ]]; then
   log "checking recorded exchanges against openapi.yaml"
   bash tests/contract/check.sh openapi.yaml build/contract-exchanges.jsonl \
     || die "contract check failed"
+fi
+
+if [[ -f tests/deploy/check.sh ]]; then
+  log "checking deploy/ (Kubernetes manifests, compose file, nginx, Dockerfile, the proxy's limits)"
+  bash tests/deploy/check.sh || die "deploy check failed"
 fi
 
 log "all tests passed"
