@@ -222,7 +222,7 @@ async function pathFor(template, method) {
   }
   if (template.includes('{id}')) {
     const [, kind] = collections.find(([prefix]) => template.startsWith(prefix)) ?? [];
-    if (!kind) throw new Error(`authz: no fixture for the {id} of ${template}`);
+    if (!kind) return path; // withParameters() takes it from the contract's example
     // A sub-resource (agenda, registrations, stats) of a meeting is read or written on the fixture meeting.
     const id = writes && /^\/v1\/[a-z]+\/\{id\}$/.test(template) ? await create[kind]() : fixtures[kind];
     path = path.replace('{id}', id);
@@ -230,8 +230,32 @@ async function pathFor(template, method) {
   return path;
 }
 
+// A parameter's example value (its own, or its schema's), following $ref.
+function parameterExample(parameter) {
+  const p = parameter.$ref ? parameter.$ref.split('/').slice(1).reduce((o, k) => o[k], spec) : parameter;
+  return { p, example: p.example ?? p.schema?.example ?? Object.values(p.examples ?? {})[0]?.value };
+}
+
+// Other path parameters and required query parameters come from the contract's examples.
+function withParameters(template, method, path, operation) {
+  const parameters = [...(spec.paths[template].parameters ?? []), ...(operation.parameters ?? [])];
+  const query = [];
+  for (const parameter of parameters) {
+    const { p, example } = parameterExample(parameter);
+    const placeholder = `{${p.name}}`;
+    if (p.in === 'path' && path.includes(placeholder)) {
+      if (example === undefined) throw new Error(`authz: the path parameter ${p.name} of ${template} has no example`);
+      path = path.replace(placeholder, encodeURIComponent(example));
+    } else if (p.in === 'query' && p.required) {
+      if (example === undefined) throw new Error(`authz: the query parameter ${p.name} of ${template} has no example`);
+      query.push(`${encodeURIComponent(p.name)}=${encodeURIComponent(example)}`);
+    }
+  }
+  return query.length > 0 ? `${path}?${query.join('&')}` : path;
+}
+
 async function requestFor(template, method, operation) {
-  const path = await pathFor(template, method);
+  const path = withParameters(template, method, await pathFor(template, method), operation);
   const options = {};
   if (operation.requestBody) {
     const example = exampleOf(operation);
