@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -384,6 +385,44 @@ TEST_F(Faults, StatementOverItsTimeLimitAnswers503AndTheConnectionStaysUsable) {
   EXPECT_EQ(next.status, 200) << next.raw;
   // The same pooled connection served it: not dropped, not replaced.
   EXPECT_EQ(own.connections(), connection);
+}
+
+TEST_F(Faults, AReadWhoseConnectionDiesRunsAgainButAWriteIsNeverRepeated) {
+  OwnDatabase own(db(), "midway");
+  std::string key = own.migrate_and_create_key();
+  ServeProcess served(serve_env(
+      own.url(), {{"ZUSAMMEN_THREADS", "1"}, {"ZUSAMMEN_DB_POOL", "1"}, {"ZUSAMMEN_DB_LEASE_TIMEOUT_MS", "10000"}}));
+  HttpClient client(served.port());
+  ASSERT_EQ(client.get("/v1/companies", bearer(key)).status, 200);
+
+  // The reader holds the table; the service's statement waits for it and its connection is
+  // killed while it waits (after the check before use: the statement was sent).
+  auto killed_while_waiting = [&](const std::function<HttpResult()>& request) {
+    own.execute("LOCK TABLES " + own.table("companies") + " WRITE");
+    std::optional<HttpResult> result;
+    std::thread caller([&] { result = request(); });
+    std::string waiting = "SELECT id FROM information_schema.processlist WHERE db = '" + own.name() +
+                          "' AND state LIKE 'Waiting for table%'";
+    bool found = eventually([&] { return db().scalar(waiting) != "<none>"; }, 5s);
+    if (found) own.execute("KILL " + db().scalar(waiting));
+    own.execute("UNLOCK TABLES");
+    caller.join();
+    EXPECT_TRUE(found) << "the service's statement never waited for the table";
+    return result.value_or(HttpResult{});
+  };
+
+  // Only a SELECT was sent: it runs again on a fresh connection.
+  auto read = killed_while_waiting([&] { return client.get("/v1/companies", bearer(key)); });
+  EXPECT_EQ(read.status, 200) << read.raw << served.child().err();
+
+  // The INSERT was sent: the service cannot know whether it ran, and does not send it again.
+  auto write = killed_while_waiting([&] { return create_company(client, key, "einmal"); });
+  EXPECT_TRUE(IsUnavailable(write)) << served.child().err();
+  EXPECT_EQ(db().count(own.table("companies"), "slug = 'einmal'"), 0);
+  EXPECT_TRUE(contains(served.child().err(), "retrying a read on a fresh connection")) << served.child().err();
+
+  auto again = create_company(client, key, "einmal");
+  EXPECT_EQ(again.status, 201) << again.raw;
 }
 
 }  // namespace
