@@ -107,6 +107,21 @@ bool closed_while_idle(soci::session& session) {
   return ::poll(&socket, 1, 0) != 0;
 }
 
+// While the database stays away every request fails to connect: one line a second tells
+// as much, with the number of attempts it stands for.
+void report_connect_failure(const char* what) {
+  static std::mutex mutex;
+  static std::chrono::steady_clock::time_point last_report{};
+  static long long failures = 0;
+  std::lock_guard lock(mutex);
+  ++failures;
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_report < std::chrono::seconds(1)) return;
+  spdlog::warn("database connection failed ({} attempt(s) since the last report): {}", failures, what);
+  failures = 0;
+  last_report = now;
+}
+
 }  // namespace
 
 Result<DatabaseUrl> parse_database_url(const std::string& url) {
@@ -208,7 +223,7 @@ Status Pool::prepare(Slot& slot) {
     }
   } catch (const std::exception& e) {
     slot.connected = false;
-    spdlog::warn("database connection failed: {}", e.what());
+    report_connect_failure(e.what());
     return Error::unavailable("The database is unavailable.");
   }
   slot.last_used = now;
