@@ -84,6 +84,7 @@ HttpResponse App::dispatch(const HttpRequest& request, std::string& route) {
     RequestContext context{request, std::move(match.params), {}};
     // Probes and the contract answer everyone, whatever credentials they carry.
     bool api = request.path.rfind("/v1/", 0) == 0;
+    if (api && starting_) return problem(503, "The service is starting: the database schema is not ready yet.");
     if (api) {
       if (auto failure = authenticate(request, services_.api_keys, context.principal)) return *failure;
     }

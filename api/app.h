@@ -55,6 +55,9 @@ class App {
   // While draining, /readyz answers 503 so load balancers stop sending traffic.
   void set_draining(bool draining) { draining_ = draining; }
   bool draining() const { return draining_; }
+  // While starting (migrations at start not applied yet), /readyz and the API answer 503.
+  void set_starting(bool starting) { starting_ = starting; }
+  bool starting() const { return starting_; }
   Services& services() { return services_; }
   const Router& router() const { return router_; }
 
@@ -66,6 +69,7 @@ class App {
   ResponseCache cache_;
   Idempotency idempotency_;
   std::atomic<bool> draining_{false};
+  std::atomic<bool> starting_{false};
 };
 
 void mount_health(Router& router, App& app);

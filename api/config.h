@@ -26,6 +26,7 @@ struct Config {
   int db_lease_timeout_ms = 2000;
   int db_connect_timeout = 5;
   int db_read_timeout = 30;
+  int db_statement_timeout_ms = 10000;
   int max_body_bytes = 1024 * 1024;
   int header_timeout = 10;
   int body_timeout = 30;

@@ -10,6 +10,7 @@
 
 #include "api/app.h"
 #include "api/config.h"
+#include "api/migrate_on_start.h"
 #include "api/server.h"
 #include "service/api_keys.h"
 #include "service/database.h"
@@ -52,7 +53,8 @@ void setup_logging(const api::Config& config) {
   }
 }
 
-std::unique_ptr<service::Pool> open_pool(const api::Config& config, std::size_t size) {
+std::unique_ptr<service::Pool> open_pool(const api::Config& config, std::size_t size,
+                                         std::chrono::milliseconds statement_timeout = {}) {
   auto url = service::parse_database_url(config.database_url);
   if (!url.ok()) {
     std::cerr << "zusammen: ZUSAMMEN_DATABASE_URL: " << url.error().detail << "\n";
@@ -64,6 +66,7 @@ std::unique_ptr<service::Pool> open_pool(const api::Config& config, std::size_t 
   options.timeouts.connect_seconds = config.db_connect_timeout;
   options.timeouts.read_seconds = config.db_read_timeout;
   options.timeouts.write_seconds = config.db_read_timeout;
+  options.statement_timeout = statement_timeout;
   return std::make_unique<service::Pool>(*url, options);
 }
 
@@ -186,12 +189,9 @@ int run_serve(const api::Config& config) {
                  config.threads, config.threads);
     pool_size = config.threads;
   }
-  auto pool = open_pool(config, static_cast<std::size_t>(pool_size));
+  auto pool =
+      open_pool(config, static_cast<std::size_t>(pool_size), std::chrono::milliseconds(config.db_statement_timeout_ms));
   if (!pool) return 2;
-  if (config.migrate_on_start) {
-    auto applied = service::migrate(*pool, service::builtin_migrations());
-    if (!applied.ok()) spdlog::warn("migrations at start failed: {}", applied.error().detail);
-  }
 
   // Signals are handled by sigwait on this thread; the server's threads inherit the blocked mask.
   sigset_t signals;
@@ -206,6 +206,10 @@ int run_serve(const api::Config& config) {
   app_options.cache_entries = static_cast<std::size_t>(config.cache_entries);
   app_options.idempotency_ttl = std::chrono::hours(config.idempotency_hours);
   api::App app(*pool, app_options);
+  // Pending migrations before serving; when the database cannot take them yet, in the
+  // background while /readyz and the API answer 503 (api/migrate_on_start.h).
+  std::optional<api::MigrateOnStart> migrations;
+  if (config.migrate_on_start) migrations.emplace(open_pool(config, 1), app);
   api::ServerOptions options;
   options.host = config.listen.substr(0, colon);
   options.port = port;

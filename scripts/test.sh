@@ -79,6 +79,9 @@ else
   info "--fast: skipping the sanitizer build and tests"
 fi
 
+log "database fault scenarios (scripts/faults.sh --quick: a MariaDB of their own)"
+"$ZUSAMMEN_ROOT/scripts/faults.sh" --quick || die "database fault scenarios failed"
+
 if [[ -f tests/contract/check.sh ]]; then
   log "checking recorded exchanges against openapi.yaml"
   bash tests/contract/check.sh openapi.yaml build/contract-exchanges.jsonl \

@@ -1,8 +1,13 @@
 #include "service/database.h"
 
+#include <poll.h>
+
+#include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <thread>
 
+#include <soci/logger.h>
 #include <soci/mysql/soci-mysql.h>
 #include <spdlog/spdlog.h>
 
@@ -50,13 +55,71 @@ constexpr unsigned kReadOnly = 1290;
 constexpr unsigned kReadOnlyTransaction = 1792;
 constexpr unsigned kStatementTimeout = 1969;
 constexpr unsigned kStatementTimeoutMysql = 3024;
+constexpr unsigned kQueryInterrupted = 1317;
 constexpr unsigned kServerShutdown = 1053;
 constexpr unsigned kTooManyConnections = 1040;
+constexpr unsigned kConnectionKilled = 1927;
+constexpr unsigned kDisconnectedIdle = 4031;
 
 bool is_connection_error(unsigned number) {
   // Client errors 2000-2999 (can't connect, server gone away, lost connection ...).
   return (number >= 2000 && number < 3000) || number == kServerShutdown || number == kTooManyConnections ||
-         number == 1927 /* connection killed */;
+         number == kConnectionKilled || number == kDisconnectedIdle;
+}
+
+// Whether a statement only reads: it starts with SELECT, SHOW or SET (session variables).
+bool is_read_statement(std::string_view query) {
+  std::size_t i = 0;
+  while (i < query.size() && (std::isspace(static_cast<unsigned char>(query[i])) != 0 || query[i] == '(')) ++i;
+  std::size_t end = i;
+  while (end < query.size() && std::isalpha(static_cast<unsigned char>(query[end])) != 0) ++end;
+  std::string word;
+  for (char c : query.substr(i, end - i))
+    word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return word == "SELECT" || word == "SHOW" || word == "SET";
+}
+
+// SOCI announces every statement to the session's logger before sending it: this one
+// notes in its slot when one may write (Lease::may_have_written).
+class WriteTracker final : public soci::logger_impl {
+ public:
+  explicit WriteTracker(bool* wrote) : wrote_(wrote) {}
+  void start_query(const std::string& query) override {
+    last_query_ = query;
+    if (!is_read_statement(query)) *wrote_ = true;
+  }
+  std::string get_last_query() const override { return last_query_; }
+
+ private:
+  logger_impl* do_clone() const override { return new WriteTracker(wrote_); }
+  bool* wrote_;
+  std::string last_query_;
+};
+
+// An idle connection the server has closed (wait_timeout, KILL, a restart) reads as
+// end-of-file or holds an unsolicited error packet: any readiness means it is unusable.
+// A zero-timeout poll, no round trip.
+bool closed_while_idle(soci::session& session) {
+  auto* backend = static_cast<soci::mysql_session_backend*>(session.get_backend());
+  if (backend == nullptr || backend->conn_ == nullptr) return true;
+  pollfd socket{static_cast<int>(mysql_get_socket(backend->conn_)), POLLIN, 0};
+  if (socket.fd < 0) return true;
+  return ::poll(&socket, 1, 0) != 0;
+}
+
+// While the database stays away every request fails to connect: one line a second tells
+// as much, with the number of attempts it stands for.
+void report_connect_failure(const char* what) {
+  static std::mutex mutex;
+  static std::chrono::steady_clock::time_point last_report{};
+  static long long failures = 0;
+  std::lock_guard lock(mutex);
+  ++failures;
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_report < std::chrono::seconds(1)) return;
+  spdlog::warn("database connection failed ({} attempt(s) since the last report): {}", failures, what);
+  failures = 0;
+  last_report = now;
 }
 
 }  // namespace
@@ -118,12 +181,15 @@ Lease::~Lease() {
   if (pool_ != nullptr) pool_->give_back(slot_, broken_);
 }
 
+bool Lease::may_have_written() const { return *pool_->slots_[slot_].wrote; }
+
 Pool::Pool(DatabaseUrl url, PoolOptions options)
     : url_(std::move(url)), options_(options), connect_string_(soci_connect_string(url_, options.timeouts)) {
   if (options_.size == 0) options_.size = 1;
   slots_.resize(options_.size);
   for (std::size_t i = 0; i < options_.size; ++i) {
     slots_[i].session = std::make_unique<soci::session>();
+    slots_[i].session->set_logger(new WriteTracker(slots_[i].wrote.get()));
     free_.push_back(options_.size - 1 - i);
   }
 }
@@ -131,6 +197,10 @@ Pool::Pool(DatabaseUrl url, PoolOptions options)
 Status Pool::prepare(Slot& slot) {
   auto now = std::chrono::steady_clock::now();
   try {
+    if (slot.connected && closed_while_idle(*slot.session)) {
+      spdlog::info("database connection closed by the server while idle; reconnecting");
+      slot.connected = false;
+    }
     if (slot.connected && now - slot.last_used > options_.idle_check_after) {
       try {
         int one = 0;
@@ -144,14 +214,20 @@ Status Pool::prepare(Slot& slot) {
       slot.session->open(soci::mysql, connect_string_);
       *slot.session << "SET time_zone = '+00:00'";
       *slot.session << "SET SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')";
+      if (options_.statement_timeout.count() > 0) {
+        char seconds[32];
+        std::snprintf(seconds, sizeof seconds, "%.3f", static_cast<double>(options_.statement_timeout.count()) / 1000);
+        *slot.session << "SET SESSION max_statement_time = " + std::string(seconds);
+      }
       slot.connected = true;
     }
   } catch (const std::exception& e) {
     slot.connected = false;
-    spdlog::warn("database connection failed: {}", e.what());
+    report_connect_failure(e.what());
     return Error::unavailable("The database is unavailable.");
   }
   slot.last_used = now;
+  *slot.wrote = false;
   return ok_status();
 }
 
@@ -215,7 +291,11 @@ Error classify_database_error(const std::exception& e, bool* connection_lost) {
       return Error::unavailable("The database accepts no writes right now.");
     case kStatementTimeout:
     case kStatementTimeoutMysql:
+      spdlog::warn("database statement over its time limit (mysql error {})", number);
       return Error::unavailable("The database took too long to answer.");
+    case kQueryInterrupted:
+      spdlog::warn("database statement interrupted (mysql error {})", number);
+      return Error::unavailable("The database is unavailable.");
     default:
       break;
   }
@@ -250,6 +330,7 @@ namespace detail {
 
 Status run_unit(Pool& pool, bool transactional, const std::function<Status(soci::session&)>& fn) {
   constexpr int kAttempts = 3;
+  bool reconnected = false;
   for (int attempt = 1;; ++attempt) {
     auto lease = pool.lease();
     if (!lease.ok()) return lease.error();
@@ -273,6 +354,13 @@ Status run_unit(Pool& pool, bool transactional, const std::function<Status(soci:
       Error error = classify_database_error(e, &lost);
       if (lost) lease->mark_broken();
       unsigned number = mysql_error_number(e);
+      // Nothing but reads went out on the lost connection (and a transaction without COMMIT
+      // is rolled back by the server): the unit runs once more on a fresh one.
+      if (lost && !reconnected && !lease->may_have_written()) {
+        spdlog::info("retrying a read on a fresh connection after mysql error {}", number);
+        reconnected = true;
+        continue;
+      }
       bool retryable = transactional && (number == kDeadlock || number == kLockWaitTimeout);
       if (!retryable || attempt >= kAttempts) return error;
       spdlog::info("retrying a transaction after mysql error {} (attempt {})", number, attempt);

@@ -45,6 +45,8 @@ struct PoolOptions {
   // server dropped it (wait_timeout, restart).
   std::chrono::seconds idle_check_after{30};
   DatabaseTimeouts timeouts;
+  // Each session's max_statement_time (MariaDB): a longer statement fails with 1969 (503). 0: none.
+  std::chrono::milliseconds statement_timeout{0};
 };
 
 struct PoolStats {
@@ -68,6 +70,9 @@ class Lease {
   soci::session& session() { return *session_; }
   // The connection failed underneath: reconnect before the next use.
   void mark_broken() { broken_ = true; }
+  // Whether a statement other than SELECT, SHOW or SET was sent during this lease: a unit
+  // that failed before one was is safe to run again.
+  bool may_have_written() const;
 
  private:
   Pool* pool_;
@@ -93,6 +98,8 @@ class Pool {
     std::unique_ptr<soci::session> session;
     bool connected = false;
     std::chrono::steady_clock::time_point last_used{};
+    // Set by the session's logger (database.cc) when a statement may write.
+    std::unique_ptr<bool> wrote = std::make_unique<bool>(false);
   };
   void give_back(std::size_t slot, bool broken);
   Status prepare(Slot& slot);
@@ -115,12 +122,14 @@ Error classify_database_error(const std::exception& e, bool* connection_lost);
 // MySQL error number of a SOCI MySQL error, 0 otherwise.
 unsigned mysql_error_number(const std::exception& e);
 
-// Runs fn(session) on a leased session; every exception becomes an Error.
+// Runs fn(session) on a leased session; every exception becomes an Error. When the
+// connection is lost before fn sent anything but reads, fn runs once more on a fresh one.
 template <typename T>
 Result<T> with_session(Pool& pool, const std::function<Result<T>(soci::session&)>& fn);
 
 // Runs fn(session) in a transaction: commits when fn returns a value, rolls
-// back when it returns an Error or throws. Deadlocks are retried a few times.
+// back when it returns an Error or throws. Deadlocks are retried a few times, a lost
+// connection once when fn had sent nothing but reads (never after a write).
 template <typename T>
 Result<T> in_transaction(Pool& pool, const std::function<Result<T>(soci::session&)>& fn);
 

@@ -20,6 +20,8 @@ void mount_health(Router& router, App& app) {
     HttpResponse response = json_response(200, {{"status", "ready"}});
     if (app.draining()) {
       response = problem(503, "The service is shutting down.");
+    } else if (app.starting()) {
+      response = problem(503, "The database schema is not ready yet.");
     } else if (!service::ping(app.services().pool).ok()) {
       response = problem(503, "The database is not reachable.");
     }

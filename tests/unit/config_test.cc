@@ -212,6 +212,16 @@ TEST_F(ConfigTest, MigrateOnStart) {
   EXPECT_FALSE(parse({"--migrate-on-start=0"}).config.migrate_on_start);
 }
 
+TEST_F(ConfigTest, StatementTimeoutDefaultsToTenSecondsAndZeroTurnsItOff) {
+  EXPECT_EQ(parse({}).config.db_statement_timeout_ms, 10000);
+  auto off = parse({"--db-statement-timeout-ms=0"});
+  ASSERT_FALSE(off.error.has_value()) << *off.error;
+  EXPECT_EQ(off.config.db_statement_timeout_ms, 0);
+  auto negative = parse({"--db-statement-timeout-ms=-1"});
+  ASSERT_TRUE(negative.error.has_value());
+  EXPECT_NE(negative.error->find("ZUSAMMEN_DB_STATEMENT_TIMEOUT_MS"), std::string::npos) << *negative.error;
+}
+
 TEST_F(ConfigTest, UsageListsEverySettingAndCommand) {
   std::string text = usage();
   for (const auto& s : kSettings) {
