@@ -8,7 +8,11 @@
 namespace zusammen::api {
 
 App::App(service::Pool& pool, AppOptions options)
-    : services_(pool), cache_(options.cache_ttl, options.cache_entries), idempotency_(pool, options.idempotency_ttl) {
+    : services_(pool),
+      cache_(options.cache_ttl, options.cache_entries),
+      idempotency_(pool, options.idempotency_ttl),
+      cors_(options.cors_origins),
+      rate_limits_(options.rate_limits) {
   mount_health(router_, *this);
   mount_companies(router_, services_);
   mount_initiatives(router_, services_);
@@ -43,6 +47,15 @@ std::optional<HttpResponse> authenticate(const HttpRequest& request, service::Ap
 }  // namespace
 
 HttpResponse App::handle(const HttpRequest& request, std::string& route) {
+  RateCharge charge;
+  HttpResponse response = respond(request, route, charge);
+  // After the response cache: these headers belong to this caller alone.
+  rate_limits_.settle(charge, response);
+  cors_.apply(request, response);
+  return response;
+}
+
+HttpResponse App::respond(const HttpRequest& request, std::string& route, RateCharge& charge) {
   bool read = request.method == "GET" || request.method == "HEAD";
   bool cacheable = cache_.enabled() && read && request.path.rfind("/v1/", 0) == 0 && !request.header("authorization");
   std::string key;
@@ -50,19 +63,20 @@ HttpResponse App::handle(const HttpRequest& request, std::string& route) {
     key = ResponseCache::key_of(request);
     if (auto hit = cache_.find(key)) {
       route = "cached";
+      if (auto limited = rate_limits_.admit(request, Principal{}, charge)) return *limited;
       auto etag = hit->header("ETag");
       if (etag && if_none_match_hits(request, *etag)) return not_modified(*hit);
       if (request.method == "HEAD") hit->body.clear();
       return *hit;
     }
   }
-  HttpResponse response = dispatch(request, route);
+  HttpResponse response = dispatch(request, route, charge);
   if (cacheable && request.method == "GET" && response.status == 200) cache_.store(key, response);
   if (!read && request.method != "OPTIONS" && response.status < 300) cache_.invalidate();
   return response;
 }
 
-HttpResponse App::dispatch(const HttpRequest& request, std::string& route) {
+HttpResponse App::dispatch(const HttpRequest& request, std::string& route, RateCharge& charge) {
   route = "unmatched";
   try {
     bool head = request.method == "HEAD";
@@ -86,7 +100,10 @@ HttpResponse App::dispatch(const HttpRequest& request, std::string& route) {
     bool api = request.path.rfind("/v1/", 0) == 0;
     if (api && starting_) return problem(503, "The service is starting: the database schema is not ready yet.");
     if (api) {
-      if (auto failure = authenticate(request, services_.api_keys, context.principal)) return *failure;
+      auto failure = authenticate(request, services_.api_keys, context.principal);
+      // After authentication, so a live key is charged on its own; an unknown key counts against the address.
+      if (auto limited = rate_limits_.admit(request, context.principal, charge)) return *limited;
+      if (failure) return *failure;
     }
     // Every POST honours Idempotency-Key (after authentication: keys are scoped per API key).
     HttpResponse response = api && request.method == "POST"

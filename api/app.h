@@ -7,8 +7,10 @@
 #include <memory>
 #include <string>
 
+#include "api/cors.h"
 #include "api/http.h"
 #include "api/idempotency.h"
+#include "api/rate_limit.h"
 #include "api/response_cache.h"
 #include "api/router.h"
 #include "service/api_keys.h"
@@ -42,6 +44,9 @@ struct AppOptions {
   std::size_t cache_entries = 10000;
   // Idempotency-Key records are honoured (and kept) for this long; see api/idempotency.h.
   std::chrono::hours idempotency_ttl{24};
+  // Allowed origins (api/cors.h) and rate limits (api/rate_limit.h): both off by default.
+  std::string cors_origins;
+  RateLimitOptions rate_limits;
 };
 
 class App {
@@ -60,14 +65,19 @@ class App {
   bool starting() const { return starting_; }
   Services& services() { return services_; }
   const Router& router() const { return router_; }
+  // For answers given before routing (server.cc): the CORS headers every response carries.
+  const Cors& cors() const { return cors_; }
 
  private:
-  HttpResponse dispatch(const HttpRequest& request, std::string& route);
+  HttpResponse respond(const HttpRequest& request, std::string& route, RateCharge& charge);
+  HttpResponse dispatch(const HttpRequest& request, std::string& route, RateCharge& charge);
 
   Services services_;
   Router router_;
   ResponseCache cache_;
   Idempotency idempotency_;
+  Cors cors_;
+  RateLimiter rate_limits_;
   std::atomic<bool> draining_{false};
   std::atomic<bool> starting_{false};
 };

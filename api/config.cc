@@ -4,6 +4,9 @@
 #include <cstdlib>
 #include <map>
 
+#include "api/cors.h"
+#include "api/rate_limit.h"
+
 namespace zusammen::api {
 
 const std::vector<Setting> kSettings = {
@@ -31,7 +34,18 @@ const std::vector<Setting> kSettings = {
     {"ZUSAMMEN_IDEMPOTENCY_HOURS", "--idempotency-hours", "24",
      "keep Idempotency-Key records (and replay their answers) for this long"},
     {"ZUSAMMEN_MIGRATE_ON_START", "--migrate-on-start", "false", "apply pending migrations when serve starts"},
-    {"ZUSAMMEN_CORS_ORIGINS", "--cors-origins", "", "comma-separated allowed origins, or * (reserved)"},
+    {"ZUSAMMEN_CORS_ORIGINS", "--cors-origins", "",
+     "comma-separated origins (https://partner.example) that may call the API from a browser; * adds anonymous "
+     "reads from any origin"},
+    {"ZUSAMMEN_RATE_LIMIT_ANON_RPS", "--rate-limit-anon-rps", "20",
+     "requests per second per anonymous client address on /v1/ (0: no limit)"},
+    {"ZUSAMMEN_RATE_LIMIT_ANON_BURST", "--rate-limit-anon-burst", "100",
+     "requests an anonymous client address may make at once (0: one second's worth)"},
+    {"ZUSAMMEN_RATE_LIMIT_KEY_RPS", "--rate-limit-key-rps", "50", "requests per second per API key (0: no limit)"},
+    {"ZUSAMMEN_RATE_LIMIT_KEY_BURST", "--rate-limit-key-burst", "200",
+     "requests an API key may make at once (0: one second's worth)"},
+    {"ZUSAMMEN_TRUSTED_PROXIES", "--trusted-proxies", "",
+     "comma-separated proxy addresses or networks (10.0.0.0/8) whose X-Forwarded-For names the client"},
     {"ZUSAMMEN_LOG_LEVEL", "--log-level", "info", "trace, debug, info, warn, error"},
     {"ZUSAMMEN_LOG_FORMAT", "--log-format", "text", "text or json"},
 };
@@ -78,6 +92,7 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
   c.database_read_url = values["ZUSAMMEN_DATABASE_READ_URL"];
   c.listen = values["ZUSAMMEN_LISTEN"];
   c.cors_origins = values["ZUSAMMEN_CORS_ORIGINS"];
+  c.trusted_proxies = values["ZUSAMMEN_TRUSTED_PROXIES"];
   c.log_level = values["ZUSAMMEN_LOG_LEVEL"];
   c.log_format = values["ZUSAMMEN_LOG_FORMAT"];
   const std::string& migrate = values["ZUSAMMEN_MIGRATE_ON_START"];
@@ -100,12 +115,22 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
                                                                     {"ZUSAMMEN_SHUTDOWN_GRACE_MS", &c.shutdown_grace_ms, 0},
                                                                     {"ZUSAMMEN_CACHE_TTL_MS", &c.cache_ttl_ms, 0},
                                                                     {"ZUSAMMEN_CACHE_ENTRIES", &c.cache_entries, 0},
-                                                                    {"ZUSAMMEN_IDEMPOTENCY_HOURS", &c.idempotency_hours, 24}}) {
+                                                                    {"ZUSAMMEN_IDEMPOTENCY_HOURS", &c.idempotency_hours, 24},
+                                                                    {"ZUSAMMEN_RATE_LIMIT_ANON_RPS", &c.rate_limit_anon_rps, 0},
+                                                                    {"ZUSAMMEN_RATE_LIMIT_ANON_BURST", &c.rate_limit_anon_burst, 0},
+                                                                    {"ZUSAMMEN_RATE_LIMIT_KEY_RPS", &c.rate_limit_key_rps, 0},
+                                                                    {"ZUSAMMEN_RATE_LIMIT_KEY_BURST", &c.rate_limit_key_burst, 0}}) {
     if (!to_int(values[env], *target) || *target < minimum) {
       out.error = std::string(env) + " must be an integer of at least " + std::to_string(minimum);
     }
   }
   if (c.log_format != "text" && c.log_format != "json") out.error = "ZUSAMMEN_LOG_FORMAT must be text or json";
+  if (std::string bad; !parse_cors_origins(c.cors_origins, &bad)) {
+    out.error = "ZUSAMMEN_CORS_ORIGINS: \"" + bad + "\" is not an origin (scheme://host[:port]) or *";
+  }
+  if (std::string bad; !parse_networks(c.trusted_proxies, &bad)) {
+    out.error = "ZUSAMMEN_TRUSTED_PROXIES: \"" + bad + "\" is not an IP address or network (10.0.0.0/8)";
+  }
   return out;
 }
 

@@ -37,6 +37,11 @@ struct Config {
   int idempotency_hours = 24;
   bool migrate_on_start = false;
   std::string cors_origins;
+  int rate_limit_anon_rps = 20;
+  int rate_limit_anon_burst = 100;
+  int rate_limit_key_rps = 50;
+  int rate_limit_key_burst = 200;
+  std::string trusted_proxies;
   std::string log_level;
   std::string log_format;
 };

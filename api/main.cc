@@ -205,6 +205,9 @@ int run_serve(const api::Config& config) {
   app_options.cache_ttl = std::chrono::milliseconds(config.cache_ttl_ms);
   app_options.cache_entries = static_cast<std::size_t>(config.cache_entries);
   app_options.idempotency_ttl = std::chrono::hours(config.idempotency_hours);
+  app_options.cors_origins = config.cors_origins;
+  app_options.rate_limits = {config.rate_limit_anon_rps, config.rate_limit_anon_burst, config.rate_limit_key_rps,
+                             config.rate_limit_key_burst, config.trusted_proxies};
   api::App app(*pool, app_options);
   // Pending migrations before serving; when the database cannot take them yet, in the
   // background while /readyz and the API answer 503 (api/migrate_on_start.h).

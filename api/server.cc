@@ -61,8 +61,10 @@ class RequestHandler final : public Http::Handler {
       // Probes and the contract ignore the query string (openapi.yaml), even one that cannot be decoded.
       if (!build(wire, request) && request.path.rfind("/v1/", 0) == 0) {
         response = problem(400, "The query string is malformed.");
+        app_->cors().apply(request, response);
       } else if (request.body.size() > max_body_bytes_) {
         response = problem(413, "The body is larger than " + std::to_string(max_body_bytes_) + " bytes.");
+        app_->cors().apply(request, response);
       } else {
         response = app_->handle(request, route);
       }

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <sstream>
@@ -159,6 +160,12 @@ Outcome run(const std::vector<std::string>& args, const Env& env, std::chrono::s
 }
 
 Env ServeProcess::with_listen(Env env) {
+  // Like AppOptions, tests run without rate limits unless they set them.
+  for (const char* name : {"ZUSAMMEN_RATE_LIMIT_ANON_RPS", "ZUSAMMEN_RATE_LIMIT_KEY_RPS"}) {
+    if (std::none_of(env.begin(), env.end(), [&](const auto& entry) { return entry.first == name; })) {
+      env.emplace_back(name, "0");
+    }
+  }
   env.emplace_back("ZUSAMMEN_LISTEN", "127.0.0.1:0");
   return env;
 }

@@ -69,8 +69,8 @@ Outcome run(const std::vector<std::string>& args, const Env& env,
             std::chrono::seconds timeout = std::chrono::seconds(60));
 
 // `zusammen serve` on 127.0.0.1 and a free port, with env added (ZUSAMMEN_LISTEN is
-// set here); the constructor returns once the listening line is printed, and
-// throws when it is not within timeout.
+// set here, and rate limits are off unless env sets them); the constructor returns
+// once the listening line is printed, and throws when it is not within timeout.
 class ServeProcess {
  public:
   explicit ServeProcess(const Env& env, std::chrono::milliseconds timeout = std::chrono::seconds(30));

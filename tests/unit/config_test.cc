@@ -236,5 +236,38 @@ TEST_F(ConfigTest, UsageListsEverySettingAndCommand) {
   }
 }
 
+TEST_F(ConfigTest, CorsOriginsRateLimitsAndTrustedProxies) {
+  auto defaults = parse({});
+  ASSERT_FALSE(defaults.error.has_value()) << *defaults.error;
+  EXPECT_EQ(defaults.config.rate_limit_anon_rps, 20);
+  EXPECT_EQ(defaults.config.rate_limit_anon_burst, 100);
+  EXPECT_EQ(defaults.config.rate_limit_key_rps, 50);
+  EXPECT_EQ(defaults.config.rate_limit_key_burst, 200);
+  EXPECT_EQ(defaults.config.trusted_proxies, "");
+
+  auto set = parse({"--cors-origins=*, https://partner.example, http://localhost:3000", "--rate-limit-anon-rps=0",
+                    "--rate-limit-key-burst=7", "--trusted-proxies=10.0.0.0/8, ::1"});
+  ASSERT_FALSE(set.error.has_value()) << *set.error;
+  EXPECT_EQ(set.config.rate_limit_anon_rps, 0);
+  EXPECT_EQ(set.config.rate_limit_key_burst, 7);
+  EXPECT_EQ(set.config.trusted_proxies, "10.0.0.0/8, ::1");
+
+  struct Case {
+    const char* arg;
+    const char* named;
+  };
+  for (const auto& c : {Case{"--cors-origins=https://partner.example/", "ZUSAMMEN_CORS_ORIGINS"},
+                        Case{"--cors-origins=partner.example", "ZUSAMMEN_CORS_ORIGINS"},
+                        Case{"--cors-origins=https://a.example https://b.example", "ZUSAMMEN_CORS_ORIGINS"},
+                        Case{"--trusted-proxies=10.0.0.0/40", "ZUSAMMEN_TRUSTED_PROXIES"},
+                        Case{"--trusted-proxies=proxy.internal", "ZUSAMMEN_TRUSTED_PROXIES"},
+                        Case{"--rate-limit-key-rps=-1", "ZUSAMMEN_RATE_LIMIT_KEY_RPS"},
+                        Case{"--rate-limit-anon-burst=many", "ZUSAMMEN_RATE_LIMIT_ANON_BURST"}}) {
+    auto parsed = parse({c.arg});
+    ASSERT_TRUE(parsed.error.has_value()) << c.arg;
+    EXPECT_NE(parsed.error->find(c.named), std::string::npos) << *parsed.error;
+  }
+}
+
 }  // namespace
 }  // namespace zusammen::api
