@@ -71,7 +71,9 @@ if [[ "${ZUSAMMEN_TEST_DATABASE_URL:-}" =~ ^mysql://([^:@/]+):([^@/]*)@([^:/]+):
     || { cat "$tmp/migrate.log" >&2; exit 1; }
 fi
 
+# The service's own rate limits are off: the limits under test are nginx's.
 ZUSAMMEN_LISTEN=127.0.0.1:0 ZUSAMMEN_DATABASE_URL="$url" ZUSAMMEN_LOG_FORMAT=text \
+  ZUSAMMEN_RATE_LIMIT_ANON_RPS=0 ZUSAMMEN_RATE_LIMIT_KEY_RPS=0 \
   "$bin" serve >"$tmp/app.log" 2>&1 &
 app_pid=$!
 app_port=""
