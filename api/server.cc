@@ -160,12 +160,10 @@ class RequestHandler final : public Http::Handler {
       peer->setIdle(false);
       onRequest(request, std::move(writer));
       parser->reset();
-    } catch (const Http::HttpError& e) {
-      parser->reset();
-      refuse(peer, state, e.code() >= 400 && e.code() < 500 ? e.code() : 400, "The request could not be read.");
     } catch (const std::exception& e) {
+      // Pistache's typed headers (Date, Accept, Content-Type, ...) throw on values they cannot parse,
+      // some as an HttpError 415 even for Accept: whatever it was, the caller sent an unreadable header.
       spdlog::debug("unreadable request: {}", e.what());
-      // Pistache's typed headers (Date, Accept, Content-Type, ...) throw on values they cannot parse.
       parser->reset();
       refuse(peer, state, 400, "The request has a header whose value cannot be read.");
     }
