@@ -160,9 +160,17 @@ class RequestHandler final : public Http::Handler {
       peer->setIdle(false);
       onRequest(request, std::move(writer));
       parser->reset();
+    } catch (const Http::HttpError& e) {
+      // Pistache raises 415 for a media type it cannot read, in Content-Type or in Accept.
+      spdlog::debug("unreadable request: {}", e.what());
+      parser->reset();
+      if (e.code() == 415) {
+        refuse(peer, state, 415, "A media type in Content-Type or Accept cannot be read.");
+      } else {
+        refuse(peer, state, 400, "The request has a header whose value cannot be read.");
+      }
     } catch (const std::exception& e) {
-      // Pistache's typed headers (Date, Accept, Content-Type, ...) throw on values they cannot parse,
-      // some as an HttpError 415 even for Accept: whatever it was, the caller sent an unreadable header.
+      // Pistache's other typed headers (Date, ...) throw on values they cannot parse.
       spdlog::debug("unreadable request: {}", e.what());
       parser->reset();
       refuse(peer, state, 400, "The request has a header whose value cannot be read.");
