@@ -28,8 +28,8 @@ struct Config {
   int db_read_timeout = 30;
   int db_statement_timeout_ms = 10000;
   int max_body_bytes = 1024 * 1024;
-  int header_timeout = 10;
-  int body_timeout = 30;
+  int header_timeout = 5;
+  int body_timeout = 15;
   int keepalive_timeout = 30;
   int shutdown_grace_ms = 0;
   int cache_ttl_ms = 1000;

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "service/encoding.h"
+
 namespace zusammen::api {
 
 std::optional<std::string> HttpRequest::header(const std::string& lower_name) const {
@@ -68,7 +70,8 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_query_stri
     auto eq = part.find('=');
     auto key = url_decode(part.substr(0, eq));
     auto value = url_decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1));
-    if (!key || !value) return std::nullopt;
+    // Decoded text goes on to SQL and JSON, which both need UTF-8.
+    if (!key || !value || !service::is_valid_utf8(*key) || !service::is_valid_utf8(*value)) return std::nullopt;
     out.emplace_back(std::move(*key), std::move(*value));
   }
   return out;

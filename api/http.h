@@ -43,7 +43,8 @@ inline constexpr std::string_view kProblemJson = "application/problem+json; char
 
 // Percent-decodes a query component ('+' is a space). Nullopt on a broken escape.
 std::optional<std::string> url_decode(std::string_view text);
-// Splits a raw query string "a=1&b=%C3%BC" into decoded pairs; nullopt on a broken escape.
+// Splits a raw query string "a=1&b=%C3%BC" into decoded pairs; nullopt on a broken escape or
+// when a decoded name or value is not UTF-8.
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_query_string(std::string_view raw);
 // Percent-encodes a query value.
 std::string url_encode(std::string_view text);

@@ -20,12 +20,17 @@ constexpr ProblemKind kKinds[] = {
     {406, "not-acceptable", "Not Acceptable"},
     {408, "request-timeout", "Request Timeout"},
     {409, "conflict", "Conflict"},
+    {411, "length-required", "Length Required"},
     {412, "precondition-failed", "Precondition Failed"},
     {413, "payload-too-large", "Payload Too Large"},
+    {414, "uri-too-long", "URI Too Long"},
     {415, "unsupported-media-type", "Unsupported Media Type"},
+    {417, "expectation-failed", "Expectation Failed"},
     {422, "validation-error", "Unprocessable Content"},
     {429, "too-many-requests", "Too Many Requests"},
+    {431, "header-fields-too-large", "Request Header Fields Too Large"},
     {500, "internal", "Internal Server Error"},
+    {501, "not-implemented", "Not Implemented"},
     {503, "unavailable", "Service Unavailable"},
 };
 

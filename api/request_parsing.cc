@@ -20,7 +20,9 @@ std::optional<long long> parse_id(std::string_view text) {
 }
 
 QueryReader::QueryReader(const HttpRequest& request, std::initializer_list<const char*> allowed) : request_(request) {
-  for (const auto& [name, value] : request.query) {
+  // Not a structured binding: clang 14 cannot capture one in the lambda (the fuzz build uses clang).
+  for (const auto& parameter : request.query) {
+    const std::string& name = parameter.first;
     bool known = std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return name == a; });
     if (!known) errors_.push_back({name, "is not a parameter of this operation"});
   }

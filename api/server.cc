@@ -2,7 +2,9 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <chrono>
+#include <string_view>
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
@@ -10,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/problem.h"
+#include "api/wire_guard.h"
 #include "service/encoding.h"
 
 namespace zusammen::api {
@@ -50,7 +53,43 @@ class RequestHandler final : public Http::Handler {
  public:
   HTTP_PROTOTYPE(RequestHandler)
 
-  RequestHandler(App* app, std::size_t max_body_bytes) : app_(app), max_body_bytes_(max_body_bytes) {}
+  RequestHandler(App* app, std::size_t max_body_bytes) : app_(app), max_body_bytes_(max_body_bytes) {
+    limits_.max_body_bytes = max_body_bytes;
+  }
+
+  // Pistache's own onInput, with every request head judged by check_request_head first (see
+  // wire_guard.h): a refused head is answered with a problem and ends the connection, and
+  // Pistache's parser only ever holds one request at a time.
+  void onInput(const char* buffer, size_t length, const std::shared_ptr<Tcp::Peer>& peer) override {
+    auto state = wire_state(peer);
+    std::string_view input(buffer, length);
+    while (!input.empty() && !state->refused) {
+      if (state->body_left > 0) {
+        std::size_t take = std::min(input.size(), state->body_left);
+        state->body_left -= take;
+        parse(peer, *state, input.substr(0, take));
+        input.remove_prefix(take);
+        continue;
+      }
+      std::size_t before = state->head.size();
+      state->head.append(input);
+      HeadCheck check = check_request_head(state->head, limits_);
+      if (check.verdict == HeadCheck::Verdict::incomplete) return;
+      if (check.verdict == HeadCheck::Verdict::refuse) {
+        refuse(peer, *state, check.status, check.detail);
+        return;
+      }
+      input.remove_prefix(check.head_bytes - before);
+      std::string head = state->head.substr(0, check.head_bytes);
+      state->head.clear();
+      state->body_left = check.body_bytes;
+      if (check.expect_continue && input.size() < check.body_bytes) {
+        static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        peer->send(RawBuffer(kContinue.data(), kContinue.size())).then([](ssize_t) {}, Async::IgnoreException);
+      }
+      parse(peer, *state, head);
+    }
+  }
 
   void onRequest(const Http::Request& wire, Http::ResponseWriter writer) override {
     auto started = std::chrono::steady_clock::now();
@@ -89,6 +128,79 @@ class RequestHandler final : public Http::Handler {
   }
 
  private:
+  struct WireState {
+    std::string head;           // bytes of a request head not complete yet
+    std::size_t body_left = 0;  // bytes of the current body still to come
+    bool refused = false;       // answered with a refusal: whatever follows is dropped
+  };
+
+  static std::shared_ptr<WireState> wire_state(const std::shared_ptr<Tcp::Peer>& peer) {
+    constexpr const char* kKey = "zusammen.wire";
+    if (auto existing = peer->tryGetData(kKey)) return std::static_pointer_cast<WireState>(existing);
+    auto created = std::make_shared<WireState>();
+    peer->putData(kKey, created);
+    return created;
+  }
+
+  // What Http::Handler::onInput does with the bytes of one request, but a parse error is a
+  // problem+json refusal, never a plain-text answer carrying an exception's text.
+  void parse(const std::shared_ptr<Tcp::Peer>& peer, WireState& state, std::string_view bytes) {
+    auto parser = Http::Handler::getParser(peer);
+    try {
+      if (!parser->feed(bytes.data(), bytes.size())) {
+        parser->reset();
+        refuse(peer, state, 413, "The request is larger than this server buffers.");
+        return;
+      }
+      if (parser->parse() != Http::Private::State::Done) return;
+      auto& request = parser->request;
+      Http::ResponseWriter writer(request.version(), transport(), this, peer);
+      request.copyAddress(peer->address());
+      auto connection = request.headers().tryGet<Http::Header::Connection>();
+      writer.headers().add<Http::Header::Connection>(connection ? connection->control()
+                                                                : Http::ConnectionControl::Close);
+      peer->setIdle(false);
+      onRequest(request, std::move(writer));
+      parser->reset();
+    } catch (const Http::HttpError& e) {
+      // Pistache raises 415 for a media type it cannot read, in Content-Type or in Accept.
+      spdlog::debug("unreadable request: {}", e.what());
+      parser->reset();
+      if (e.code() == 415) {
+        refuse(peer, state, 415, "A media type in Content-Type or Accept cannot be read.");
+      } else {
+        refuse(peer, state, 400, "The request has a header whose value cannot be read.");
+      }
+    } catch (const std::exception& e) {
+      // Pistache's other typed headers (Date, ...) throw on values they cannot parse.
+      spdlog::debug("unreadable request: {}", e.what());
+      parser->reset();
+      refuse(peer, state, 400, "The request has a header whose value cannot be read.");
+    }
+  }
+
+  // Answers a request that is not read any further and ends the connection: the FIN goes out once
+  // the answer is written, and what the client still sends is dropped until it closes (or the
+  // header timeout does).
+  void refuse(const std::shared_ptr<Tcp::Peer>& peer, WireState& state, int status, const std::string& detail) {
+    state.refused = true;
+    HttpResponse response = problem(status, detail);
+    std::string request_id = service::hex_encode(service::random_bytes(8));
+    Http::ResponseWriter writer(Http::Version::Http11, transport(), this, peer);
+    writer.headers().add(std::make_shared<AnyHeader>("Content-Type", response.content_type));
+    writer.headers().add(std::make_shared<AnyHeader>("X-Request-Id", request_id));
+    writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
+    std::weak_ptr<Tcp::Peer> weak = peer;
+    writer.send(static_cast<Http::Code>(status), response.body)
+        .then(
+            [weak](ssize_t) {
+              if (auto p = weak.lock()) ::shutdown(p->fd(), SHUT_WR);
+            },
+            Async::IgnoreException);
+    spdlog::info("access method=- route=refused status={} duration_ms=0 bytes={} request_id={} detail=\"{}\"", status,
+                 response.body.size(), request_id, detail);
+  }
+
   static bool build(const Http::Request& wire, HttpRequest& request) {
     request.method = Http::methodString(wire.method());
     request.path = wire.resource();
@@ -136,6 +248,7 @@ class RequestHandler final : public Http::Handler {
 
   App* app_;
   std::size_t max_body_bytes_;
+  WireLimits limits_;
 };
 
 }  // namespace

@@ -22,8 +22,8 @@ struct ServerOptions {
   // Pistache buffers a request up to this size and answers a plain-text 413 beyond it; it is kept
   // above the body limit so that ordinary oversized bodies get our problem+json answer.
   std::size_t max_request_bytes = 2 * 1024 * 1024 + 64 * 1024;
-  std::chrono::seconds header_timeout{10};
-  std::chrono::seconds body_timeout{30};
+  std::chrono::seconds header_timeout{5};
+  std::chrono::seconds body_timeout{15};
   std::chrono::seconds keepalive_timeout{30};
 };
 

@@ -2,7 +2,7 @@
 # Run every test of Zusammen:
 #
 #   scripts/test.sh          everything (what CI runs, via .ci/run)
-#   scripts/test.sh --fast   skip the AddressSanitizer/UBSan build and run
+#   scripts/test.sh --fast   skip the AddressSanitizer/UBSan build and run, and fuzzing
 #                            (for developers; CI runs the full set)
 #
 # Steps: scripts/deps.sh; build build/ (RelWithDebInfo) and build-asan/
@@ -91,6 +91,12 @@ fi
 if [[ -f tests/deploy/check.sh ]]; then
   log "checking deploy/ (Kubernetes manifests, compose file, nginx, Dockerfile, the proxy's limits)"
   bash tests/deploy/check.sh || die "deploy check failed"
+fi
+
+# Fuzzing (scripts/fuzz.sh): every target for ZUSAMMEN_FUZZ_SECONDS (30 s here, 0 skips); not with --fast.
+fuzz_seconds="${ZUSAMMEN_FUZZ_SECONDS:-30}"
+if [[ $fast -eq 0 && "$fuzz_seconds" != 0 ]]; then
+  ZUSAMMEN_FUZZ_SECONDS="$fuzz_seconds" "$ZUSAMMEN_ROOT/scripts/fuzz.sh" || die "fuzzing failed"
 fi
 
 log "all tests passed"

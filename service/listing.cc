@@ -45,6 +45,8 @@ Result<Cursor> decode_cursor(std::string_view text, const Sort& sort) {
     return Error::invalid("The cursor belongs to another sort order.",
                           {{"cursor", "was made for sort=" + std::string(*sort_name)}});
   }
+  // The value goes to the database as a string parameter: only text we could have produced (UTF-8).
+  if (!is_valid_utf8(rest)) return bad;
   Cursor cursor{std::string(*sort_name), std::string(rest), 0};
   auto [ptr, ec] = std::from_chars(id_text->data(), id_text->data() + id_text->size(), cursor.id);
   if (ec != std::errc{} || ptr != id_text->data() + id_text->size() || cursor.id <= 0) return bad;

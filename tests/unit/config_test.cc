@@ -44,8 +44,8 @@ TEST_F(ConfigTest, Defaults) {
   EXPECT_EQ(c.db_connect_timeout, 5);
   EXPECT_EQ(c.db_read_timeout, 30);
   EXPECT_EQ(c.max_body_bytes, 1048576);
-  EXPECT_EQ(c.header_timeout, 10);
-  EXPECT_EQ(c.body_timeout, 30);
+  EXPECT_EQ(c.header_timeout, 5);
+  EXPECT_EQ(c.body_timeout, 15);
   EXPECT_EQ(c.keepalive_timeout, 30);
   EXPECT_EQ(c.shutdown_grace_ms, 0);
   EXPECT_FALSE(c.migrate_on_start);

@@ -72,6 +72,8 @@ TEST(ParseQueryString, EdgeCases) {
   EXPECT_EQ(parse_query_string("a=%26&b=%3D").value_or(Pairs{}), (Pairs{{"a", "&"}, {"b", "="}}));
   EXPECT_EQ(parse_query_string("a=1&a=2").value_or(Pairs{}), (Pairs{{"a", "1"}, {"a", "2"}}));
   EXPECT_EQ(parse_query_string("na%6De=x").value_or(Pairs{}), (Pairs{{"name", "x"}}));
+  EXPECT_FALSE(parse_query_string("q=M%FCnchen").has_value()) << "Latin-1, not UTF-8";
+  EXPECT_FALSE(parse_query_string("%C3=1").has_value());
 }
 
 TEST(ParseQueryString, ABrokenEscapeAnywhereFailsTheWhole) {
