@@ -10,6 +10,8 @@ namespace zusammen::api {
 App::App(service::Pool& pool, AppOptions options)
     : services_(pool), cache_(options.cache_ttl, options.cache_entries), idempotency_(pool, options.idempotency_ttl) {
   mount_health(router_, *this);
+  metrics_.add_pool("primary", pool);
+  mount_metrics(router_, *this);
   mount_companies(router_, services_);
   mount_initiatives(router_, services_);
   mount_meetings(router_, services_);
@@ -48,8 +50,7 @@ HttpResponse App::handle(const HttpRequest& request, std::string& route) {
   std::string key;
   if (cacheable) {
     key = ResponseCache::key_of(request);
-    if (auto hit = cache_.find(key)) {
-      route = "cached";
+    if (auto hit = cache_.find(key, route)) {
       auto etag = hit->header("ETag");
       if (etag && if_none_match_hits(request, *etag)) return not_modified(*hit);
       if (request.method == "HEAD") hit->body.clear();
@@ -57,7 +58,7 @@ HttpResponse App::handle(const HttpRequest& request, std::string& route) {
     }
   }
   HttpResponse response = dispatch(request, route);
-  if (cacheable && request.method == "GET" && response.status == 200) cache_.store(key, response);
+  if (cacheable && request.method == "GET" && response.status == 200) cache_.store(key, response, route);
   if (!read && request.method != "OPTIONS" && response.status < 300) cache_.invalidate();
   return response;
 }

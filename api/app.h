@@ -9,6 +9,7 @@
 
 #include "api/http.h"
 #include "api/idempotency.h"
+#include "api/metrics.h"
 #include "api/response_cache.h"
 #include "api/router.h"
 #include "service/api_keys.h"
@@ -56,6 +57,8 @@ class App {
   void set_draining(bool draining) { draining_ = draining; }
   bool draining() const { return draining_; }
   Services& services() { return services_; }
+  // What /metrics reports; the server records every request here.
+  Metrics& metrics() { return metrics_; }
 
  private:
   HttpResponse dispatch(const HttpRequest& request, std::string& route);
@@ -65,9 +68,11 @@ class App {
   ResponseCache cache_;
   Idempotency idempotency_;
   std::atomic<bool> draining_{false};
+  Metrics metrics_;
 };
 
 void mount_health(Router& router, App& app);
+void mount_metrics(Router& router, App& app);
 void mount_companies(Router& router, Services& services);
 void mount_initiatives(Router& router, Services& services);
 void mount_meetings(Router& router, Services& services);

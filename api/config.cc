@@ -23,6 +23,8 @@ const std::vector<Setting> kSettings = {
     {"ZUSAMMEN_KEEPALIVE_TIMEOUT", "--keepalive-timeout", "30", "seconds an idle keep-alive connection stays open"},
     {"ZUSAMMEN_SHUTDOWN_GRACE_MS", "--shutdown-grace-ms", "0",
      "on SIGTERM, report not-ready for this long before closing the listener"},
+    {"ZUSAMMEN_SHUTDOWN_TIMEOUT_MS", "--shutdown-timeout-ms", "10000",
+     "then wait at most this long for requests in flight before exiting without them"},
     {"ZUSAMMEN_CACHE_TTL_MS", "--cache-ttl-ms", "1000",
      "reuse anonymous GET responses for this long (0: off); writes through this process clear it"},
     {"ZUSAMMEN_CACHE_ENTRIES", "--cache-entries", "10000", "most anonymous responses kept in memory"},
@@ -95,6 +97,7 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
                                                                     {"ZUSAMMEN_BODY_TIMEOUT", &c.body_timeout, 1},
                                                                     {"ZUSAMMEN_KEEPALIVE_TIMEOUT", &c.keepalive_timeout, 1},
                                                                     {"ZUSAMMEN_SHUTDOWN_GRACE_MS", &c.shutdown_grace_ms, 0},
+                                                                    {"ZUSAMMEN_SHUTDOWN_TIMEOUT_MS", &c.shutdown_timeout_ms, 0},
                                                                     {"ZUSAMMEN_CACHE_TTL_MS", &c.cache_ttl_ms, 0},
                                                                     {"ZUSAMMEN_CACHE_ENTRIES", &c.cache_entries, 0},
                                                                     {"ZUSAMMEN_IDEMPOTENCY_HOURS", &c.idempotency_hours, 24}}) {
