@@ -14,6 +14,8 @@ App::App(service::Pool& pool, AppOptions options)
       cors_(options.cors_origins),
       rate_limits_(options.rate_limits) {
   mount_health(router_, *this);
+  metrics_.add_pool("primary", pool);
+  mount_metrics(router_, *this);
   mount_companies(router_, services_);
   mount_initiatives(router_, services_);
   mount_meetings(router_, services_);
@@ -61,8 +63,7 @@ HttpResponse App::respond(const HttpRequest& request, std::string& route, RateCh
   std::string key;
   if (cacheable) {
     key = ResponseCache::key_of(request);
-    if (auto hit = cache_.find(key)) {
-      route = "cached";
+    if (auto hit = cache_.find(key, route)) {
       if (auto limited = rate_limits_.admit(request, Principal{}, charge)) return *limited;
       auto etag = hit->header("ETag");
       if (etag && if_none_match_hits(request, *etag)) return not_modified(*hit);
@@ -71,7 +72,7 @@ HttpResponse App::respond(const HttpRequest& request, std::string& route, RateCh
     }
   }
   HttpResponse response = dispatch(request, route, charge);
-  if (cacheable && request.method == "GET" && response.status == 200) cache_.store(key, response);
+  if (cacheable && request.method == "GET" && response.status == 200) cache_.store(key, response, route);
   if (!read && request.method != "OPTIONS" && response.status < 300) cache_.invalidate();
   return response;
 }

@@ -11,6 +11,7 @@
 #include "api/http.h"
 #include "api/idempotency.h"
 #include "api/rate_limit.h"
+#include "api/metrics.h"
 #include "api/response_cache.h"
 #include "api/router.h"
 #include "service/api_keys.h"
@@ -67,6 +68,8 @@ class App {
   const Router& router() const { return router_; }
   // For answers given before routing (server.cc): the CORS headers every response carries.
   const Cors& cors() const { return cors_; }
+  // What /metrics reports; the server records every request here.
+  Metrics& metrics() { return metrics_; }
 
  private:
   HttpResponse respond(const HttpRequest& request, std::string& route, RateCharge& charge);
@@ -80,9 +83,11 @@ class App {
   RateLimiter rate_limits_;
   std::atomic<bool> draining_{false};
   std::atomic<bool> starting_{false};
+  Metrics metrics_;
 };
 
 void mount_health(Router& router, App& app);
+void mount_metrics(Router& router, App& app);
 void mount_companies(Router& router, Services& services);
 void mount_initiatives(Router& router, Services& services);
 void mount_meetings(Router& router, Services& services);

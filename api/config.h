@@ -32,6 +32,7 @@ struct Config {
   int body_timeout = 15;
   int keepalive_timeout = 30;
   int shutdown_grace_ms = 0;
+  int shutdown_timeout_ms = 10000;
   int cache_ttl_ms = 1000;
   int cache_entries = 10000;
   int idempotency_hours = 24;

@@ -1,5 +1,6 @@
 // zusammen: serve the API, migrate, seed, manage API keys.
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -238,7 +239,14 @@ int run_serve(const api::Config& config) {
   spdlog::info("signal {} received: draining", received);
   app.set_draining(true);
   if (config.shutdown_grace_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(config.shutdown_grace_ms));
-  server.shutdown();
+  spdlog::info("closing the listener; {} request(s) in flight", app.metrics().in_flight());
+  if (!server.drain(std::chrono::milliseconds(config.shutdown_timeout_ms))) {
+    // The stuck requests hold the server's threads: leave without waiting for them.
+    spdlog::error("{} request(s) still in flight after ZUSAMMEN_SHUTDOWN_TIMEOUT_MS={}; exiting without them",
+                  app.metrics().in_flight(), config.shutdown_timeout_ms);
+    spdlog::default_logger()->flush();
+    std::_Exit(1);
+  }
   spdlog::info("stopped");
   return 0;
 }

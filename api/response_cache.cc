@@ -14,7 +14,7 @@ std::string ResponseCache::key_of(const HttpRequest& request) {
   return key;
 }
 
-std::optional<HttpResponse> ResponseCache::find(const std::string& key) {
+std::optional<HttpResponse> ResponseCache::find(const std::string& key, std::string& route) {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
   if (it == entries_.end()) return std::nullopt;
@@ -22,13 +22,14 @@ std::optional<HttpResponse> ResponseCache::find(const std::string& key) {
     entries_.erase(it);
     return std::nullopt;
   }
+  route = it->second.route;
   return it->second.response;
 }
 
-void ResponseCache::store(const std::string& key, const HttpResponse& response) {
+void ResponseCache::store(const std::string& key, const HttpResponse& response, const std::string& route) {
   std::lock_guard lock(mutex_);
   if (entries_.size() >= max_entries_) entries_.clear();  // crude but bounded; the TTL is short anyway
-  entries_[key] = {response, std::chrono::steady_clock::now() + ttl_};
+  entries_[key] = {response, route, std::chrono::steady_clock::now() + ttl_};
 }
 
 void ResponseCache::invalidate() {

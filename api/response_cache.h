@@ -22,14 +22,16 @@ class ResponseCache {
   // The key of a request: path plus its decoded query in a canonical order.
   static std::string key_of(const HttpRequest& request);
 
-  std::optional<HttpResponse> find(const std::string& key);
-  void store(const std::string& key, const HttpResponse& response);
+  // A hit also sets route to the template of the request that filled the entry (logs, metrics).
+  std::optional<HttpResponse> find(const std::string& key, std::string& route);
+  void store(const std::string& key, const HttpResponse& response, const std::string& route);
   // Something changed: forget everything.
   void invalidate();
 
  private:
   struct Entry {
     HttpResponse response;
+    std::string route;
     std::chrono::steady_clock::time_point expires;
   };
   std::chrono::milliseconds ttl_;

@@ -1,10 +1,15 @@
 #include "api/server.h"
 
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <string_view>
+#include <filesystem>
+#include <string>
+#include <thread>
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
@@ -53,7 +58,8 @@ class RequestHandler final : public Http::Handler {
  public:
   HTTP_PROTOTYPE(RequestHandler)
 
-  RequestHandler(App* app, std::size_t max_body_bytes) : app_(app), max_body_bytes_(max_body_bytes) {
+  RequestHandler(App* app, DrainState* drain, std::size_t max_body_bytes)
+      : app_(app), drain_(drain), max_body_bytes_(max_body_bytes) {
     limits_.max_body_bytes = max_body_bytes;
   }
 
@@ -93,6 +99,7 @@ class RequestHandler final : public Http::Handler {
 
   void onRequest(const Http::Request& wire, Http::ResponseWriter writer) override {
     auto started = std::chrono::steady_clock::now();
+    InFlight in_flight(app_->metrics());
     HttpRequest request;
     std::string route = "unmatched";
     HttpResponse response;
@@ -112,8 +119,10 @@ class RequestHandler final : public Http::Handler {
       response = problem(500, "An internal error occurred.");
     }
     if (request.request_id.empty()) request.request_id = service::hex_encode(service::random_bytes(8));
-    send(wire, request, response, std::move(writer));
-    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    send(wire, request, response, std::move(writer), *drain_);
+    auto elapsed = std::chrono::steady_clock::now() - started;
+    app_->metrics().observe(request.method, route, response.status, elapsed);
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
     spdlog::info("access method={} route={} status={} duration_ms={:.3f} bytes={} request_id={}", request.method,
                  route, response.status, static_cast<double>(micros.count()) / 1000.0, response.body.size(),
                  request.request_id);
@@ -201,6 +210,18 @@ class RequestHandler final : public Http::Handler {
                  response.body.size(), request_id, detail);
   }
 
+  // The in-flight gauge, also what a drain waits for.
+  class InFlight {
+   public:
+    explicit InFlight(Metrics& metrics) : metrics_(metrics) { metrics_.request_started(); }
+    ~InFlight() { metrics_.request_finished(); }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+
+   private:
+    Metrics& metrics_;
+  };
+
   static bool build(const Http::Request& wire, HttpRequest& request) {
     request.method = Http::methodString(wire.method());
     request.path = wire.resource();
@@ -218,13 +239,19 @@ class RequestHandler final : public Http::Handler {
   }
 
   static void send(const Http::Request& wire, const HttpRequest& request, const HttpResponse& response,
-                   Http::ResponseWriter writer) {
+                   Http::ResponseWriter writer, DrainState& drain) {
     auto& headers = writer.headers();
     // Pistache 0.0.5 answers "Connection: Close" when the request has no Connection header, though
     // HTTP/1.1 connections are persistent by default: keep them open unless the client asked otherwise.
     if (wire.version() == Http::Version::Http11 && !wire.headers().has("Connection")) {
       headers.remove<Http::Header::Connection>();
       headers.add<Http::Header::Connection>(Http::ConnectionControl::KeepAlive);
+    }
+    // A draining server ends every connection after its current response.
+    bool closing = drain.closing.load();
+    if (closing) {
+      headers.remove<Http::Header::Connection>();
+      headers.add<Http::Header::Connection>(Http::ConnectionControl::Close);
     }
     if (!response.content_type.empty()) headers.add(std::make_shared<AnyHeader>("Content-Type", response.content_type));
     headers.add(std::make_shared<AnyHeader>("X-Request-Id", request.request_id));
@@ -236,22 +263,79 @@ class RequestHandler final : public Http::Handler {
     auto connection = headers.tryGet<Http::Header::Connection>();
     std::weak_ptr<Tcp::Peer> peer;
     if (connection && connection->control() == Http::ConnectionControl::Close) peer = writer.getPeer();
+    std::shared_ptr<std::atomic<bool>> written;
+    if (closing) written = drain.add_write(peer);
     auto sent = response.status == 204 || response.status == 304 ? writer.send(code) : writer.send(code, response.body);
     if (!peer.expired()) {
       sent.then(
-          [peer](ssize_t) {
+          [peer, written](ssize_t) {
             if (auto p = peer.lock()) ::shutdown(p->fd(), SHUT_RDWR);
+            if (written) *written = true;
           },
-          Async::IgnoreException);
+          [written](std::exception_ptr) {
+            if (written) *written = true;
+          });
     }
   }
 
   App* app_;
+  DrainState* drain_;
   std::size_t max_body_bytes_;
   WireLimits limits_;
 };
 
+// The listening socket on port: Pistache 0.0.5 keeps its descriptor to itself.
+int listening_socket(int port) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", error)) {
+    int fd = -1;
+    try {
+      fd = std::stoi(entry.path().filename().string());
+    } catch (const std::exception&) {
+      continue;
+    }
+    int listening = 0;
+    socklen_t size = sizeof(listening);
+    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || listening == 0) continue;
+    sockaddr_storage address{};
+    socklen_t length = sizeof(address);
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) continue;
+    int bound = -1;
+    if (address.ss_family == AF_INET) bound = ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port);
+    if (address.ss_family == AF_INET6) bound = ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port);
+    if (bound == port) return fd;
+  }
+  return -1;
+}
+
+// Closes the listening socket under Pistache: an unbound socket takes over its descriptor
+// number (dup2 closes the old one atomically), so connection attempts are refused from now
+// on, the acceptor's epoll forgets the closed socket, and Pistache later closes only the
+// placeholder, never a descriptor that was meanwhile reused for something else.
+bool stop_listening(int port) {
+  int fd = listening_socket(port);
+  if (fd < 0) return false;
+  int placeholder = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (placeholder < 0) return false;
+  bool replaced = ::dup2(placeholder, fd) >= 0;
+  ::close(placeholder);
+  return replaced;
+}
+
 }  // namespace
+
+std::shared_ptr<std::atomic<bool>> DrainState::add_write(std::weak_ptr<void> connection) {
+  auto written = std::make_shared<std::atomic<bool>>(false);
+  std::lock_guard lock(mutex_);
+  writes_.emplace_back(std::move(connection), written);
+  return written;
+}
+
+bool DrainState::writes_pending() {
+  std::lock_guard lock(mutex_);
+  std::erase_if(writes_, [](const auto& write) { return *write.second || write.first.expired(); });
+  return !writes_.empty();
+}
 
 Server::Server(App& app, ServerOptions options) : app_(app), options_(std::move(options)) {}
 
@@ -262,24 +346,42 @@ void Server::start() {
   endpoint_ = std::make_shared<Http::Endpoint>(address);
   auto opts = Http::Endpoint::options()
                   .threads(options_.threads)
-                  .flags(Tcp::Options::ReuseAddr)
+                  .flags(Tcp::Options::ReuseAddr | Tcp::Options::CloseOnExec)
                   .maxRequestSize(options_.max_request_bytes)
                   .maxResponseSize(64 * 1024 * 1024)
                   .headerTimeout(options_.header_timeout)
                   .bodyTimeout(options_.body_timeout)
                   .keepaliveTimeout(options_.keepalive_timeout);
   endpoint_->init(opts);
-  endpoint_->setHandler(Http::make_handler<RequestHandler>(&app_, options_.max_body_bytes));
+  endpoint_->setHandler(Http::make_handler<RequestHandler>(&app_, &drain_, options_.max_body_bytes));
   endpoint_->serveThreaded();
+  port_ = static_cast<int>(static_cast<uint16_t>(endpoint_->getPort()));
 }
 
-int Server::port() const { return endpoint_ ? static_cast<int>(static_cast<uint16_t>(endpoint_->getPort())) : 0; }
+int Server::port() const { return endpoint_ ? port_ : 0; }
 
 void Server::shutdown() {
   if (endpoint_) {
     endpoint_->shutdown();
     endpoint_.reset();
   }
+}
+
+bool Server::drain(std::chrono::milliseconds timeout) {
+  if (!endpoint_) return true;
+  drain_.closing = true;
+  // Endpoint::shutdown() would stop the acceptor but leave the socket open until the endpoint is
+  // destroyed (connections queue up unanswered), and it stops the reactor at once: a response
+  // still being written would be cut. So: close the socket first, let the reactor run until
+  // everything in flight is written, then shut down.
+  if (!stop_listening(port_)) spdlog::warn("the listening socket could not be closed before the stop");
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (app_.metrics().in_flight() > 0 || drain_.writes_pending()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  shutdown();
+  return true;
 }
 
 }  // namespace zusammen::api

@@ -2,9 +2,13 @@
 // answer back, and logs one access line per request.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "api/app.h"
 
@@ -27,6 +31,21 @@ struct ServerOptions {
   std::chrono::seconds keepalive_timeout{30};
 };
 
+// What the request threads need to know of a draining server.
+class DrainState {
+ public:
+  std::atomic<bool> closing{false};  // the listener is closed: answer with Connection: close
+
+  // A response sent while closing; Pistache writes it later, on its reactor thread. It is
+  // done when written, or when its connection is gone (Pistache then drops it unsettled).
+  std::shared_ptr<std::atomic<bool>> add_write(std::weak_ptr<void> connection);
+  bool writes_pending();
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::pair<std::weak_ptr<void>, std::shared_ptr<std::atomic<bool>>>> writes_;
+};
+
 class Server {
  public:
   Server(App& app, ServerOptions options);
@@ -39,11 +58,18 @@ class Server {
   int port() const;
   // Stops accepting, lets the reactor finish what it was writing, joins the threads.
   void shutdown();
+  // The graceful stop: closes the listening socket at once (new connections are refused),
+  // answers the requests in flight, each with Connection: close, and once they are written
+  // stops as shutdown() does. False, with the threads left running, when requests were
+  // still in flight after timeout.
+  bool drain(std::chrono::milliseconds timeout);
 
  private:
   App& app_;
   ServerOptions options_;
   std::shared_ptr<Pistache::Http::Endpoint> endpoint_;
+  int port_ = 0;
+  DrainState drain_;
 };
 
 }  // namespace zusammen::api

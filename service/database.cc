@@ -11,6 +11,7 @@
 #include <soci/mysql/soci-mysql.h>
 #include <spdlog/spdlog.h>
 
+#include "service/database_stats.h"
 #include "service/idempotency.h"
 
 namespace zusammen::service {
@@ -223,6 +224,7 @@ Status Pool::prepare(Slot& slot) {
     }
   } catch (const std::exception& e) {
     slot.connected = false;
+    count_database_error(DatabaseErrorKind::unavailable);
     report_connect_failure(e.what());
     return Error::unavailable("The database is unavailable.");
   }
@@ -237,6 +239,7 @@ Result<Lease> Pool::lease() {
   bool got = freed_.wait_for(lock, options_.lease_timeout, [this] { return !free_.empty(); });
   --waiting_;
   if (!got) {
+    count_database_error(DatabaseErrorKind::pool_exhausted);
     spdlog::warn("database pool exhausted: no session freed within {} ms", options_.lease_timeout.count());
     return Error::unavailable("The service is busy; try again shortly.");
   }
@@ -276,22 +279,28 @@ Error classify_database_error(const std::exception& e, bool* connection_lost) {
   if (connection_lost != nullptr) *connection_lost = false;
   switch (number) {
     case kDuplicateKey:
+      count_database_error(DatabaseErrorKind::duplicate);
       return {ErrorCode::already_exists, "A resource with these unique values exists already.", {}};
     case kRowReferenced:
     case kRowReferenced2:
+      count_database_error(DatabaseErrorKind::foreign_key);
       return {ErrorCode::failed_precondition, "Other resources still refer to this one.", {}};
     case kNoReferencedRow:
     case kNoReferencedRow2:
+      count_database_error(DatabaseErrorKind::foreign_key);
       return {ErrorCode::validation_failed, "A referenced resource does not exist.", {}};
     case kLockWaitTimeout:
     case kDeadlock:
+      count_database_error(number == kDeadlock ? DatabaseErrorKind::deadlock : DatabaseErrorKind::lock_wait);
       return Error::unavailable("The database is busy; try again.");
     case kReadOnly:
     case kReadOnlyTransaction:
+      count_database_error(DatabaseErrorKind::read_only);
       return Error::unavailable("The database accepts no writes right now.");
     case kStatementTimeout:
     case kStatementTimeoutMysql:
       spdlog::warn("database statement over its time limit (mysql error {})", number);
+      count_database_error(DatabaseErrorKind::timeout);
       return Error::unavailable("The database took too long to answer.");
     case kQueryInterrupted:
       spdlog::warn("database statement interrupted (mysql error {})", number);
@@ -301,6 +310,7 @@ Error classify_database_error(const std::exception& e, bool* connection_lost) {
   }
   if (number != 0 && is_connection_error(number)) {
     if (connection_lost != nullptr) *connection_lost = true;
+    count_database_error(DatabaseErrorKind::connection_lost);
     spdlog::warn("database connection lost (mysql error {}): {}", number, e.what());
     return Error::unavailable("The database is unavailable.");
   }
@@ -310,10 +320,12 @@ Error classify_database_error(const std::exception& e, bool* connection_lost) {
     if (what.find("connect") != std::string::npos || what.find("gone away") != std::string::npos ||
         what.find("Lost connection") != std::string::npos) {
       if (connection_lost != nullptr) *connection_lost = true;
+      count_database_error(DatabaseErrorKind::connection_lost);
       spdlog::warn("database connection lost: {}", what);
       return Error::unavailable("The database is unavailable.");
     }
   }
+  count_database_error(DatabaseErrorKind::other);
   spdlog::error("database error (mysql error {}): {}", number, e.what());
   return {ErrorCode::internal, "An internal error occurred.", {}};
 }
