@@ -28,6 +28,14 @@ const std::vector<Setting> kSettings = {
     {"ZUSAMMEN_CACHE_ENTRIES", "--cache-entries", "10000", "most anonymous responses kept in memory"},
     {"ZUSAMMEN_IDEMPOTENCY_HOURS", "--idempotency-hours", "24",
      "keep Idempotency-Key records (and replay their answers) for this long"},
+    {"ZUSAMMEN_DB_LOCK_WAIT_TIMEOUT_S", "--db-lock-wait-timeout-s", "10",
+     "seconds a statement waits for a row lock (innodb_lock_wait_timeout; 0: the server's); after a few "
+     "retries the request is a 503"},
+    {"ZUSAMMEN_RETENTION_DAYS_AFTER_MEETING", "--retention-days-after-meeting", "365",
+     "personal data of a registration without retain_until is anonymised this many days after its meeting "
+     "ends (0: only retain_until expires)"},
+    {"ZUSAMMEN_PURGE_INTERVAL_S", "--purge-interval-s", "3600",
+     "serve anonymises expired registrations this often (0: off; `zusammen purge` runs it once)"},
     {"ZUSAMMEN_MIGRATE_ON_START", "--migrate-on-start", "false", "apply pending migrations when serve starts"},
     {"ZUSAMMEN_CORS_ORIGINS", "--cors-origins", "", "comma-separated allowed origins, or * (reserved)"},
     {"ZUSAMMEN_LOG_LEVEL", "--log-level", "info", "trace, debug, info, warn, error"},
@@ -97,7 +105,10 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
                                                                     {"ZUSAMMEN_SHUTDOWN_GRACE_MS", &c.shutdown_grace_ms, 0},
                                                                     {"ZUSAMMEN_CACHE_TTL_MS", &c.cache_ttl_ms, 0},
                                                                     {"ZUSAMMEN_CACHE_ENTRIES", &c.cache_entries, 0},
-                                                                    {"ZUSAMMEN_IDEMPOTENCY_HOURS", &c.idempotency_hours, 24}}) {
+                                                                    {"ZUSAMMEN_IDEMPOTENCY_HOURS", &c.idempotency_hours, 24},
+                                                                    {"ZUSAMMEN_DB_LOCK_WAIT_TIMEOUT_S", &c.db_lock_wait_timeout_s, 0},
+                                                                    {"ZUSAMMEN_RETENTION_DAYS_AFTER_MEETING", &c.retention_days_after_meeting, 0},
+                                                                    {"ZUSAMMEN_PURGE_INTERVAL_S", &c.purge_interval_s, 0}}) {
     if (!to_int(values[env], *target) || *target < minimum) {
       out.error = std::string(env) + " must be an integer of at least " + std::to_string(minimum);
     }
@@ -117,6 +128,7 @@ std::string usage() {
       "  apikey create --name N --scopes a,b     create an API key; prints it once, alone on the last line\n"
       "  apikey list                             list keys (never the keys themselves)\n"
       "  apikey revoke ID                        revoke a key\n"
+      "  purge                                   anonymise registrations whose retention has passed\n"
       "  --help, --version\n\n"
       "Scopes: content:read content:write registrations:read registrations:write admin\n\n"
       "Settings (environment variable, or the flag):\n";

@@ -144,11 +144,14 @@ Status Pool::prepare(Slot& slot) {
       slot.session->open(soci::mysql, connect_string_);
       *slot.session << "SET time_zone = '+00:00'";
       *slot.session << "SET SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')";
+      if (options_.lock_wait_timeout_seconds > 0) {
+        *slot.session << "SET SESSION innodb_lock_wait_timeout = " + std::to_string(options_.lock_wait_timeout_seconds);
+      }
       slot.connected = true;
     }
   } catch (const std::exception& e) {
     slot.connected = false;
-    spdlog::warn("database connection failed: {}", e.what());
+    spdlog::warn("database connection failed: {}", redact_for_log(e.what()));
     return Error::unavailable("The database is unavailable.");
   }
   slot.last_used = now;
@@ -190,6 +193,23 @@ PoolStats Pool::stats() const {
   return {slots_.size(), slots_.size() - free_.size(), waiting_};
 }
 
+std::string redact_for_log(std::string_view message) {
+  // SOCI appends its context: " while executing \"<statement>\" with :name=value, ...". The values
+  // are the caller's data (and a statement may quote some): the context is left out.
+  for (std::string_view marker : {" while executing", " while preparing", " while fetching", " with :"}) {
+    if (auto at = message.find(marker); at != std::string_view::npos) message = message.substr(0, at);
+  }
+  // MySQL quotes the offending value (the duplicate email of a 1062) without escaping quotes inside
+  // it: everything from the first quote to the last is cut.
+  auto first = message.find_first_of("'\"`");
+  if (first == std::string_view::npos) return std::string(message);
+  auto last = message.find_last_of("'\"`");
+  std::string out(message.substr(0, first + 1));
+  out += "...";
+  if (last != first) out += message.substr(last);
+  return out;
+}
+
 unsigned mysql_error_number(const std::exception& e) {
   if (const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&e)) return mysql->err_num_;
   return 0;
@@ -221,7 +241,7 @@ Error classify_database_error(const std::exception& e, bool* connection_lost) {
   }
   if (number != 0 && is_connection_error(number)) {
     if (connection_lost != nullptr) *connection_lost = true;
-    spdlog::warn("database connection lost (mysql error {}): {}", number, e.what());
+    spdlog::warn("database connection lost (mysql error {}): {}", number, redact_for_log(e.what()));
     return Error::unavailable("The database is unavailable.");
   }
   if (dynamic_cast<const soci::soci_error*>(&e) != nullptr && number == 0) {
@@ -230,11 +250,11 @@ Error classify_database_error(const std::exception& e, bool* connection_lost) {
     if (what.find("connect") != std::string::npos || what.find("gone away") != std::string::npos ||
         what.find("Lost connection") != std::string::npos) {
       if (connection_lost != nullptr) *connection_lost = true;
-      spdlog::warn("database connection lost: {}", what);
+      spdlog::warn("database connection lost: {}", redact_for_log(what));
       return Error::unavailable("The database is unavailable.");
     }
   }
-  spdlog::error("database error (mysql error {}): {}", number, e.what());
+  spdlog::error("database error (mysql error {}): {}", number, redact_for_log(e.what()));
   return {ErrorCode::internal, "An internal error occurred.", {}};
 }
 
