@@ -28,7 +28,7 @@ const std::vector<Setting> kSettings = {
     {"ZUSAMMEN_CACHE_ENTRIES", "--cache-entries", "10000", "most anonymous responses kept in memory"},
     {"ZUSAMMEN_IDEMPOTENCY_HOURS", "--idempotency-hours", "24",
      "keep Idempotency-Key records (and replay their answers) for this long"},
-    {"ZUSAMMEN_DB_LOCK_WAIT_TIMEOUT_S", "--db-lock-wait-timeout-s", "10",
+    {"ZUSAMMEN_DB_LOCK_WAIT_TIMEOUT_S", "--db-lock-wait-timeout-s", "5",
      "seconds a statement waits for a row lock (innodb_lock_wait_timeout; 0: the server's); after a few "
      "retries the request is a 503"},
     {"ZUSAMMEN_RETENTION_DAYS_AFTER_MEETING", "--retention-days-after-meeting", "365",

@@ -34,7 +34,7 @@ struct Config {
   int cache_ttl_ms = 1000;
   int cache_entries = 10000;
   int idempotency_hours = 24;
-  int db_lock_wait_timeout_s = 10;
+  int db_lock_wait_timeout_s = 5;
   int retention_days_after_meeting = 365;
   int purge_interval_s = 3600;
   bool migrate_on_start = false;

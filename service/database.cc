@@ -1,5 +1,6 @@
 #include "service/database.h"
 
+#include <cctype>
 #include <charconv>
 #include <thread>
 
@@ -200,8 +201,13 @@ std::string redact_for_log(std::string_view message) {
     if (auto at = message.find(marker); at != std::string_view::npos) message = message.substr(0, at);
   }
   // MySQL quotes the offending value (the duplicate email of a 1062) without escaping quotes inside
-  // it: everything from the first quote to the last is cut.
-  auto first = message.find_first_of("'\"`");
+  // it: everything from the first opening quote to the last quote is cut. (An apostrophe inside a
+  // word, as in "Can't connect", opens nothing.)
+  auto is_quote = [](char c) { return c == '\'' || c == '"' || c == '`'; };
+  auto first = std::string_view::npos;
+  for (std::size_t i = 0; i < message.size() && first == std::string_view::npos; ++i) {
+    if (is_quote(message[i]) && (i == 0 || !std::isalnum(static_cast<unsigned char>(message[i - 1])))) first = i;
+  }
   if (first == std::string_view::npos) return std::string(message);
   auto last = message.find_last_of("'\"`");
   std::string out(message.substr(0, first + 1));

@@ -1,8 +1,8 @@
 #include "service/people.h"
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 #include "service/repositories/people_repository.h"
 #include "service/validation.h"

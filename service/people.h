@@ -43,8 +43,8 @@ struct PersonData {
 };
 
 struct Erasure {
-  int registrations = 0;        // deleted (a tombstone each in the change feed)
-  int promoted = 0;             // waiting registrations that got a freed place
+  int registrations = 0;              // deleted (a tombstone each in the change feed)
+  int promoted = 0;                   // waiting registrations that got a freed place
   long long idempotency_records = 0;  // stored answers deleted
 };
 

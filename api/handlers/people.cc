@@ -2,11 +2,12 @@
 // holds about the address, DELETE erases it. The address is compared case-insensitively; an unknown
 // one is answered like a known one that holds nothing (200 with empty collections, 204), so the
 // endpoint does not tell whether someone ever registered. Never log the address.
+#include "service/people.h"
+
 #include "api/app.h"
 #include "api/handlers/crud.h"
 #include "api/json/json_util.h"
 #include "api/json/registration_json.h"
-#include "service/people.h"
 
 namespace zusammen::api {
 namespace {
@@ -29,7 +30,8 @@ nlohmann::json person_to_json(const service::PersonData& data) {
   nlohmann::json registrations = nlohmann::json::array();
   for (const auto& g : data.registrations) registrations.push_back(registration_to_json(g));
   nlohmann::json meetings = nlohmann::json::array();
-  for (const auto& m : data.meetings) meetings.push_back({{"id", m.id}, {"title", m.title}, {"starts_at", m.starts_at}});
+  for (const auto& m : data.meetings)
+    meetings.push_back({{"id", m.id}, {"title", m.title}, {"starts_at", m.starts_at}});
   nlohmann::json records = nlohmann::json::array();
   for (const auto& r : data.idempotency_records) {
     records.push_back(

@@ -10,8 +10,7 @@ const std::string kMeetings = "SELECT id, title, " + sql::rfc3339("starts_at") +
 const std::string kIdempotencyRecords =
     "SELECT method, path, status, " + sql::rfc3339("created_at") + " FROM idempotency_keys";
 constexpr const char* kEraseIdempotencyRecords = "DELETE FROM idempotency_keys";
-const std::string kChanges =
-    "SELECT seq, entity_type, entity_id, op, " + sql::rfc3339("changed_at") + " FROM changes";
+const std::string kChanges = "SELECT seq, entity_type, entity_id, op, " + sql::rfc3339("changed_at") + " FROM changes";
 // Retention passed: the registration's own date lies before today, or it has none and the meeting
 // ended more than the default number of days ago (0 days: no default).
 constexpr const char* kExpired =
@@ -81,8 +80,7 @@ std::vector<PersonMeeting> meetings(soci::session& session, const std::vector<lo
   return out;
 }
 
-std::vector<PersonIdempotencyRecord> idempotency_records(soci::session& session,
-                                                         const std::vector<std::string>& emails,
+std::vector<PersonIdempotencyRecord> idempotency_records(soci::session& session, const std::vector<std::string>& emails,
                                                          const std::vector<long long>& registration_ids) {
   std::vector<PersonIdempotencyRecord> out;
   if (emails.empty() && registration_ids.empty()) return out;
@@ -90,8 +88,7 @@ std::vector<PersonIdempotencyRecord> idempotency_records(soci::session& session,
   match_records(query, emails, registration_ids);
   query.append(" ORDER BY created_at");
   query.for_each(session, [&out](const soci::row& r) {
-    out.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::optional<int>>(2),
-                   r.get<std::string>(3)});
+    out.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::optional<int>>(2), r.get<std::string>(3)});
   });
   return out;
 }

@@ -2,11 +2,11 @@
 // anonymisation of registrations whose retention has passed (service/people.h).
 #pragma once
 
+#include <soci/soci.h>
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <soci/soci.h>
 
 #include "service/changes.h"
 #include "service/people.h"
@@ -19,8 +19,7 @@ std::vector<Registration> registrations_of(soci::session& session, const std::st
 std::vector<PersonMeeting> meetings(soci::session& session, const std::vector<long long>& ids);
 // Stored Idempotency-Key answers that hold one of these addresses (case-insensitively) or name one of
 // these registrations in their Location.
-std::vector<PersonIdempotencyRecord> idempotency_records(soci::session& session,
-                                                         const std::vector<std::string>& emails,
+std::vector<PersonIdempotencyRecord> idempotency_records(soci::session& session, const std::vector<std::string>& emails,
                                                          const std::vector<long long>& registration_ids);
 // Deletes them; the number deleted.
 long long erase_idempotency_records(soci::session& session, const std::vector<std::string>& emails,

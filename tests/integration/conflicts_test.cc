@@ -2,10 +2,9 @@
 // win (exactly one 200, the other 412), for every kind of resource; and a write that waits too long
 // for a row lock held elsewhere is retried, then answered 503 with Retry-After, writing nothing.
 // Rows are read back through MySQL Connector/C++.
-#include <signal.h>
-
 #include <cppconn/statement.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
 #include <latch>
@@ -83,8 +82,8 @@ class ConflictsTest : public ::testing::Test {
       }
       for (auto& editor : editors) editor.join();
       int won = results[0].status == 200 ? 0 : 1;
-      ASSERT_EQ(results[won].status, 200) << path << " round " << round << ": " << results[0].body << " / "
-                                          << results[1].body;
+      ASSERT_EQ(results[won].status, 200)
+          << path << " round " << round << ": " << results[0].body << " / " << results[1].body;
       ASSERT_TRUE(IsProblem(results[1 - won], 412)) << path << " round " << round;
       EXPECT_EQ(results[won].json().at("version"), version + 1);
       std::string where = " FROM " + table + " WHERE id = " + path.substr(path.rfind('/') + 1);
@@ -116,9 +115,8 @@ TEST_F(ConflictsTest, MeetingPatchesWithTheSameIfMatchNeverBothWin) {
 
 TEST_F(ConflictsTest, RegistrationPatchesWithTheSameIfMatchNeverBothWin) {
   long long m = meeting();
-  long long id = insert(
-      "INSERT INTO registrations (meeting_id, first_name, last_name, email, email_key) VALUES (" + std::to_string(m) +
-      ", 'Jürgen', 'Müller', 'j.mueller@example.de', 'j.mueller@example.de')");
+  long long id = insert("INSERT INTO registrations (meeting_id, first_name, last_name, email, email_key) VALUES (" +
+                        std::to_string(m) + ", 'Jürgen', 'Müller', 'j.mueller@example.de', 'j.mueller@example.de')");
   race("/v1/registrations/" + std::to_string(id), "registrations", "notes",
        bearer(server_->key({"registrations:write", "registrations:read"})));
 }

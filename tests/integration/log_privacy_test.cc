@@ -3,10 +3,11 @@
 // sync, input that echoes an address, the people export and erasure, unknown, revoked and valid
 // keys), and none of those strings may appear anywhere in its stdout or stderr. A database error
 // whose MySQL message quotes an email (1062 and others) is logged redacted.
-#include <signal.h>
-
 #include <cppconn/statement.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <functional>
@@ -14,9 +15,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
 
 #include "../support/assertions.h"
 #include "../support/child_process.h"
@@ -31,10 +29,11 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 // Distinctive enough that any occurrence in a log is a leak, not a coincidence.
-const std::vector<std::string> kEmails = {"friederike.unverwechselbar@privat.example", "quirin.zettelmeyer@privat.example",
-                                          "ottilie.vogelsang@privat.example", "kaputt@@privat.example"};
-const std::vector<std::string> kNames = {"Friederike", "Unverwechselbar", "Quirin", "Zettelmeyer", "Ottilie",
-                                         "Vogelsang"};
+const std::vector<std::string> kEmails = {"friederike.unverwechselbar@privat.example",
+                                          "quirin.zettelmeyer@privat.example", "ottilie.vogelsang@privat.example",
+                                          "kaputt@@privat.example"};
+const std::vector<std::string> kNames = {"Friederike",  "Unverwechselbar", "Quirin",
+                                         "Zettelmeyer", "Ottilie",         "Vogelsang"};
 constexpr const char* kForgedKey = "zus_forgedkeyforgedkeyforgedkey0123456789";
 
 class LogPrivacyTest : public ::testing::Test {
@@ -72,12 +71,8 @@ class LogPrivacyTest : public ::testing::Test {
     HttpClient client(port);
     long long m = meeting();
     Headers writer = bearer(writer_);
-    json first = {{"meeting_id", m},
-                  {"first_name", kNames[0]},
-                  {"last_name", kNames[1]},
-                  {"email", kEmails[0]},
-                  {"organization", "Privat"},
-                  {"notes", kNames[0] + " " + kEmails[0]}};
+    json first = {{"meeting_id", m},     {"first_name", kNames[0]},  {"last_name", kNames[1]},
+                  {"email", kEmails[0]}, {"organization", "Privat"}, {"notes", kNames[0] + " " + kEmails[0]}};
     Headers keyed = writer;
     keyed["Idempotency-Key"] = "privacy-1";
     ASSERT_EQ(client.post("/v1/registrations", first, keyed).status, 201);
@@ -88,15 +83,27 @@ class LogPrivacyTest : public ::testing::Test {
     json bad = first;
     bad["email"] = kEmails[3];
     EXPECT_TRUE(IsProblem(client.post("/v1/registrations", bad, writer), 422));
-    EXPECT_TRUE(IsProblem(client.request("POST", "/v1/registrations", "{\"email\": \"" + kEmails[0] + "\"", writer),
-                          400));
+    EXPECT_TRUE(
+        IsProblem(client.request("POST", "/v1/registrations", "{\"email\": \"" + kEmails[0] + "\"", writer), 400));
     json items = json::array();
-    items.push_back({{"meeting_id", m}, {"first_name", kNames[2]}, {"last_name", kNames[3]}, {"email", kEmails[1]},
-                     {"source", "crm"}, {"external_ref", "Q-1"}});
-    items.push_back({{"meeting_id", m}, {"first_name", kNames[4]}, {"last_name", kNames[5]}, {"email", kEmails[2]},
-                     {"source", "crm"}, {"external_ref", "O-1"}});
-    items.push_back({{"meeting_id", m}, {"first_name", kNames[0]}, {"last_name", kNames[1]}, {"email", kEmails[0]},
-                     {"source", "crm"}, {"external_ref", "F-2"}});
+    items.push_back({{"meeting_id", m},
+                     {"first_name", kNames[2]},
+                     {"last_name", kNames[3]},
+                     {"email", kEmails[1]},
+                     {"source", "crm"},
+                     {"external_ref", "Q-1"}});
+    items.push_back({{"meeting_id", m},
+                     {"first_name", kNames[4]},
+                     {"last_name", kNames[5]},
+                     {"email", kEmails[2]},
+                     {"source", "crm"},
+                     {"external_ref", "O-1"}});
+    items.push_back({{"meeting_id", m},
+                     {"first_name", kNames[0]},
+                     {"last_name", kNames[1]},
+                     {"email", kEmails[0]},
+                     {"source", "crm"},
+                     {"external_ref", "F-2"}});
     auto bulk = client.post("/v1/registrations/bulk", {{"items", items}}, writer);
     ASSERT_EQ(bulk.status, 200) << bulk.body;
     EXPECT_EQ(bulk.json().at("results").at(2).at("status"), "error");
@@ -106,8 +113,8 @@ class LogPrivacyTest : public ::testing::Test {
     EXPECT_TRUE(IsProblem(client.get("/v1/people?email=" + kEmails[3], bearer(admin_)), 400));
     EXPECT_TRUE(IsProblem(client.get("/v1/registrations", bearer(kForgedKey)), 401));
     EXPECT_TRUE(IsProblem(client.get("/v1/registrations", bearer(revoked_)), 401));
-    EXPECT_TRUE(IsProblem(client.get("/v1/registrations", {{"Authorization", std::string("Basic ") + kForgedKey}}),
-                          401));
+    EXPECT_TRUE(
+        IsProblem(client.get("/v1/registrations", {{"Authorization", std::string("Basic ") + kForgedKey}}), 401));
     EXPECT_TRUE(IsProblem(client.get("/v1/people?email=" + kEmails[2], bearer(writer_)), 403));
   }
 
@@ -151,7 +158,8 @@ TEST_F(LogPrivacyTest, JsonLogsHoldNoEmailsNamesOrKeys) { serve_and_drive("json"
 TEST_F(LogPrivacyTest, DatabaseErrorsAreLoggedRedacted) {
   std::ostringstream captured;
   auto previous = spdlog::default_logger();
-  auto logger = std::make_shared<spdlog::logger>("captured", std::make_shared<spdlog::sinks::ostream_sink_mt>(captured));
+  auto logger =
+      std::make_shared<spdlog::logger>("captured", std::make_shared<spdlog::sinks::ostream_sink_mt>(captured));
   logger->set_level(spdlog::level::trace);
   spdlog::set_default_logger(logger);
 

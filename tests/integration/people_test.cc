@@ -1,10 +1,9 @@
 // /v1/people (admin): the export of everything held about an email address and its erasure, checked
 // against the rows through MySQL Connector/C++; retain_until on registrations; and the retention
 // purge, once from the real binary (`zusammen purge`) and periodically from `zusammen serve`.
-#include <signal.h>
-
 #include <cppconn/statement.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
 #include <memory>
@@ -101,8 +100,9 @@ TEST_F(PeopleTest, ExportHoldsEveryRegistrationRecordAndChangeOfTheAddress) {
   json a1 = register_ok(person(first, kAnna, {{"organization", "Deutsche Bahn AG"}}), "anna-1");
   // Another spelling of the same address, and a status change: both are hers.
   json a2 = register_ok(person(second, "anna.schmidt@example.ORG"));
-  ASSERT_EQ(client().patch("/v1/registrations/" + std::to_string(a2.at("id").get<long long>()),
-                           {{"status", "cancelled"}}, writer_)
+  ASSERT_EQ(client()
+                .patch("/v1/registrations/" + std::to_string(a2.at("id").get<long long>()), {{"status", "cancelled"}},
+                       writer_)
                 .status,
             200);
   register_ok(person(first, kBen, {{"first_name", "Ben"}, {"last_name", "Wagner"}}), "ben-1");
@@ -114,8 +114,9 @@ TEST_F(PeopleTest, ExportHoldsEveryRegistrationRecordAndChangeOfTheAddress) {
   EXPECT_EQ(data.at("email"), "ANNA.schmidt@example.org");
 
   std::set<long long> stored;
-  for (const auto& id : {db().scalar("SELECT MIN(id) FROM registrations WHERE email_key = 'anna.schmidt@example.org'"),
-                         db().scalar("SELECT MAX(id) FROM registrations WHERE email_key = 'anna.schmidt@example.org'")}) {
+  for (const auto& id :
+       {db().scalar("SELECT MIN(id) FROM registrations WHERE email_key = 'anna.schmidt@example.org'"),
+        db().scalar("SELECT MAX(id) FROM registrations WHERE email_key = 'anna.schmidt@example.org'")}) {
     stored.insert(std::stoll(id));
   }
   EXPECT_EQ(db().count("registrations", "email_key = 'anna.schmidt@example.org'"), 2);
@@ -140,9 +141,9 @@ TEST_F(PeopleTest, ExportHoldsEveryRegistrationRecordAndChangeOfTheAddress) {
   EXPECT_EQ(data.at("idempotency_records").at(0).at("status"), 201);
 
   // Two creates and one update.
-  long long feed = db().count("changes", "entity_type = 'registration' AND entity_id IN (" +
-                                             std::to_string(*stored.begin()) + "," + std::to_string(*stored.rbegin()) +
-                                             ")");
+  long long feed =
+      db().count("changes", "entity_type = 'registration' AND entity_id IN (" + std::to_string(*stored.begin()) + "," +
+                                std::to_string(*stored.rbegin()) + ")");
   EXPECT_EQ(feed, 3);
   ASSERT_EQ(data.at("changes").size(), 3u);
   for (const auto& c : data.at("changes")) {
@@ -166,8 +167,8 @@ TEST_F(PeopleTest, OnlyAdminKeysReachPeople) {
   for (const char* method : {"GET", "DELETE"}) {
     std::string target = "/v1/people?email=anna%40example.org";
     EXPECT_TRUE(IsProblem(client().request(method, target), 401)) << method;
-    for (const auto& scopes : std::vector<std::vector<std::string>>{
-             {"registrations:read", "registrations:write"}, {"content:read", "content:write"}}) {
+    for (const auto& scopes : std::vector<std::vector<std::string>>{{"registrations:read", "registrations:write"},
+                                                                    {"content:read", "content:write"}}) {
       EXPECT_TRUE(IsProblem(client().request(method, target, "", bearer(server_->key(scopes))), 403)) << method;
     }
     EXPECT_TRUE(IsProblem(client().request(method, target, "", {{"Authorization", "Bearer zus_not_a_key"}}), 401));
@@ -262,12 +263,12 @@ TEST_F(PeopleTest, RetainUntilIsWrittenReadAndValidated) {
   json plain = register_ok(person(m, kBen));
   EXPECT_TRUE(plain.at("retain_until").is_null());
 
-  auto bad = client().post("/v1/registrations", person(m, "carla@example.org", {{"retain_until", "2027-02-30"}}),
-                           writer_);
+  auto bad =
+      client().post("/v1/registrations", person(m, "carla@example.org", {{"retain_until", "2027-02-30"}}), writer_);
   EXPECT_TRUE(IsProblem(bad, 422)) << bad.body;
   EXPECT_TRUE(NamesExactly(bad, {"/retain_until"}));
-  auto wrong_type = client().post("/v1/registrations", person(m, "carla@example.org", {{"retain_until", 20270630}}),
-                                  writer_);
+  auto wrong_type =
+      client().post("/v1/registrations", person(m, "carla@example.org", {{"retain_until", 20270630}}), writer_);
   EXPECT_TRUE(IsProblem(wrong_type, 400)) << wrong_type.body;
 }
 
@@ -326,8 +327,10 @@ TEST_F(PeopleTest, PurgeCommandAnonymisesExpiredRegistrationsOnly) {
   EXPECT_EQ(column("version", expired_id), "2");
 
   // Without a default, only retain_until expires.
-  execute("UPDATE registrations SET retain_until = '2020-01-01' WHERE id = " + std::to_string(kept.at("id").get<long long>()));
-  Outcome no_default = run({"purge"}, {{"ZUSAMMEN_DATABASE_URL", db().url()}, {"ZUSAMMEN_RETENTION_DAYS_AFTER_MEETING", "0"}});
+  execute("UPDATE registrations SET retain_until = '2020-01-01' WHERE id = " +
+          std::to_string(kept.at("id").get<long long>()));
+  Outcome no_default =
+      run({"purge"}, {{"ZUSAMMEN_DATABASE_URL", db().url()}, {"ZUSAMMEN_RETENTION_DAYS_AFTER_MEETING", "0"}});
   ASSERT_EQ(no_default.code, 0) << no_default;
   EXPECT_TRUE(contains(no_default.out, "anonymised 1 registration(s)")) << no_default;
 }
