@@ -24,6 +24,7 @@ App::App(service::Pool& pool, AppOptions options)
   mount_changes(router_, services_);
   mount_registrations(router_, services_);
   mount_stats(router_, services_);
+  mount_people(router_, services_);
 }
 
 namespace {
@@ -113,7 +114,7 @@ HttpResponse App::dispatch(const HttpRequest& request, std::string& route, RateC
     if (head) response.body.clear();
     return response;
   } catch (const std::exception& e) {
-    spdlog::error("request {} {} failed: {}", request.method, route, e.what());
+    spdlog::error("request {} {} failed: {}", request.method, route, service::redact_for_log(e.what()));
   } catch (...) {
     spdlog::error("request {} {} failed with an unknown exception", request.method, route);
   }

@@ -96,5 +96,6 @@ void mount_changes(Router& router, Services& services);
 void mount_registrations(Router& router, Services& services);
 void mount_calendar(Router& router, Services& services);
 void mount_stats(Router& router, Services& services);
+void mount_people(Router& router, Services& services);
 
 }  // namespace zusammen::api

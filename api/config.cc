@@ -35,6 +35,14 @@ const std::vector<Setting> kSettings = {
     {"ZUSAMMEN_CACHE_ENTRIES", "--cache-entries", "10000", "most anonymous responses kept in memory"},
     {"ZUSAMMEN_IDEMPOTENCY_HOURS", "--idempotency-hours", "24",
      "keep Idempotency-Key records (and replay their answers) for this long"},
+    {"ZUSAMMEN_DB_LOCK_WAIT_TIMEOUT_S", "--db-lock-wait-timeout-s", "5",
+     "seconds a statement waits for a row lock (innodb_lock_wait_timeout; 0: the server's); after a few "
+     "retries the request is a 503"},
+    {"ZUSAMMEN_RETENTION_DAYS_AFTER_MEETING", "--retention-days-after-meeting", "365",
+     "personal data of a registration without retain_until is anonymised this many days after its meeting "
+     "ends (0: only retain_until expires)"},
+    {"ZUSAMMEN_PURGE_INTERVAL_S", "--purge-interval-s", "3600",
+     "serve anonymises expired registrations this often (0: off; `zusammen purge` runs it once)"},
     {"ZUSAMMEN_MIGRATE_ON_START", "--migrate-on-start", "false", "apply pending migrations when serve starts"},
     {"ZUSAMMEN_CORS_ORIGINS", "--cors-origins", "",
      "comma-separated origins (https://partner.example) that may call the API from a browser; * adds anonymous "
@@ -122,7 +130,10 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
                                                                     {"ZUSAMMEN_RATE_LIMIT_ANON_RPS", &c.rate_limit_anon_rps, 0},
                                                                     {"ZUSAMMEN_RATE_LIMIT_ANON_BURST", &c.rate_limit_anon_burst, 0},
                                                                     {"ZUSAMMEN_RATE_LIMIT_KEY_RPS", &c.rate_limit_key_rps, 0},
-                                                                    {"ZUSAMMEN_RATE_LIMIT_KEY_BURST", &c.rate_limit_key_burst, 0}}) {
+                                                                    {"ZUSAMMEN_RATE_LIMIT_KEY_BURST", &c.rate_limit_key_burst, 0},
+                                                                    {"ZUSAMMEN_DB_LOCK_WAIT_TIMEOUT_S", &c.db_lock_wait_timeout_s, 0},
+                                                                    {"ZUSAMMEN_RETENTION_DAYS_AFTER_MEETING", &c.retention_days_after_meeting, 0},
+                                                                    {"ZUSAMMEN_PURGE_INTERVAL_S", &c.purge_interval_s, 0}}) {
     if (!to_int(values[env], *target) || *target < minimum) {
       out.error = std::string(env) + " must be an integer of at least " + std::to_string(minimum);
     }
@@ -149,6 +160,7 @@ std::string usage() {
       "  apikey list                             list keys (never the keys themselves)\n"
       "  apikey revoke ID                        revoke a key\n"
       "  routes                                  list every METHOD /route the server has\n"
+      "  purge                                   anonymise registrations whose retention has passed\n"
       "  --help, --version\n\n"
       "Scopes: content:read content:write registrations:read registrations:write admin\n\n"
       "Settings (environment variable, or the flag):\n";

@@ -36,6 +36,9 @@ struct Config {
   int cache_ttl_ms = 1000;
   int cache_entries = 10000;
   int idempotency_hours = 24;
+  int db_lock_wait_timeout_s = 5;
+  int retention_days_after_meeting = 365;
+  int purge_interval_s = 3600;
   bool migrate_on_start = false;
   std::string cors_origins;
   int rate_limit_anon_rps = 20;

@@ -16,6 +16,7 @@
 #include "service/api_keys.h"
 #include "service/database.h"
 #include "service/migrations.h"
+#include "service/people.h"
 #include "service/seed.h"
 
 namespace {
@@ -68,6 +69,7 @@ std::unique_ptr<service::Pool> open_pool(const api::Config& config, std::size_t 
   options.timeouts.read_seconds = config.db_read_timeout;
   options.timeouts.write_seconds = config.db_read_timeout;
   options.statement_timeout = statement_timeout;
+  options.lock_wait_timeout_seconds = config.db_lock_wait_timeout_s;
   return std::make_unique<service::Pool>(*url, options);
 }
 
@@ -89,6 +91,13 @@ int run_seed(service::Pool& pool) {
   auto report = service::seed_demo_data(pool);
   if (!report.ok()) return fail(report.error());
   std::cout << "demo data: " << report->created << " created, " << report->existing << " already present\n";
+  return 0;
+}
+
+int run_purge(service::Pool& pool, const api::Config& config) {
+  auto purged = service::PeopleService(pool).purge_expired({config.retention_days_after_meeting});
+  if (!purged.ok()) return fail(purged.error());
+  std::cout << "anonymised " << *purged << " registration(s) whose retention has passed\n";
   return 0;
 }
 
@@ -224,6 +233,9 @@ int run_serve(const api::Config& config) {
   options.body_timeout = std::chrono::seconds(config.body_timeout);
   options.keepalive_timeout = std::chrono::seconds(config.keepalive_timeout);
   api::Server server(app, options);
+  // Stopped (and joined) when run_serve returns, before the pool goes.
+  service::PeriodicPurge purge(*pool, {config.retention_days_after_meeting},
+                               std::chrono::seconds(config.purge_interval_s));
   try {
     server.start();
   } catch (const std::exception& e) {
@@ -277,6 +289,7 @@ int main(int argc, char** argv) {
   if (command == "seed") return run_seed(*pool);
   if (command == "apikey") return run_apikey(*pool, args);
   if (command == "routes") return run_routes(*pool);
+  if (command == "purge") return run_purge(*pool, parsed.config);
   std::cerr << "zusammen: unknown command " << command << "\n\n" << api::usage();
   return 2;
 }

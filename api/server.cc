@@ -115,7 +115,7 @@ class RequestHandler final : public Http::Handler {
         response = app_->handle(request, route);
       }
     } catch (const std::exception& e) {
-      spdlog::error("request failed before routing: {}", e.what());
+      spdlog::error("request failed before routing: {}", service::redact_for_log(e.what()));
       response = problem(500, "An internal error occurred.");
     }
     if (request.request_id.empty()) request.request_id = service::hex_encode(service::random_bytes(8));

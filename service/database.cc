@@ -220,12 +220,15 @@ Status Pool::prepare(Slot& slot) {
         std::snprintf(seconds, sizeof seconds, "%.3f", static_cast<double>(options_.statement_timeout.count()) / 1000);
         *slot.session << "SET SESSION max_statement_time = " + std::string(seconds);
       }
+      if (options_.lock_wait_timeout_seconds > 0) {
+        *slot.session << "SET SESSION innodb_lock_wait_timeout = " + std::to_string(options_.lock_wait_timeout_seconds);
+      }
       slot.connected = true;
     }
   } catch (const std::exception& e) {
     slot.connected = false;
     count_database_error(DatabaseErrorKind::unavailable);
-    report_connect_failure(e.what());
+    report_connect_failure(redact_for_log(e.what()).c_str());
     return Error::unavailable("The database is unavailable.");
   }
   slot.last_used = now;
@@ -267,6 +270,28 @@ void Pool::give_back(std::size_t index, bool broken) {
 PoolStats Pool::stats() const {
   std::lock_guard lock(mutex_);
   return {slots_.size(), slots_.size() - free_.size(), waiting_};
+}
+
+std::string redact_for_log(std::string_view message) {
+  // SOCI appends its context: " while executing \"<statement>\" with :name=value, ...". The values
+  // are the caller's data (and a statement may quote some): the context is left out.
+  for (std::string_view marker : {" while executing", " while preparing", " while fetching", " with :"}) {
+    if (auto at = message.find(marker); at != std::string_view::npos) message = message.substr(0, at);
+  }
+  // MySQL quotes the offending value (the duplicate email of a 1062) without escaping quotes inside
+  // it: everything from the first opening quote to the last quote is cut. (An apostrophe inside a
+  // word, as in "Can't connect", opens nothing.)
+  auto is_quote = [](char c) { return c == '\'' || c == '"' || c == '`'; };
+  auto first = std::string_view::npos;
+  for (std::size_t i = 0; i < message.size() && first == std::string_view::npos; ++i) {
+    if (is_quote(message[i]) && (i == 0 || !std::isalnum(static_cast<unsigned char>(message[i - 1])))) first = i;
+  }
+  if (first == std::string_view::npos) return std::string(message);
+  auto last = message.find_last_of("'\"`");
+  std::string out(message.substr(0, first + 1));
+  out += "...";
+  if (last != first) out += message.substr(last);
+  return out;
 }
 
 unsigned mysql_error_number(const std::exception& e) {
@@ -311,7 +336,7 @@ Error classify_database_error(const std::exception& e, bool* connection_lost) {
   if (number != 0 && is_connection_error(number)) {
     if (connection_lost != nullptr) *connection_lost = true;
     count_database_error(DatabaseErrorKind::connection_lost);
-    spdlog::warn("database connection lost (mysql error {}): {}", number, e.what());
+    spdlog::warn("database connection lost (mysql error {}): {}", number, redact_for_log(e.what()));
     return Error::unavailable("The database is unavailable.");
   }
   if (dynamic_cast<const soci::soci_error*>(&e) != nullptr && number == 0) {
@@ -321,12 +346,12 @@ Error classify_database_error(const std::exception& e, bool* connection_lost) {
         what.find("Lost connection") != std::string::npos) {
       if (connection_lost != nullptr) *connection_lost = true;
       count_database_error(DatabaseErrorKind::connection_lost);
-      spdlog::warn("database connection lost: {}", what);
+      spdlog::warn("database connection lost: {}", redact_for_log(what));
       return Error::unavailable("The database is unavailable.");
     }
   }
   count_database_error(DatabaseErrorKind::other);
-  spdlog::error("database error (mysql error {}): {}", number, e.what());
+  spdlog::error("database error (mysql error {}): {}", number, redact_for_log(e.what()));
   return {ErrorCode::internal, "An internal error occurred.", {}};
 }
 

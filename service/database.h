@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <soci/soci.h>
@@ -47,6 +48,9 @@ struct PoolOptions {
   DatabaseTimeouts timeouts;
   // Each session's max_statement_time (MariaDB): a longer statement fails with 1969 (503). 0: none.
   std::chrono::milliseconds statement_timeout{0};
+  // innodb_lock_wait_timeout of every session (0: the server's): a statement waiting longer for a row
+  // lock fails with 1205, which in_transaction retries a few times and then reports as unavailable.
+  int lock_wait_timeout_seconds = 0;
 };
 
 struct PoolStats {
@@ -118,6 +122,10 @@ class Pool {
 // vocabulary; the detail meant for the log goes to spdlog, never to the caller.
 // Sets *connection_lost when the session must be reconnected.
 Error classify_database_error(const std::exception& e, bool* connection_lost);
+
+// A database error message fit for the log: quoted text (values a statement carried, such as the
+// duplicate email of a 1062, and the statement itself) and SOCI's bound values are cut out.
+std::string redact_for_log(std::string_view message);
 
 // MySQL error number of a SOCI MySQL error, 0 otherwise.
 unsigned mysql_error_number(const std::exception& e);

@@ -45,6 +45,7 @@ std::vector<FieldError> validate(const RegistrationInput& g) {
   if (g.source && !g.external_ref) v.fail("/external_ref", "is required together with source");
   if (g.external_ref && !g.source) v.fail("/source", "is required together with external_ref");
   v.text("/notes", g.notes, 2000);
+  v.date("/retain_until", g.retain_until);
   return v.take();
 }
 
@@ -263,17 +264,26 @@ Result<Registration> RegistrationService::update(long long id, int expected_vers
   return name_lost_relation(std::move(updated), input);
 }
 
+Status remove_registration(soci::session& sql, long long id, std::optional<int> expected_version,
+                           std::vector<ChangeRef>& changes) {
+  auto meeting_id = repo::meeting_of(sql, id);
+  if (!meeting_id) return not_found(id);
+  auto meeting = meeting_repository::find(sql, *meeting_id, true);
+  auto current = repo::find(sql, id, true);
+  if (!meeting || !current) return not_found(id);
+  if (expected_version && current->version != *expected_version) return changed_concurrently();
+  repo::erase(sql, id);
+  changes.push_back({"registration", id, ChangeOp::remove});
+  if (current->status == "registered") promote_waiting(sql, *meeting, changes);
+  return ok_status();
+}
+
 Status RegistrationService::remove(long long id, std::optional<int> expected_version) {
   return in_transaction<Unit>(pool_, [&](soci::session& sql) -> Result<Unit> {
-    auto meeting_id = repo::meeting_of(sql, id);
-    if (!meeting_id) return not_found(id);
-    auto meeting = meeting_repository::find(sql, *meeting_id, true);
-    auto current = repo::find(sql, id, true);
-    if (!meeting || !current) return not_found(id);
-    if (expected_version && current->version != *expected_version) return changed_concurrently();
-    repo::erase(sql, id);
-    std::vector<ChangeRef> changes = {{"registration", id, ChangeOp::remove}};
-    if (current->status == "registered") promote_waiting(sql, *meeting, changes);
+    std::vector<ChangeRef> changes;
+    if (Status removed = remove_registration(sql, id, expected_version, changes); !removed.ok()) {
+      return removed.error();
+    }
     record_changes(sql, changes);
     return Unit{};
   });
@@ -583,12 +593,12 @@ Result<std::vector<BulkOutcome>> RegistrationService::bulk_upsert(const std::vec
       values.push_back(status);
       values.push_back(*g.source);
       values.push_back(*g.external_ref);
-      text += placeholder(values, g.notes) + ")";
+      text += placeholder(values, g.notes) + ", " + placeholder(values, g.retain_until) + ")";
       return text;
     };
     constexpr const char* kColumnsList =
         "meeting_id, first_name, last_name, email, email_key, organization, company_id, job_title, status, source, "
-        "external_ref, notes";
+        "external_ref, notes, retain_until";
     std::vector<ChangeRef> changes;
     std::vector<std::pair<long long, long long>> workshop_rows;
     std::set<long long> replaced_workshops;
@@ -636,6 +646,7 @@ Result<std::vector<BulkOutcome>> RegistrationService::bulk_upsert(const std::vec
           " ON DUPLICATE KEY UPDATE first_name = VALUES(first_name), last_name = VALUES(last_name), "
           "email = VALUES(email), email_key = VALUES(email_key), organization = VALUES(organization), "
           "company_id = VALUES(company_id), job_title = VALUES(job_title), notes = VALUES(notes), "
+          "retain_until = VALUES(retain_until), "
           "version = version + 1, updated_at = CURRENT_TIMESTAMP(6)";
       run_bound(db, text, values);
       db << "DELETE FROM registration_workshops WHERE registration_id IN (" + joined_ids(replaced_workshops) + ")";

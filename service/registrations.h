@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "service/changes.h"
 #include "service/database.h"
 #include "service/listing.h"
 #include "service/status.h"
@@ -29,6 +30,9 @@ struct RegistrationInput {
   std::optional<std::string> source;
   std::optional<std::string> external_ref;
   std::optional<std::string> notes;
+  // YYYY-MM-DD after which `zusammen purge` anonymises the registration; nullopt: the default
+  // retention (RetentionPolicy in service/people.h).
+  std::optional<std::string> retain_until;
   bool operator==(const RegistrationInput&) const = default;
 };
 
@@ -93,6 +97,13 @@ struct BulkOutcome {
   std::optional<Error> error;
 };
 constexpr std::size_t kMaxBulkItems = 1000;
+
+// Inside the caller's transaction: deletes the registration (locking its meeting first, as every
+// capacity decision does) and gives a place it held to the waiting list. The tombstone and the
+// promotions are appended to changes, for the caller to record. RegistrationService::remove and the
+// erasure of a person (service/people.h) both go through here.
+Status remove_registration(soci::session& sql, long long id, std::optional<int> expected_version,
+                           std::vector<ChangeRef>& changes);
 
 class RegistrationService {
  public:

@@ -26,7 +26,8 @@ nlohmann::json registration_writable_json(const service::RegistrationInput& g) {
           {"status", g.status},
           {"source", nullable(g.source)},
           {"external_ref", nullable(g.external_ref)},
-          {"notes", nullable(g.notes)}};
+          {"notes", nullable(g.notes)},
+          {"retain_until", nullable(g.retain_until)}};
 }
 
 nlohmann::json registration_to_json(const service::Registration& g) {
@@ -87,6 +88,7 @@ service::Result<service::RegistrationInput> registration_from_json(const nlohman
   reader.text("source", g.source);
   reader.text("external_ref", g.external_ref);
   reader.text("notes", g.notes);
+  reader.text("retain_until", g.retain_until);
   auto error = reader.finish(partial ? std::vector<service::FieldError>{} : service::validate(g));
   if (!type_errors.empty()) {
     if (error && error->code == service::ErrorCode::invalid_argument) {

@@ -9,21 +9,24 @@ namespace {
 const std::string kColumns =
     "r.id, r.meeting_id, r.first_name, r.last_name, r.email, r.organization, r.company_id, r.job_title, r.status, "
     "r.source, r.external_ref, r.notes, " +
-    sql::rfc3339("r.created_at") + ", " + sql::rfc3339("r.updated_at") + ", r.version";
-constexpr int kSortColumn = 15;
+    sql::rfc3339("r.created_at") + ", " + sql::rfc3339("r.updated_at") + ", r.version, " +
+    sql::iso_date("r.retain_until");
+constexpr int kSortColumn = 16;
 
 // Statuses that hold a place at the meeting and in its workshops.
 constexpr const char* kHolding = "('registered', 'attended', 'no_show')";
 
 constexpr const char* kInsert =
     "INSERT INTO registrations (meeting_id, first_name, last_name, email, email_key, organization, company_id, "
-    "job_title, status, source, external_ref, notes) VALUES (:meeting_id, :first_name, :last_name, :email, "
-    ":email_key, :organization, :company_id, :job_title, :status, :source, :external_ref, :notes)";
+    "job_title, status, source, external_ref, notes, retain_until) VALUES (:meeting_id, :first_name, :last_name, "
+    ":email, :email_key, :organization, :company_id, :job_title, :status, :source, :external_ref, :notes, "
+    ":retain_until)";
 constexpr const char* kUpdate =
     "UPDATE registrations SET first_name = :first_name, last_name = :last_name, email = :email, "
     "email_key = :email_key, organization = :organization, company_id = :company_id, job_title = :job_title, "
-    "status = :status, source = :source, external_ref = :external_ref, notes = :notes, version = version + 1, "
-    "updated_at = CURRENT_TIMESTAMP(6) WHERE id = :id AND version = :version";
+    "status = :status, source = :source, external_ref = :external_ref, notes = :notes, "
+    "retain_until = :retain_until, version = version + 1, updated_at = CURRENT_TIMESTAMP(6) "
+    "WHERE id = :id AND version = :version";
 constexpr const char* kPromote =
     "UPDATE registrations SET status = 'registered', version = version + 1, updated_at = CURRENT_TIMESTAMP(6) "
     "WHERE id = :id";
@@ -57,6 +60,7 @@ Registration from_row(const soci::row& r) {
   g.created_at = r.get<std::string>(12);
   g.updated_at = r.get<std::string>(13);
   g.version = r.get<int>(14);
+  g.retain_until = r.get<std::optional<std::string>>(15);
   return g;
 }
 
@@ -134,7 +138,7 @@ long long insert(soci::session& session, const RegistrationInput& g, const std::
   std::string key = email_key(g.email);
   session << kInsert, soci::use(g.meeting_id), soci::use(g.first_name), soci::use(g.last_name), soci::use(g.email),
       soci::use(key), soci::use(g.organization), soci::use(g.company_id), soci::use(g.job_title), soci::use(status),
-      soci::use(g.source), soci::use(g.external_ref), soci::use(g.notes);
+      soci::use(g.source), soci::use(g.external_ref), soci::use(g.notes), soci::use(g.retain_until);
   long long id = 0;
   session << kLastInsertId, soci::into(id);
   insert_workshops(session, id, g.workshop_ids);
@@ -147,7 +151,8 @@ bool update(soci::session& session, long long id, int expected_version, const Re
   soci::statement statement =
       (session.prepare << kUpdate, soci::use(g.first_name), soci::use(g.last_name), soci::use(g.email), soci::use(key),
        soci::use(g.organization), soci::use(g.company_id), soci::use(g.job_title), soci::use(status),
-       soci::use(g.source), soci::use(g.external_ref), soci::use(g.notes), soci::use(id), soci::use(expected_version));
+       soci::use(g.source), soci::use(g.external_ref), soci::use(g.notes), soci::use(g.retain_until), soci::use(id),
+       soci::use(expected_version));
   statement.execute(true);
   if (statement.get_affected_rows() == 0) return false;
   session << kDeleteWorkshops, soci::use(id);
