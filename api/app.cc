@@ -10,6 +10,7 @@ namespace zusammen::api {
 App::App(service::Pool& pool, AppOptions options)
     : services_(pool), cache_(options.cache_ttl, options.cache_entries), idempotency_(pool, options.idempotency_ttl) {
   mount_health(router_, *this);
+  mount_docs(router_);
   mount_companies(router_, services_);
   mount_initiatives(router_, services_);
   mount_meetings(router_, services_);
