@@ -10,7 +10,8 @@
 # unless it is running already, and stop it at the end if this script
 # started it; ctest in build/ (recording the HTTP exchanges to
 # build/contract-exchanges.jsonl); ctest in build-asan/; then
-# tests/contract/check.sh checks the recorded exchanges against openapi.yaml.
+# tests/contract/check.sh checks the recorded exchanges against openapi.yaml;
+# then scripts/e2e.sh runs the end-to-end checks against the real binary.
 # Stops at the first failing step, with a non-zero exit.
 #
 # The tests get ZUSAMMEN_TEST_DATABASE_URL=mysql://zusammen:zusammen@127.0.0.1:PORT/
@@ -83,5 +84,8 @@ if [[ -f tests/contract/check.sh ]]; then
   bash tests/contract/check.sh openapi.yaml build/contract-exchanges.jsonl \
     || die "contract check failed"
 fi
+
+log "running the end-to-end checks (scripts/e2e.sh: /docs in Chromium, the generated TypeScript client)"
+"$ZUSAMMEN_ROOT/scripts/e2e.sh" || die "end-to-end checks failed"
 
 log "all tests passed"
