@@ -125,6 +125,34 @@ try {
     .then(() => true, () => false);
   check(expanded, `expanding ${bulk.method.toUpperCase()} ${bulk.route} shows its responses`);
 
+  // "Try it out" on the liveness probe: the browser calls the server and shows the answer.
+  const probe = '#operations-system-getHealth';
+  const tried = await (async () => {
+    await page.click(`${probe} .opblock-summary-control`);
+    await page.waitForSelector(`${probe} .try-out__btn`, { timeout: 20000 });
+    await page.click(`${probe} .try-out__btn`);
+    await page.waitForSelector(`${probe} .btn.execute`, { timeout: 20000 });
+    await page.click(`${probe} .btn.execute`);
+    const status = (selector) => [...document.querySelectorAll(selector)]
+      .map((el) => el.textContent.trim()).find((text) => /^\d{3}/.test(text)) ?? '';
+    const cells = `${probe} .live-responses-table .response-col_status`;
+    await page.waitForFunction(status, { timeout: 20000 }, cells);
+    return page.evaluate(status, cells);
+  })().catch((e) => `failed: ${e.message}`);
+  check(tried.startsWith('200'), '"Try it out" on GET /healthz shows the live 200', `got "${tried}"`);
+
+  // The Authorize dialog (API keys are entered there for the operations that need one).
+  const authorized = await (async () => {
+    await page.click('.btn.authorize');
+    await page.waitForSelector('.dialog-ux .modal-ux', { timeout: 20000 });
+    const text = await page.$eval('.dialog-ux .modal-ux', (el) => el.textContent);
+    await page.click('.dialog-ux .close-modal');
+    return text;
+  })().catch((e) => `failed: ${e.message}`);
+  const schemes = Object.keys(spec.components?.securitySchemes ?? {});
+  check(schemes.length > 0 && schemes.every((name) => authorized.includes(name)),
+    `the Authorize dialog offers the security schemes (${schemes.join(', ')})`, authorized.slice(0, 200));
+
   const violations = await page.evaluate(() => window.__cspViolations);
   check(foreign.length === 0, 'no request went to another origin', foreign.slice(0, 10).join('\n     '));
   check(requests.some((u) => u.startsWith(`${origin}/openapi.yaml`)), 'the page read /openapi.yaml from the server');
