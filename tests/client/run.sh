@@ -7,9 +7,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 [[ -d node_modules ]] || { echo "client: tests/client/node_modules is missing: run scripts/deps.sh" >&2; exit 1; }
 rm -rf generated .build
 echo "client: generating the client from openapi.yaml"
-npx --no-install openapi-typescript ../../openapi.yaml --output generated/schema.d.ts --default-non-nullable false --silent
+node_modules/.bin/openapi-typescript ../../openapi.yaml --output generated/schema.d.ts --default-non-nullable false --silent
 echo "client: type-checking (tsc --noEmit --strict)"
-npx --no-install tsc --noEmit --strict -p tsconfig.json
-npx --no-install tsc -p tsconfig.json
+node_modules/.bin/tsc --noEmit --strict -p tsconfig.json
+node_modules/.bin/tsc -p tsconfig.json
 echo "client: running the sync script against $ZUSAMMEN_E2E_URL"
 node .build/sync.js
