@@ -56,6 +56,7 @@ class App {
   void set_draining(bool draining) { draining_ = draining; }
   bool draining() const { return draining_; }
   Services& services() { return services_; }
+  const Router& router() const { return router_; }
 
  private:
   HttpResponse dispatch(const HttpRequest& request, std::string& route);

@@ -117,6 +117,7 @@ std::string usage() {
       "  apikey create --name N --scopes a,b     create an API key; prints it once, alone on the last line\n"
       "  apikey list                             list keys (never the keys themselves)\n"
       "  apikey revoke ID                        revoke a key\n"
+      "  routes                                  list every METHOD /route the server has\n"
       "  --help, --version\n\n"
       "Scopes: content:read content:write registrations:read registrations:write admin\n\n"
       "Settings (environment variable, or the flag):\n";

@@ -156,6 +156,14 @@ int run_apikey(service::Pool& pool, const std::vector<std::string>& args) {
   return 2;
 }
 
+// Every route the server has, one "METHOD /template" per line (HEAD and OPTIONS are implied);
+// the authorization matrix check compares them with openapi.yaml. Connects to nothing.
+int run_routes(service::Pool& pool) {
+  api::App app(pool);
+  for (const auto& route : app.router().routes()) std::cout << route.method << " " << route.pattern << "\n";
+  return 0;
+}
+
 int run_serve(const api::Config& config) {
   auto colon = config.listen.rfind(':');
   int port = -1;
@@ -253,6 +261,7 @@ int main(int argc, char** argv) {
   if (command == "migrate") return run_migrate(*pool);
   if (command == "seed") return run_seed(*pool);
   if (command == "apikey") return run_apikey(*pool, args);
+  if (command == "routes") return run_routes(*pool);
   std::cerr << "zusammen: unknown command " << command << "\n\n" << api::usage();
   return 2;
 }

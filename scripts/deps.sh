@@ -111,3 +111,15 @@ for dir in api/docs tests/e2e tests/client; do
     mkdir -p "$nm" && touch "$nm"
   fi
 done
+
+# npm packages of the deploy/ checks (tests/deploy/check.sh).
+deploy_checks="$ZUSAMMEN_ROOT/tests/deploy"
+if [[ -f "$deploy_checks/package-lock.json" ]]; then
+  nm="$deploy_checks/node_modules"
+  if [[ ! -d "$nm" || "$deploy_checks/package.json" -nt "$nm" || "$deploy_checks/package-lock.json" -nt "$nm" ]]; then
+    log "installing npm packages in tests/deploy (npm ci)"
+    (cd "$deploy_checks" && run_logged npm-deploy npm ci --no-audit --no-fund) \
+      || die "npm ci in tests/deploy failed"
+    mkdir -p "$nm" && touch "$nm"
+  fi
+fi

@@ -11,7 +11,8 @@
 # started it; ctest in build/ (recording the HTTP exchanges to
 # build/contract-exchanges.jsonl); ctest in build-asan/; then
 # tests/contract/check.sh checks the recorded exchanges against openapi.yaml;
-# then scripts/e2e.sh runs the end-to-end checks against the real binary.
+# then scripts/e2e.sh runs the end-to-end checks against the real binary;
+# then tests/deploy/check.sh checks deploy/ (no Docker daemon needed).
 # Stops at the first failing step, with a non-zero exit.
 #
 # The tests get ZUSAMMEN_TEST_DATABASE_URL=mysql://zusammen:zusammen@127.0.0.1:PORT/
@@ -87,5 +88,10 @@ fi
 
 log "running the end-to-end checks (scripts/e2e.sh: /docs in Chromium, the generated TypeScript client)"
 "$ZUSAMMEN_ROOT/scripts/e2e.sh" || die "end-to-end checks failed"
+
+if [[ -f tests/deploy/check.sh ]]; then
+  log "checking deploy/ (Kubernetes manifests, compose file, nginx, Dockerfile, the proxy's limits)"
+  bash tests/deploy/check.sh || die "deploy check failed"
+fi
 
 log "all tests passed"
