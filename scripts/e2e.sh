@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end checks of the real binary, as partners and operators meet it:
 #
-#   scripts/e2e.sh [CHECK...]   run every check, or only the named ones
+#   scripts/e2e.sh [CHECK...]   run every check (docs, client, authz), or only the named ones
 #
 # Needs a built build/zusammen, a running MariaDB and the npm packages of the
 # checks (scripts/deps.sh). The server is ZUSAMMEN_TEST_DATABASE_URL
@@ -28,6 +28,7 @@ source "$ZUSAMMEN_ROOT/scripts/lib.sh"
 CHECKS=(
   "docs|node tests/e2e/docs_check.mjs openapi.yaml"
   "client|bash tests/client/run.sh"
+  "authz|bash tests/contract/authz.sh"
 )
 
 for arg in "$@"; do

@@ -4,6 +4,7 @@
 // (scripts/e2e.sh renders the page in Chromium.)
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <regex>
@@ -103,6 +104,19 @@ TEST_F(DocsTest, AssetsAreTheNpmFilesWithTypesEtagsAndLongCaching) {
     EXPECT_EQ(cached.header("etag").value_or(""), etag);
     EXPECT_TRUE(cached.body.empty());
   }
+}
+
+// The authorization matrix (tests/contract/authz.mjs) calls /docs/{asset} with the contract's
+// example, so the example must name an asset this build serves.
+TEST_F(DocsTest, TheContractsExampleAssetIsServed) {
+  std::string contract = read_file(std::string(ZUSAMMEN_SOURCE_DIR) + "/openapi.yaml");
+  std::smatch example;
+  ASSERT_TRUE(std::regex_search(contract, example, std::regex(R"(example: (swagger-ui\.[0-9a-f]{12}\.css))")))
+      << "openapi.yaml: /docs/{asset} has no example naming swagger-ui.<version>.css";
+  auto assets = linked_assets();
+  EXPECT_NE(std::find(assets.begin(), assets.end(), "/docs/" + example[1].str()), assets.end())
+      << "openapi.yaml's example for /docs/{asset} is " << example[1]
+      << ": after changing api/docs, set it to the swagger-ui.<version>.css that /docs links";
 }
 
 TEST_F(DocsTest, UnknownOrOutdatedAssetsAre404Problems) {
