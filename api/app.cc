@@ -16,6 +16,7 @@ App::App(service::Pool& pool, AppOptions options)
   mount_health(router_, *this);
   metrics_.add_pool("primary", pool);
   mount_metrics(router_, *this);
+  mount_docs(router_);
   mount_companies(router_, services_);
   mount_initiatives(router_, services_);
   mount_meetings(router_, services_);

@@ -88,6 +88,7 @@ class App {
 
 void mount_health(Router& router, App& app);
 void mount_metrics(Router& router, App& app);
+void mount_docs(Router& router);
 void mount_companies(Router& router, Services& services);
 void mount_initiatives(Router& router, Services& services);
 void mount_meetings(Router& router, Services& services);

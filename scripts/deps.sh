@@ -96,6 +96,22 @@ if [[ -f "$contract/package.json" ]]; then
   fi
 fi
 
+# npm packages of /docs (Swagger UI's assets, embedded by CMake) and of the
+# end-to-end checks (scripts/e2e.sh). None needs an install script; skipping
+# them keeps the installs offline-clean (swagger-ui-dist's @scarf/scarf).
+for dir in api/docs tests/e2e tests/client; do
+  pkg="$ZUSAMMEN_ROOT/$dir"
+  [[ -f "$pkg/package-lock.json" ]] || continue
+  nm="$pkg/node_modules"
+  if [[ ! -d "$nm" || "$pkg/package.json" -nt "$nm" || "$pkg/package-lock.json" -nt "$nm" ]]; then
+    log "installing npm packages in $dir (npm ci)"
+    (cd "$pkg" && SCARF_ANALYTICS=false PUPPETEER_SKIP_DOWNLOAD=1 \
+      run_logged "npm-${dir//\//-}" npm ci --ignore-scripts --no-audit --no-fund) \
+      || die "npm ci in $dir failed"
+    mkdir -p "$nm" && touch "$nm"
+  fi
+done
+
 # npm packages of the deploy/ checks (tests/deploy/check.sh).
 deploy_checks="$ZUSAMMEN_ROOT/tests/deploy"
 if [[ -f "$deploy_checks/package-lock.json" ]]; then

@@ -11,6 +11,7 @@
 # started it; ctest in build/ (recording the HTTP exchanges to
 # build/contract-exchanges.jsonl); ctest in build-asan/; then
 # tests/contract/check.sh checks the recorded exchanges against openapi.yaml;
+# then scripts/e2e.sh runs the end-to-end checks against the real binary;
 # then tests/deploy/check.sh checks deploy/ (no Docker daemon needed).
 # Stops at the first failing step, with a non-zero exit.
 #
@@ -87,6 +88,9 @@ if [[ -f tests/contract/check.sh ]]; then
   bash tests/contract/check.sh openapi.yaml build/contract-exchanges.jsonl \
     || die "contract check failed"
 fi
+
+log "running the end-to-end checks (scripts/e2e.sh: /docs in Chromium, the generated TypeScript client)"
+"$ZUSAMMEN_ROOT/scripts/e2e.sh" || die "end-to-end checks failed"
 
 if [[ -f tests/deploy/check.sh ]]; then
   log "checking deploy/ (Kubernetes manifests, compose file, nginx, Dockerfile, the proxy's limits)"
