@@ -42,6 +42,9 @@ struct AppOptions {
   std::size_t cache_entries = 10000;
   // Idempotency-Key records are honoured (and kept) for this long; see api/idempotency.h.
   std::chrono::hours idempotency_ttl{24};
+  // A read replica (ZUSAMMEN_DATABASE_READ_URL): anonymous GET and HEAD under /v1/ read from it.
+  // Its pool should fall back to the primary (Pool::fall_back_to). None: everything uses the primary.
+  service::Pool* read_pool = nullptr;
 };
 
 class App {
@@ -59,15 +62,21 @@ class App {
 
  private:
   HttpResponse dispatch(const HttpRequest& request, std::string& route);
+  // The routes over the replica for anonymous reads, the primary's for everything else.
+  const Router& router_for(const HttpRequest& request) const;
 
   Services services_;
   Router router_;
+  std::unique_ptr<Services> read_services_;
+  Router read_router_;
   ResponseCache cache_;
   Idempotency idempotency_;
   std::atomic<bool> draining_{false};
 };
 
 void mount_health(Router& router, App& app);
+// Every /v1 resource.
+void mount_resources(Router& router, Services& services);
 void mount_companies(Router& router, Services& services);
 void mount_initiatives(Router& router, Services& services);
 void mount_meetings(Router& router, Services& services);

@@ -52,10 +52,12 @@ void setup_logging(const api::Config& config) {
   }
 }
 
-std::unique_ptr<service::Pool> open_pool(const api::Config& config, std::size_t size) {
-  auto url = service::parse_database_url(config.database_url);
+// replica: the pool of ZUSAMMEN_DATABASE_READ_URL instead of the primary's.
+std::unique_ptr<service::Pool> open_pool(const api::Config& config, std::size_t size, bool replica = false) {
+  const char* variable = replica ? "ZUSAMMEN_DATABASE_READ_URL" : "ZUSAMMEN_DATABASE_URL";
+  auto url = service::parse_database_url(replica ? config.database_read_url : config.database_url);
   if (!url.ok()) {
-    std::cerr << "zusammen: ZUSAMMEN_DATABASE_URL: " << url.error().detail << "\n";
+    std::cerr << "zusammen: " << variable << ": " << url.error().detail << "\n";
     return nullptr;
   }
   service::PoolOptions options;
@@ -66,6 +68,9 @@ std::unique_ptr<service::Pool> open_pool(const api::Config& config, std::size_t 
   options.timeouts.write_seconds = config.db_read_timeout;
   return std::make_unique<service::Pool>(*url, options);
 }
+
+// How long an unreachable read replica is left alone (its reads go to the primary).
+constexpr std::chrono::seconds kReplicaRetry{5};
 
 int fail(const service::Error& error) {
   std::cerr << "zusammen: " << error.detail << "\n";
@@ -180,6 +185,13 @@ int run_serve(const api::Config& config) {
   }
   auto pool = open_pool(config, static_cast<std::size_t>(pool_size));
   if (!pool) return 2;
+  std::unique_ptr<service::Pool> read_pool;
+  if (!config.database_read_url.empty()) {
+    read_pool = open_pool(config, static_cast<std::size_t>(pool_size), true);
+    if (!read_pool) return 2;
+    read_pool->fall_back_to(*pool, kReplicaRetry);
+    spdlog::info("anonymous reads from the replica at {}:{}", read_pool->url().host, read_pool->url().port);
+  }
   if (config.migrate_on_start) {
     auto applied = service::migrate(*pool, service::builtin_migrations());
     if (!applied.ok()) spdlog::warn("migrations at start failed: {}", applied.error().detail);
@@ -197,6 +209,7 @@ int run_serve(const api::Config& config) {
   app_options.cache_ttl = std::chrono::milliseconds(config.cache_ttl_ms);
   app_options.cache_entries = static_cast<std::size_t>(config.cache_entries);
   app_options.idempotency_ttl = std::chrono::hours(config.idempotency_hours);
+  app_options.read_pool = read_pool.get();
   api::App app(*pool, app_options);
   api::ServerOptions options;
   options.host = config.listen.substr(0, colon);
