@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "../support/child_process.h"
 #include "../support/test_server.h"
 
 namespace zusammen::testing {
@@ -190,6 +191,34 @@ TEST_F(ReplicaTest, AnonymousReadsComeFromTheReplicaKeyedReadsAndWritesFromThePr
   }
   EXPECT_TRUE(await([&] { return client.get(path).json().at("name") == "DB AG"; }))
       << "the replica did not catch up within 30 s after its SQL thread started again";
+}
+
+TEST_F(ReplicaTest, ServeReadsAnonymouslyFromTheDatabaseReadUrl) {
+  long long id = create_company("bahn", "Deutsche Bahn AG");
+  ASSERT_TRUE(await([&] { return replica_has_name(id, "Deutsche Bahn AG"); }));
+  std::string path = "/v1/companies/" + std::to_string(id);
+  std::string reader = server_->key({"content:read"});
+  const auto& r = replica_url_;
+  std::string read_url =
+      "mysql://" + r.user + ":" + r.password + "@" + r.host + ":" + std::to_string(r.port) + "/" + r.database;
+  SqlThreadStopped stopped(replica_execute);
+  ASSERT_EQ(server_->client().patch(path, {{"name", "DB AG"}}, bearer(writer_)).status, 200);
+
+  ServeProcess serve({{"ZUSAMMEN_DATABASE_URL", database_->url()},
+                      {"ZUSAMMEN_DATABASE_READ_URL", read_url},
+                      {"ZUSAMMEN_CACHE_TTL_MS", "0"}});
+  HttpClient client(serve.port());
+  EXPECT_EQ(client.get(path).json().at("name"), "Deutsche Bahn AG");
+  EXPECT_EQ(client.get(path, bearer(reader)).json().at("name"), "DB AG");
+  EXPECT_EQ(client.get("/readyz").status, 200);
+}
+
+TEST_F(ReplicaTest, ServeRefusesABrokenDatabaseReadUrl) {
+  Outcome serve = run({"serve"}, {{"ZUSAMMEN_DATABASE_URL", database_->url()},
+                                  {"ZUSAMMEN_DATABASE_READ_URL", "postgres://elsewhere/db"},
+                                  {"ZUSAMMEN_LISTEN", "127.0.0.1:0"}});
+  EXPECT_EQ(serve.code, 2) << serve;
+  EXPECT_NE(serve.err.find("ZUSAMMEN_DATABASE_READ_URL"), std::string::npos) << serve;
 }
 
 TEST_F(ReplicaTest, AReplicaThatDropsItsConnectionsIsReplacedByThePrimaryWithinTheRequest) {
