@@ -7,6 +7,18 @@
 
 namespace zusammen::api {
 
+void mount_resources(Router& router, Services& services) {
+  mount_companies(router, services);
+  mount_initiatives(router, services);
+  mount_meetings(router, services);
+  mount_calendar(router, services);
+  mount_testimonials(router, services);
+  mount_changes(router, services);
+  mount_registrations(router, services);
+  mount_stats(router, services);
+  mount_people(router, services);
+}
+
 App::App(service::Pool& pool, AppOptions options)
     : services_(pool),
       cache_(options.cache_ttl, options.cache_entries),
@@ -17,15 +29,20 @@ App::App(service::Pool& pool, AppOptions options)
   metrics_.add_pool("primary", pool);
   mount_metrics(router_, *this);
   mount_docs(router_);
-  mount_companies(router_, services_);
-  mount_initiatives(router_, services_);
-  mount_meetings(router_, services_);
-  mount_calendar(router_, services_);
-  mount_testimonials(router_, services_);
-  mount_changes(router_, services_);
-  mount_registrations(router_, services_);
-  mount_stats(router_, services_);
-  mount_people(router_, services_);
+  mount_resources(router_, services_);
+  if (options.read_pool != nullptr) {
+    read_services_ = std::make_unique<Services>(*options.read_pool);
+    mount_resources(read_router_, *read_services_);
+    metrics_.add_pool("replica", *options.read_pool);
+  }
+}
+
+// Anonymous reads are the partner websites' content reads: they may be a little stale, so the
+// replica serves them. Authenticated requests read their own writes from the primary.
+const Router& App::router_for(const HttpRequest& request) const {
+  bool read = request.method == "GET" || request.method == "HEAD";
+  bool replica = read_services_ && read && request.path.rfind("/v1/", 0) == 0 && !request.header("authorization");
+  return replica ? read_router_ : router_;
 }
 
 namespace {
@@ -83,7 +100,7 @@ HttpResponse App::dispatch(const HttpRequest& request, std::string& route, RateC
   route = "unmatched";
   try {
     bool head = request.method == "HEAD";
-    RouteMatch match = router_.match(head ? "GET" : request.method, request.path);
+    RouteMatch match = router_for(request).match(head ? "GET" : request.method, request.path);
     if (match.route == nullptr) {
       if (match.allowed.empty()) return problem(404, "There is nothing at " + request.path + ".");
       std::string allow;

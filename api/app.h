@@ -48,6 +48,9 @@ struct AppOptions {
   // Allowed origins (api/cors.h) and rate limits (api/rate_limit.h): both off by default.
   std::string cors_origins;
   RateLimitOptions rate_limits;
+  // A read replica (ZUSAMMEN_DATABASE_READ_URL): anonymous GET and HEAD under /v1/ read from it.
+  // Its pool should fall back to the primary (Pool::fall_back_to). None: everything uses the primary.
+  service::Pool* read_pool = nullptr;
 };
 
 class App {
@@ -74,9 +77,13 @@ class App {
  private:
   HttpResponse respond(const HttpRequest& request, std::string& route, RateCharge& charge);
   HttpResponse dispatch(const HttpRequest& request, std::string& route, RateCharge& charge);
+  // The routes over the replica for anonymous reads, the primary's for everything else.
+  const Router& router_for(const HttpRequest& request) const;
 
   Services services_;
   Router router_;
+  std::unique_ptr<Services> read_services_;
+  Router read_router_;
   ResponseCache cache_;
   Idempotency idempotency_;
   Cors cors_;
@@ -89,6 +96,8 @@ class App {
 void mount_health(Router& router, App& app);
 void mount_metrics(Router& router, App& app);
 void mount_docs(Router& router);
+// Every /v1 resource.
+void mount_resources(Router& router, Services& services);
 void mount_companies(Router& router, Services& services);
 void mount_initiatives(Router& router, Services& services);
 void mount_meetings(Router& router, Services& services);

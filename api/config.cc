@@ -12,7 +12,8 @@ namespace zusammen::api {
 const std::vector<Setting> kSettings = {
     {"ZUSAMMEN_DATABASE_URL", "--database-url", "mysql://zusammen:zusammen@127.0.0.1:3307/zusammen",
      "primary database, mysql://user:pass@host:port/db"},
-    {"ZUSAMMEN_DATABASE_READ_URL", "--database-read-url", "", "optional read replica for anonymous reads (reserved)"},
+    {"ZUSAMMEN_DATABASE_READ_URL", "--database-read-url", "",
+     "read replica for anonymous GET/HEAD under /v1/ (falls back to the primary)"},
     {"ZUSAMMEN_LISTEN", "--listen", "127.0.0.1:8080", "host:port to serve on (port 0: any free port)"},
     {"ZUSAMMEN_THREADS", "--threads", "4", "HTTP worker threads"},
     {"ZUSAMMEN_DB_POOL", "--db-pool", "8", "database connections (at least the HTTP threads)"},

@@ -55,11 +55,13 @@ void setup_logging(const api::Config& config) {
   }
 }
 
+// replica: the pool of ZUSAMMEN_DATABASE_READ_URL instead of the primary's.
 std::unique_ptr<service::Pool> open_pool(const api::Config& config, std::size_t size,
-                                         std::chrono::milliseconds statement_timeout = {}) {
-  auto url = service::parse_database_url(config.database_url);
+                                         std::chrono::milliseconds statement_timeout = {}, bool replica = false) {
+  const char* variable = replica ? "ZUSAMMEN_DATABASE_READ_URL" : "ZUSAMMEN_DATABASE_URL";
+  auto url = service::parse_database_url(replica ? config.database_read_url : config.database_url);
   if (!url.ok()) {
-    std::cerr << "zusammen: ZUSAMMEN_DATABASE_URL: " << url.error().detail << "\n";
+    std::cerr << "zusammen: " << variable << ": " << url.error().detail << "\n";
     return nullptr;
   }
   service::PoolOptions options;
@@ -72,6 +74,9 @@ std::unique_ptr<service::Pool> open_pool(const api::Config& config, std::size_t 
   options.lock_wait_timeout_seconds = config.db_lock_wait_timeout_s;
   return std::make_unique<service::Pool>(*url, options);
 }
+
+// How long an unreachable read replica is left alone (its reads go to the primary).
+constexpr std::chrono::seconds kReplicaRetry{5};
 
 int fail(const service::Error& error) {
   std::cerr << "zusammen: " << error.detail << "\n";
@@ -202,6 +207,14 @@ int run_serve(const api::Config& config) {
   auto pool =
       open_pool(config, static_cast<std::size_t>(pool_size), std::chrono::milliseconds(config.db_statement_timeout_ms));
   if (!pool) return 2;
+  std::unique_ptr<service::Pool> read_pool;
+  if (!config.database_read_url.empty()) {
+    read_pool = open_pool(config, static_cast<std::size_t>(pool_size),
+                          std::chrono::milliseconds(config.db_statement_timeout_ms), true);
+    if (!read_pool) return 2;
+    read_pool->fall_back_to(*pool, kReplicaRetry);
+    spdlog::info("anonymous reads from the replica at {}:{}", read_pool->url().host, read_pool->url().port);
+  }
 
   // Signals are handled by sigwait on this thread; the server's threads inherit the blocked mask.
   sigset_t signals;
@@ -218,6 +231,7 @@ int run_serve(const api::Config& config) {
   app_options.cors_origins = config.cors_origins;
   app_options.rate_limits = {config.rate_limit_anon_rps, config.rate_limit_anon_burst, config.rate_limit_key_rps,
                              config.rate_limit_key_burst, config.trusted_proxies};
+  app_options.read_pool = read_pool.get();
   api::App app(*pool, app_options);
   // Pending migrations before serving; when the database cannot take them yet, in the
   // background while /readyz and the API answer 503 (api/migrate_on_start.h).

@@ -19,6 +19,11 @@
 # (no database name: each test binary creates and drops its own databases).
 # When ZUSAMMEN_TEST_DATABASE_URL is set already, that server is used and
 # no MariaDB is started.
+#
+# They also get ZUSAMMEN_TEST_REPLICA_URL=mysql://zusammen:zusammen@127.0.0.1:3317/,
+# a replica of that server (scripts/db.sh replica start; stopped at the end
+# if this script started it); integration_replica_test fails without it. Set
+# ZUSAMMEN_TEST_REPLICA_URL yourself along with ZUSAMMEN_TEST_DATABASE_URL.
 set -euo pipefail
 ZUSAMMEN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib.sh
@@ -42,8 +47,12 @@ fi
 
 DB="$ZUSAMMEN_ROOT/scripts/db.sh"
 started_db=0
+started_replica=0
 stop_db() {
   local rc=$?
+  if [[ $started_replica -eq 1 ]]; then
+    "$DB" replica stop || true
+  fi
   if [[ $started_db -eq 1 ]]; then
     "$DB" stop || true
   fi
@@ -59,6 +68,18 @@ else
   fi
   "$DB" start
   ZUSAMMEN_TEST_DATABASE_URL="mysql://zusammen:zusammen@127.0.0.1:${ZUSAMMEN_DB_PORT:-3307}/"
+  if [[ -z "${ZUSAMMEN_TEST_REPLICA_URL:-}" ]]; then
+    if ! "$DB" replica status 2>/dev/null | grep '^running' >/dev/null; then
+      started_replica=1
+    fi
+    "$DB" replica start
+    ZUSAMMEN_TEST_REPLICA_URL="mysql://zusammen:zusammen@127.0.0.1:${ZUSAMMEN_DB_REPLICA_PORT:-3317}/"
+  fi
+fi
+if [[ -n "${ZUSAMMEN_TEST_REPLICA_URL:-}" ]]; then
+  export ZUSAMMEN_TEST_REPLICA_URL
+else
+  warn "ZUSAMMEN_TEST_REPLICA_URL is not set: integration_replica_test will fail"
 fi
 export ZUSAMMEN_TEST_DATABASE_URL
 

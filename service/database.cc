@@ -237,6 +237,53 @@ Status Pool::prepare(Slot& slot) {
 }
 
 Result<Lease> Pool::lease() {
+  if (fallback_ != nullptr) return lease_or_fall_back();
+  return lease_own(nullptr);
+}
+
+void Pool::fall_back_to(Pool& fallback, std::chrono::milliseconds retry_after) {
+  std::lock_guard lock(mutex_);
+  fallback_ = &fallback;
+  retry_after_ = retry_after;
+}
+
+void Pool::mark_down() {
+  std::lock_guard lock(mutex_);
+  if (fallback_ == nullptr) return;
+  if (!down_) {
+    spdlog::warn("read replica {}:{} unreachable: reads go to the primary, retrying the replica every {} ms", url_.host,
+                 url_.port, retry_after_.count());
+  }
+  down_ = true;
+  down_until_ = std::chrono::steady_clock::now() + retry_after_;
+}
+
+Result<Lease> Pool::lease_or_fall_back() {
+  {
+    std::lock_guard lock(mutex_);
+    auto now = std::chrono::steady_clock::now();
+    if (down_) {
+      if (now < down_until_) return fallback_->lease();
+      // This request probes the replica; the others keep using the primary meanwhile.
+      down_until_ = now + retry_after_;
+    }
+  }
+  bool unreachable = false;
+  auto own = lease_own(&unreachable);
+  if (own.ok()) {
+    std::lock_guard lock(mutex_);
+    if (down_) {
+      down_ = false;
+      spdlog::info("read replica {}:{} reachable again", url_.host, url_.port);
+    }
+    return own;
+  }
+  if (!unreachable) return own;
+  mark_down();
+  return fallback_->lease();
+}
+
+Result<Lease> Pool::lease_own(bool* unreachable) {
   std::unique_lock lock(mutex_);
   ++waiting_;
   bool got = freed_.wait_for(lock, options_.lease_timeout, [this] { return !free_.empty(); });
@@ -252,6 +299,7 @@ Result<Lease> Pool::lease() {
   Slot& slot = slots_[index];
   if (Status ready = prepare(slot); !ready.ok()) {
     give_back(index, true);
+    if (unreachable != nullptr) *unreachable = true;
     return ready.error();
   }
   return Lease(this, index, slot.session.get());
@@ -390,6 +438,11 @@ Status run_unit(Pool& pool, bool transactional, const std::function<Status(soci:
       bool lost = false;
       Error error = classify_database_error(e, &lost);
       if (lost) lease->mark_broken();
+      if (lost && pool.has_fallback()) {
+        // A replica went away under a read: answer it from the primary instead (lease() falls back now).
+        pool.mark_down();
+        if (attempt < kAttempts) continue;
+      }
       unsigned number = mysql_error_number(e);
       // Nothing but reads went out on the lost connection (and a transaction without COMMIT
       // is rolled back by the server): the unit runs once more on a fresh one.

@@ -96,6 +96,14 @@ class Pool {
   PoolStats stats() const;
   const DatabaseUrl& url() const { return url_; }
 
+  // Makes this a pool of a read replica: while its server cannot be reached,
+  // leases come from the fallback (the primary) and the replica is tried again
+  // every retry_after, by one request, so that reads never wait for it each time.
+  void fall_back_to(Pool& fallback, std::chrono::milliseconds retry_after);
+  // The replica failed underneath (connection lost): use the fallback for a while.
+  void mark_down();
+  bool has_fallback() const { return fallback_ != nullptr; }
+
  private:
   friend class Lease;
   struct Slot {
@@ -107,6 +115,9 @@ class Pool {
   };
   void give_back(std::size_t slot, bool broken);
   Status prepare(Slot& slot);
+  // A session of this pool itself; *unreachable is set when connecting failed.
+  Result<Lease> lease_own(bool* unreachable);
+  Result<Lease> lease_or_fall_back();
 
   DatabaseUrl url_;
   PoolOptions options_;
@@ -116,6 +127,11 @@ class Pool {
   std::vector<Slot> slots_;
   std::vector<std::size_t> free_;
   std::size_t waiting_ = 0;
+
+  Pool* fallback_ = nullptr;
+  std::chrono::milliseconds retry_after_{0};
+  bool down_ = false;  // guarded by mutex_, as down_until_
+  std::chrono::steady_clock::time_point down_until_{};
 };
 
 // Maps an exception thrown by SOCI (or anything else) to the service's error

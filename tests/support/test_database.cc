@@ -21,8 +21,6 @@ std::string test_database_base_url() {
   return url;
 }
 
-namespace {
-
 std::unique_ptr<::sql::Connection> connect(const service::DatabaseUrl& url, const std::string& schema) {
   ::sql::ConnectOptionsMap options;
   options["hostName"] = ::sql::SQLString("tcp://" + url.host + ":" + std::to_string(url.port));
@@ -35,8 +33,6 @@ std::unique_ptr<::sql::Connection> connect(const service::DatabaseUrl& url, cons
   statement->execute("SET time_zone = '+00:00'");
   return connection;
 }
-
-}  // namespace
 
 TestDatabase::TestDatabase(const std::string& name) {
   auto parsed = service::parse_database_url(test_database_base_url());

@@ -20,6 +20,7 @@ class TestDatabase {
 
   service::Pool& pool() { return *pool_; }
   const std::string& url() const { return url_; }
+  const std::string& name() const { return database_; }
   // Empties every table but the migrations (between tests).
   void truncate_all();
 
@@ -39,5 +40,8 @@ class TestDatabase {
 
 // The URL from the environment; fails the test run with a clear message when absent.
 std::string test_database_base_url();
+
+// A MySQL Connector/C++ connection (time zone UTC) to any server, e.g. a replica; schema may be empty.
+std::unique_ptr<::sql::Connection> connect(const service::DatabaseUrl& url, const std::string& schema);
 
 }  // namespace zusammen::testing
