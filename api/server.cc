@@ -82,7 +82,7 @@ class RequestHandler final : public Http::Handler {
       HeadCheck check = check_request_head(state->head, limits_);
       if (check.verdict == HeadCheck::Verdict::incomplete) return;
       if (check.verdict == HeadCheck::Verdict::refuse) {
-        refuse(peer, *state, check.status, check.detail);
+        refuse(peer, *state, check.status, check.detail, state->head);
         return;
       }
       input.remove_prefix(check.head_bytes - before);
@@ -93,6 +93,7 @@ class RequestHandler final : public Http::Handler {
         static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
         peer->send(RawBuffer(kContinue.data(), kContinue.size())).then([](ssize_t) {}, Async::IgnoreException);
       }
+      state->current_head = head;
       parse(peer, *state, head);
     }
   }
@@ -141,6 +142,7 @@ class RequestHandler final : public Http::Handler {
     std::string head;           // bytes of a request head not complete yet
     std::size_t body_left = 0;  // bytes of the current body still to come
     bool refused = false;       // answered with a refusal: whatever follows is dropped
+    std::string current_head;   // the head of the request being parsed (for a refusal's CORS headers)
   };
 
   static std::shared_ptr<WireState> wire_state(const std::shared_ptr<Tcp::Peer>& peer) {
@@ -158,7 +160,7 @@ class RequestHandler final : public Http::Handler {
     try {
       if (!parser->feed(bytes.data(), bytes.size())) {
         parser->reset();
-        refuse(peer, state, 413, "The request is larger than this server buffers.");
+        refuse(peer, state, 413, "The request is larger than this server buffers.", state.current_head);
         return;
       }
       if (parser->parse() != Http::Private::State::Done) return;
@@ -176,29 +178,33 @@ class RequestHandler final : public Http::Handler {
       spdlog::debug("unreadable request: {}", e.what());
       parser->reset();
       if (e.code() == 415) {
-        refuse(peer, state, 415, "A media type in Content-Type or Accept cannot be read.");
+        refuse(peer, state, 415, "A media type in Content-Type or Accept cannot be read.", state.current_head);
       } else {
-        refuse(peer, state, 400, "The request has a header whose value cannot be read.");
+        refuse(peer, state, 400, "The request has a header whose value cannot be read.", state.current_head);
       }
     } catch (const std::exception& e) {
       // Pistache's other typed headers (Date, ...) throw on values they cannot parse.
       spdlog::debug("unreadable request: {}", e.what());
       parser->reset();
-      refuse(peer, state, 400, "The request has a header whose value cannot be read.");
+      refuse(peer, state, 400, "The request has a header whose value cannot be read.", state.current_head);
     }
   }
 
   // Answers a request that is not read any further and ends the connection: the FIN goes out once
   // the answer is written, and what the client still sends is dropped until it closes (or the
   // header timeout does).
-  void refuse(const std::shared_ptr<Tcp::Peer>& peer, WireState& state, int status, const std::string& detail) {
+  void refuse(const std::shared_ptr<Tcp::Peer>& peer, WireState& state, int status, const std::string& detail,
+              std::string_view head) {
     state.refused = true;
     HttpResponse response = problem(status, detail);
+    // A browser sees the refusal only with the CORS headers its Origin earns.
+    app_->cors().apply(cors_view(head), response);
     std::string request_id = service::hex_encode(service::random_bytes(8));
     Http::ResponseWriter writer(Http::Version::Http11, transport(), this, peer);
     writer.headers().add(std::make_shared<AnyHeader>("Content-Type", response.content_type));
     writer.headers().add(std::make_shared<AnyHeader>("X-Request-Id", request_id));
     writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
+    for (const auto& [name, value] : response.headers) writer.headers().add(std::make_shared<AnyHeader>(name, value));
     std::weak_ptr<Tcp::Peer> weak = peer;
     writer.send(static_cast<Http::Code>(status), response.body)
         .then(
@@ -208,6 +214,30 @@ class RequestHandler final : public Http::Handler {
             Async::IgnoreException);
     spdlog::info("access method=- route=refused status={} duration_ms=0 bytes={} request_id={} detail=\"{}\"", status,
                  response.body.size(), request_id, detail);
+  }
+
+  // What CORS needs of a refused request (its method, Origin and Authorization), read from the
+  // raw head as far as it arrived; a malformed head gives what it gives.
+  static HttpRequest cors_view(std::string_view head) {
+    HttpRequest request;
+    std::size_t end = head.find('\n');
+    std::string_view line = head.substr(0, end);
+    request.method = std::string(line.substr(0, line.find(' ')));
+    while (end != std::string_view::npos) {
+      head.remove_prefix(end + 1);
+      end = head.find('\n');
+      line = head.substr(0, end);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      auto colon = line.find(':');
+      if (colon == std::string_view::npos) continue;
+      std::string name = lower(std::string(line.substr(0, colon)));
+      if (name != "origin" && name != "authorization") continue;
+      std::string_view value = line.substr(colon + 1);
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+      request.headers[name] = std::string(value);
+    }
+    return request;
   }
 
   // The in-flight gauge, also what a drain waits for.

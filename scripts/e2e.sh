@@ -18,6 +18,8 @@
 #   ZUSAMMEN_E2E_SYNC_KEY      an API key with registrations:write only
 #   ZUSAMMEN_E2E_DATABASE_URL  mysql://user:pass@host:port/db of that server
 # A check fails by exiting non-zero. To add one, add a line to CHECKS below.
+# After all checks, the server's log must hold no email address, API key or
+# fixture name (a check of its own, `log-privacy`).
 # Prints `e2e: N passed, M failed` last; exits 1 when any check failed.
 set -euo pipefail
 ZUSAMMEN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -95,7 +97,10 @@ ZUSAMMEN_E2E_SYNC_KEY="$(new_key e2e-sync registrations:write)"
 export ZUSAMMEN_E2E_ADMIN_KEY ZUSAMMEN_E2E_SYNC_KEY
 
 log "starting zusammen serve"
-ZUSAMMEN_LISTEN=127.0.0.1:0 ZUSAMMEN_LOG_LEVEL=warn "$BINARY" serve >"$work/serve.log" 2>&1 &
+# Rate limits off: the checks send hundreds of requests with a few keys in seconds, and the
+# limits have tests of their own (rate_limit_test). Log level info: the log is searched below.
+ZUSAMMEN_LISTEN=127.0.0.1:0 ZUSAMMEN_LOG_LEVEL=info ZUSAMMEN_RATE_LIMIT_ANON_RPS=0 ZUSAMMEN_RATE_LIMIT_KEY_RPS=0 \
+  "$BINARY" serve >"$work/serve.log" 2>&1 &
 server_pid=$!
 ZUSAMMEN_E2E_URL=""
 for _ in $(seq 1 300); do
@@ -126,6 +131,14 @@ for entry in "${CHECKS[@]}"; do
 done
 
 kill -0 "$server_pid" 2>/dev/null || { failed=$((failed + 1)); failed_names+=("server-alive"); warn "the server died during the checks"; }
+# The checks sent names, emails and keys: none of them may be in the server's log.
+if [[ ${#selected[@]} -eq 0 ]]; then
+  if grep -E -n '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+|zus_[A-Za-z0-9_-]{8,}|Vorname|Nachname' "$work/serve.log" >&2; then
+    failed=$((failed + 1)); failed_names+=("log-privacy"); warn "the server's log holds personal data or a key (above)"
+  else
+    passed=$((passed + 1)); info "log privacy: $(wc -l <"$work/serve.log") log lines, no email, key or name"
+  fi
+fi
 [[ ${#failed_names[@]} -eq 0 ]] || warn "failed: ${failed_names[*]}"
 echo "e2e: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -477,10 +477,10 @@ TEST_F(CompaniesTest, OtherMediaTypesAre415AndWriteNothing) {
 }
 
 // Every error is a problem document with X-Request-Id, even for a Content-Type the HTTP layer cannot parse.
-// Pistache 0.0.5 parses Content-Type itself and answers a media type it cannot parse with
-// its own plain-text 415 before our handler runs (see README, Known limitations). What a
-// caller can rely on: a 415, nothing written, and the server keeps serving. Sent raw, so
-// the contract check does not see Pistache's plain-text body.
+// Pistache 0.0.5 parses Content-Type itself and throws on a media type it cannot read; the
+// server turns that into a problem+json 415 (api/server.cc). What a caller can rely on: a 415
+// problem, nothing written, and the server keeps serving. Sent raw: the connection is closed
+// after a refusal.
 TEST_F(CompaniesTest, UnparsableContentTypeIsA415AndWritesNothing) {
   const std::string body = R"({"slug":"medien","name":"Medien GmbH"})";
   for (const char* type : {"application/jsonx", "application/json-seq", "text/plainer"}) {
@@ -490,6 +490,7 @@ TEST_F(CompaniesTest, UnparsableContentTypeIsA415AndWritesNothing) {
     auto res = parse_response(raw);
     ASSERT_TRUE(res.has_value()) << type << "\n" << raw;
     EXPECT_EQ(res->status, 415) << type << "\n" << raw;
+    EXPECT_EQ(res->header("content-type").value_or("").rfind("application/problem+json", 0), 0u) << type << "\n" << raw;
   }
   EXPECT_EQ(companies(), 0);
   EXPECT_EQ(client().get("/healthz").status, 200);

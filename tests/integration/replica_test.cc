@@ -83,7 +83,15 @@ class ReplicaTest : public ::testing::Test {
     replica_ = connect(replica_url_, "");
     // The test database and its migrations reach the replica by replication, like every write.
     std::string migrations = database_->scalar("SELECT COUNT(*) FROM schema_migrations");
-    if (!await([&] { return on_replica("SELECT COUNT(*) FROM " + table("schema_migrations")) == migrations; })) {
+    // Until then the replica may not have the database or the table yet.
+    auto replicated = [&] {
+      try {
+        return on_replica("SELECT COUNT(*) FROM " + table("schema_migrations")) == migrations;
+      } catch (const ::sql::SQLException&) {
+        return false;
+      }
+    };
+    if (!await(replicated)) {
       setup_error_ = "the test database did not reach the replica within 30 s; is it a replica of the test server?";
       return;
     }
