@@ -111,6 +111,10 @@ skip-log-bin
 relay-log = relay-bin
 # Notice a vanished primary within seconds, then reconnect (MASTER_CONNECT_RETRY).
 slave_net_timeout = 10
+# Apply in parallel where transactions do not conflict (commit order is kept):
+# the test suite writes to the primary from many connections at once.
+slave_parallel_threads = 4
+slave_parallel_mode = optimistic
 EOF
   else
     cat <<EOF
