@@ -198,8 +198,12 @@ class RequestHandler final : public Http::Handler {
     state.refused = true;
     HttpResponse response = problem(status, detail);
     // A browser sees the refusal only with the CORS headers its Origin earns.
-    app_->cors().apply(cors_view(head), response);
-    std::string request_id = service::hex_encode(service::random_bytes(8));
+    HttpRequest seen = cors_view(head);
+    app_->cors().apply(seen, response);
+    // The caller's request id, when acceptable, so that its refusal can be found in the log.
+    auto given = seen.header("x-request-id");
+    std::string request_id =
+        given && valid_request_id(*given) ? *given : service::hex_encode(service::random_bytes(8));
     Http::ResponseWriter writer(Http::Version::Http11, transport(), this, peer);
     writer.headers().add(std::make_shared<AnyHeader>("Content-Type", response.content_type));
     writer.headers().add(std::make_shared<AnyHeader>("X-Request-Id", request_id));
@@ -216,7 +220,7 @@ class RequestHandler final : public Http::Handler {
                  response.body.size(), request_id, detail);
   }
 
-  // What CORS needs of a refused request (its method, Origin and Authorization), read from the
+  // What a refusal needs of the request (method, Origin, Authorization, X-Request-Id), read from the
   // raw head as far as it arrived; a malformed head gives what it gives.
   static HttpRequest cors_view(std::string_view head) {
     HttpRequest request;
@@ -231,7 +235,7 @@ class RequestHandler final : public Http::Handler {
       auto colon = line.find(':');
       if (colon == std::string_view::npos) continue;
       std::string name = lower(std::string(line.substr(0, colon)));
-      if (name != "origin" && name != "authorization") continue;
+      if (name != "origin" && name != "authorization" && name != "x-request-id") continue;
       std::string_view value = line.substr(colon + 1);
       while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
       while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
