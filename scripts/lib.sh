@@ -75,7 +75,7 @@ build_tree() {
   fi
   log "configuring $dir ($type${*:+ $*})"
   run_logged "cmake-configure-$dir" \
-    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" "${launcher[@]}" "$@" \
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" -DZUSAMMEN_WERROR=ON "${launcher[@]}" "$@" \
     || die "configuring $dir failed"
   log "building $dir"
   run_logged "cmake-build-$dir" cmake --build "$dir" -j"$(jobs_count)" \

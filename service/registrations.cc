@@ -332,8 +332,13 @@ void run_bound(soci::session& sql, const std::string& text, const std::vector<st
 }
 
 std::string joined_ids(const std::set<long long>& ids) {
+  // Appended piece by piece: GCC 12's -O2 takes `"" + std::to_string(id)` for an overlapping
+  // copy (a false -Wrestrict that stopped Release builds).
   std::string out;
-  for (long long id : ids) out += (out.empty() ? "" : ",") + std::to_string(id);
+  for (long long id : ids) {
+    if (!out.empty()) out.push_back(',');
+    out += std::to_string(id);
+  }
   return out;
 }
 

@@ -1,6 +1,25 @@
 #include "service/repositories/sql.h"
 
+#include <atomic>
+
 namespace zusammen::service::sql {
+
+namespace {
+
+std::atomic<QueryObserver> observer{nullptr};
+
+// A byte that may stand in a word of a boolean-mode search. Every other ASCII byte is a
+// separator: InnoDB's boolean parser gives many of them a meaning (+ - < > ( ) ~ * " @) and
+// refuses others outright (q=% was a syntax error, 1064), so none of them reaches it. Bytes of
+// multi-byte UTF-8 characters stay in the word: the full-text tokenizer decides what they are.
+bool word_byte(unsigned char c) {
+  return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+}  // namespace
+
+void set_query_observer(QueryObserver value) { observer.store(value); }
+QueryObserver query_observer() { return observer.load(std::memory_order_relaxed); }
 
 std::optional<std::string> fulltext_terms(const std::string& q) {
   std::string out;
@@ -10,13 +29,10 @@ std::optional<std::string> fulltext_terms(const std::string& q) {
     word.clear();
   };
   for (char c : q) {
-    bool separator = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '+' || c == '-' || c == '<' ||
-                     c == '>' || c == '(' || c == ')' || c == '~' || c == '*' || c == '"' || c == '@' || c == ',' ||
-                     c == '.' || c == ';' || c == ':' || c == '\'' || c == '/' || c == '\\';
-    if (separator) {
-      flush();
-    } else {
+    if (word_byte(static_cast<unsigned char>(c))) {
       word.push_back(c);
+    } else {
+      flush();
     }
   }
   flush();

@@ -47,6 +47,12 @@ inline std::string iso_date(const std::string& column) { return "DATE_FORMAT(" +
 // punctuation are separators. Nullopt when q holds no word at all.
 std::optional<std::string> fulltext_terms(const std::string& q);
 
+// Test seam: when set, sees the text and the bound values of every Query before it runs
+// (tests/integration/query_plans_test.cc EXPLAINs them). Null, the default, costs one load.
+using QueryObserver = void (*)(const std::string& text, const std::vector<std::string>& values);
+void set_query_observer(QueryObserver observer);
+QueryObserver query_observer();
+
 // A SELECT built in pieces; every value is bound, never spliced into the text.
 class Query {
  public:
@@ -64,6 +70,7 @@ class Query {
   // Runs the query; calls on_row for each row.
   template <typename F>
   void for_each(soci::session& session, F on_row) const {
+    if (auto observer = query_observer()) observer(text_, values_);
     soci::row row;
     soci::details::prepare_temp_type prepared = (session.prepare << text_);
     prepared, soci::into(row);
