@@ -21,7 +21,7 @@ void mount_resources(Router& router, Services& services) {
 
 App::App(service::Pool& pool, AppOptions options)
     : services_(pool),
-      cache_(options.cache_ttl, options.cache_entries),
+      cache_(options.cache_ttl, options.cache_entries, options.cache_stale),
       idempotency_(pool, options.idempotency_ttl),
       cors_(options.cors_origins),
       rate_limits_(options.rate_limits) {
@@ -34,6 +34,41 @@ App::App(service::Pool& pool, AppOptions options)
     read_services_ = std::make_unique<Services>(*options.read_pool);
     mount_resources(read_router_, *read_services_);
     metrics_.add_pool("replica", *options.read_pool);
+  }
+  if (cache_.enabled() && options.cache_watch.count() > 0) {
+    watcher_ = std::thread([this, interval = options.cache_watch] { watch_changes(interval); });
+  }
+}
+
+App::~App() {
+  {
+    std::lock_guard lock(watcher_mutex_);
+    watcher_stop_ = true;
+  }
+  watcher_wake_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
+}
+
+void App::set_background(Background background) {
+  std::lock_guard lock(background_mutex_);
+  background_ = std::move(background);
+}
+
+// The change feed's counter moves with every committed write of any process. It is read from
+// the pool that anonymous reads use: when a replica shows the change, refills see it too.
+void App::watch_changes(std::chrono::milliseconds interval) {
+  auto& changes = read_services_ ? read_services_->changes : services_.changes;
+  std::optional<long long> seen;
+  std::unique_lock lock(watcher_mutex_);
+  while (!watcher_stop_) {
+    lock.unlock();
+    auto last = changes.last_sequence();
+    lock.lock();
+    if (last.ok()) {
+      if (seen && *seen != *last) cache_.invalidate(ResponseCache::Cause::change_feed);
+      seen = *last;
+    }
+    watcher_wake_.wait_for(lock, interval, [this] { return watcher_stop_; });
   }
 }
 
@@ -76,27 +111,75 @@ HttpResponse App::handle(const HttpRequest& request, std::string& route) {
   return response;
 }
 
-HttpResponse App::respond(const HttpRequest& request, std::string& route, RateCharge& charge) {
+std::optional<HttpResponse> App::handle_now(const HttpRequest& request, std::string& route) {
+  // Outside /v1/ only /readyz asks the database: the rest is answered from memory.
+  if (request.path.rfind("/v1/", 0) != 0 && request.path != "/readyz") return handle(request, route);
+  if (!cacheable(request)) return std::nullopt;
+  auto hit = cache_.find(ResponseCache::key_of(request));
+  if (!hit) return std::nullopt;
+  if (hit->refresh) refresh_later(request, hit->refresh);
+  RateCharge charge;
+  HttpResponse response = from_cache(request, *hit, route, charge);
+  rate_limits_.settle(charge, response);
+  cors_.apply(request, response);
+  return response;
+}
+
+bool App::cacheable(const HttpRequest& request) const {
   bool read = request.method == "GET" || request.method == "HEAD";
-  bool cacheable = cache_.enabled() && read && request.path.rfind("/v1/", 0) == 0 && !request.header("authorization");
-  std::string key;
-  if (cacheable) {
-    key = ResponseCache::key_of(request);
-    if (auto hit = cache_.find(key, route)) {
-      if (auto limited = rate_limits_.admit(request, Principal{}, charge)) return *limited;
-      auto etag = hit->header("ETag");
-      if (etag && if_none_match_hits(request, *etag)) return not_modified(*hit);
-      if (request.method == "HEAD") hit->body.clear();
-      return *hit;
+  return cache_.enabled() && read && request.path.rfind("/v1/", 0) == 0 && !request.header("authorization");
+}
+
+HttpResponse App::from_cache(const HttpRequest& request, const ResponseCache::Hit& hit, std::string& route,
+                             RateCharge& charge) {
+  route = hit.route;
+  if (auto limited = rate_limits_.admit(request, Principal{}, charge)) return *limited;
+  auto etag = hit.response.header("ETag");
+  if (etag && if_none_match_hits(request, *etag)) return not_modified(hit.response);
+  HttpResponse response = hit.response;
+  if (request.method == "HEAD") response.body.clear();
+  return response;
+}
+
+void App::refresh_later(const HttpRequest& request, const std::shared_ptr<ResponseCache::Fill>& ticket) {
+  std::lock_guard lock(background_mutex_);
+  // Without workers the entry simply expires, and the next request fills it.
+  if (!background_) return;
+  HttpRequest refill = request;
+  refill.method = "GET";
+  refill.headers.erase("if-none-match");
+  background_([this, refill = std::move(refill), ticket] {
+    std::string route;
+    RateCharge charge;
+    HttpResponse response = dispatch(refill, route, charge, false);
+    cache_.complete(ticket, response, route);
+  });
+}
+
+HttpResponse App::respond(const HttpRequest& request, std::string& route, RateCharge& charge) {
+  if (cacheable(request)) {
+    std::string key = ResponseCache::key_of(request);
+    if (auto hit = cache_.find(key)) {
+      if (hit->refresh) refresh_later(request, hit->refresh);
+      return from_cache(request, *hit, route, charge);
+    }
+    // A GET fills the entry, once for all who miss it together; a HEAD (no body) never does.
+    if (request.method == "GET") {
+      auto claim = cache_.claim(key, std::chrono::seconds(5));
+      if (claim.shared) return from_cache(request, *claim.shared, route, charge);
+      HttpResponse response = dispatch(request, route, charge);
+      cache_.complete(claim.ticket, response, route);
+      return response;
     }
   }
   HttpResponse response = dispatch(request, route, charge);
-  if (cacheable && request.method == "GET" && response.status == 200) cache_.store(key, response, route);
+  bool read = request.method == "GET" || request.method == "HEAD";
   if (!read && request.method != "OPTIONS" && response.status < 300) cache_.invalidate();
   return response;
 }
 
-HttpResponse App::dispatch(const HttpRequest& request, std::string& route, RateCharge& charge) {
+HttpResponse App::dispatch(const HttpRequest& request, std::string& route, RateCharge& charge,
+                           bool charge_caller) {
   route = "unmatched";
   try {
     bool head = request.method == "HEAD";
@@ -122,7 +205,9 @@ HttpResponse App::dispatch(const HttpRequest& request, std::string& route, RateC
     if (api) {
       auto failure = authenticate(request, services_.api_keys, context.principal);
       // After authentication, so a live key is charged on its own; an unknown key counts against the address.
-      if (auto limited = rate_limits_.admit(request, context.principal, charge)) return *limited;
+      if (charge_caller) {
+        if (auto limited = rate_limits_.admit(request, context.principal, charge)) return *limited;
+      }
       if (failure) return *failure;
     }
     // Every POST honours Idempotency-Key (after authentication: keys are scoped per API key).

@@ -4,8 +4,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "api/cors.h"
 #include "api/http.h"
@@ -43,6 +48,10 @@ struct AppOptions {
   // Anonymous GET responses are reused for this long (0: no cache); see response_cache.h.
   std::chrono::milliseconds cache_ttl{0};
   std::size_t cache_entries = 10000;
+  // Served this long past the TTL while one request refreshes the entry (see response_cache.h).
+  std::chrono::milliseconds cache_stale{0};
+  // How often the change feed's counter is read to see other processes' writes (0: not watched).
+  std::chrono::milliseconds cache_watch{0};
   // Idempotency-Key records are honoured (and kept) for this long; see api/idempotency.h.
   std::chrono::hours idempotency_ttl{24};
   // Allowed origins (api/cors.h) and rate limits (api/rate_limit.h): both off by default.
@@ -56,10 +65,21 @@ struct AppOptions {
 class App {
  public:
   explicit App(service::Pool& pool, AppOptions options = {});
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
 
   // Routes, authenticates and runs the handler; never throws. route is set to the
-  // matched template (for logs and metrics), or "unmatched".
+  // matched template (for logs and metrics), or "unmatched". May wait for the database.
   HttpResponse handle(const HttpRequest& request, std::string& route);
+  // The answer when it needs no database (probes, /metrics, the docs, a cached response),
+  // given at once; nullopt: call handle(), where waiting does not hold up other requests.
+  std::optional<HttpResponse> handle_now(const HttpRequest& request, std::string& route);
+
+  // Runs a task off the caller's thread; false when it cannot (stopped). The server passes its
+  // workers here, for the cache's background refreshes; without one there are none.
+  using Background = std::function<bool(std::function<void()>)>;
+  void set_background(Background background);
 
   // While draining, /readyz answers 503 so load balancers stop sending traffic.
   void set_draining(bool draining) { draining_ = draining; }
@@ -73,10 +93,21 @@ class App {
   const Cors& cors() const { return cors_; }
   // What /metrics reports; the server records every request here.
   Metrics& metrics() { return metrics_; }
+  // The response cache's counters, in the exposition format (part of /metrics).
+  std::string cache_metrics() const { return cache_.render_metrics(); }
 
  private:
   HttpResponse respond(const HttpRequest& request, std::string& route, RateCharge& charge);
-  HttpResponse dispatch(const HttpRequest& request, std::string& route, RateCharge& charge);
+  // charge_caller false: a background refresh, which no caller pays for in its rate limit.
+  HttpResponse dispatch(const HttpRequest& request, std::string& route, RateCharge& charge,
+                        bool charge_caller = true);
+  bool cacheable(const HttpRequest& request) const;
+  // A cached answer as this caller gets it: its rate limit, If-None-Match and HEAD applied.
+  HttpResponse from_cache(const HttpRequest& request, const ResponseCache::Hit& hit, std::string& route,
+                          RateCharge& charge);
+  void refresh_later(const HttpRequest& request, const std::shared_ptr<ResponseCache::Fill>& ticket);
+  // Empties the cache when the change feed moved (another process wrote); runs on watcher_.
+  void watch_changes(std::chrono::milliseconds interval);
   // The routes over the replica for anonymous reads, the primary's for everything else.
   const Router& router_for(const HttpRequest& request) const;
 
@@ -91,6 +122,12 @@ class App {
   std::atomic<bool> draining_{false};
   std::atomic<bool> starting_{false};
   Metrics metrics_;
+  std::mutex background_mutex_;
+  Background background_;
+  std::mutex watcher_mutex_;
+  std::condition_variable watcher_wake_;
+  bool watcher_stop_ = false;
+  std::thread watcher_;  // last: started when everything it uses exists
 };
 
 void mount_health(Router& router, App& app);

@@ -22,6 +22,7 @@ struct Config {
   std::string database_read_url;
   std::string listen;
   int threads = 4;
+  int workers = 8;
   int db_pool = 8;
   int db_lease_timeout_ms = 2000;
   int db_connect_timeout = 5;
@@ -35,6 +36,8 @@ struct Config {
   int shutdown_timeout_ms = 10000;
   int cache_ttl_ms = 1000;
   int cache_entries = 10000;
+  int cache_stale_ms = 0;
+  int cache_watch_ms = 100;
   int idempotency_hours = 24;
   int db_lock_wait_timeout_s = 5;
   int retention_days_after_meeting = 365;

@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <spdlog/pattern_formatter.h>
+#include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -42,7 +43,13 @@ class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
 };
 
 void setup_logging(const api::Config& config) {
-  auto logger = spdlog::stderr_logger_mt("zusammen");
+  // Asynchronous: a request's thread only queues its log line (the access log costs the
+  // request path a formatted copy, not a write); one thread writes them to stderr, in order.
+  // The queue blocks when full rather than dropping lines; spdlog::shutdown() at exit drains it.
+  spdlog::init_thread_pool(16384, 1);
+  auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  auto logger = std::make_shared<spdlog::async_logger>("zusammen", sink, spdlog::thread_pool(),
+                                                       spdlog::async_overflow_policy::block);
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(config.log_level));
   if (config.log_format == "json") {
@@ -196,13 +203,13 @@ int run_serve(const api::Config& config) {
     std::cerr << "zusammen: ZUSAMMEN_LISTEN must be host:port\n";
     return 2;
   }
-  // Handlers block on the database on the HTTP threads: a pool smaller than the threads
-  // would only make requests wait for a lease.
+  // Handlers wait for the database on the workers: a pool smaller than the workers would only
+  // make requests wait for a lease.
   int pool_size = config.db_pool;
-  if (pool_size < config.threads) {
-    spdlog::warn("ZUSAMMEN_DB_POOL={} is below ZUSAMMEN_THREADS={}; using {} connections", config.db_pool,
-                 config.threads, config.threads);
-    pool_size = config.threads;
+  if (pool_size < config.workers) {
+    spdlog::warn("ZUSAMMEN_DB_POOL={} is below ZUSAMMEN_WORKERS={}; using {} connections", config.db_pool,
+                 config.workers, config.workers);
+    pool_size = config.workers;
   }
   auto pool =
       open_pool(config, static_cast<std::size_t>(pool_size), std::chrono::milliseconds(config.db_statement_timeout_ms));
@@ -227,6 +234,8 @@ int run_serve(const api::Config& config) {
   api::AppOptions app_options;
   app_options.cache_ttl = std::chrono::milliseconds(config.cache_ttl_ms);
   app_options.cache_entries = static_cast<std::size_t>(config.cache_entries);
+  app_options.cache_stale = std::chrono::milliseconds(config.cache_stale_ms);
+  app_options.cache_watch = std::chrono::milliseconds(config.cache_watch_ms);
   app_options.idempotency_ttl = std::chrono::hours(config.idempotency_hours);
   app_options.cors_origins = config.cors_origins;
   app_options.rate_limits = {config.rate_limit_anon_rps, config.rate_limit_anon_burst, config.rate_limit_key_rps,
@@ -241,6 +250,7 @@ int run_serve(const api::Config& config) {
   options.host = config.listen.substr(0, colon);
   options.port = port;
   options.threads = config.threads;
+  options.workers = config.workers;
   options.max_body_bytes = static_cast<std::size_t>(config.max_body_bytes);
   options.max_request_bytes = 2 * options.max_body_bytes + 64 * 1024;
   options.header_timeout = std::chrono::seconds(config.header_timeout);
@@ -256,7 +266,8 @@ int run_serve(const api::Config& config) {
     spdlog::error("cannot listen on {}: {}", config.listen, e.what());
     return 1;
   }
-  spdlog::info("listening on {}:{} threads={} db_pool={}", options.host, server.port(), config.threads, pool_size);
+  spdlog::info("listening on {}:{} threads={} workers={} db_pool={}", options.host, server.port(), config.threads,
+               config.workers, pool_size);
   // Scripts and tests read the port from this line when ZUSAMMEN_LISTEN ends in :0.
   std::cout << "listening on http://" << options.host << ":" << server.port() << std::endl;
 
@@ -270,7 +281,7 @@ int run_serve(const api::Config& config) {
     // The stuck requests hold the server's threads: leave without waiting for them.
     spdlog::error("{} request(s) still in flight after ZUSAMMEN_SHUTDOWN_TIMEOUT_MS={}; exiting without them",
                   app.metrics().in_flight(), config.shutdown_timeout_ms);
-    spdlog::default_logger()->flush();
+    spdlog::shutdown();  // writes what the log queue holds
     std::_Exit(1);
   }
   spdlog::info("stopped");
@@ -279,7 +290,9 @@ int run_serve(const api::Config& config) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_command(int argc, char** argv) {
   auto parsed = api::parse_command_line(argc, argv);
   const auto& args = parsed.arguments;
   std::string command = args.empty() ? "serve" : args.front();
@@ -306,4 +319,12 @@ int main(int argc, char** argv) {
   if (command == "purge") return run_purge(*pool, parsed.config);
   std::cerr << "zusammen: unknown command " << command << "\n\n" << api::usage();
   return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int status = run_command(argc, argv);
+  spdlog::shutdown();  // the asynchronous log's queue is written before the process ends
+  return status;
 }

@@ -1,6 +1,16 @@
 #include "api/response_cache.h"
 
+#include <fmt/format.h>
+
 namespace zusammen::api {
+
+struct ResponseCache::Fill {
+  std::string key;
+  std::uint64_t epoch = 0;
+  bool shared = false;  // a miss that others may wait for (not a refresh)
+  bool done = false;
+  std::optional<Hit> result;
+};
 
 std::string ResponseCache::key_of(const HttpRequest& request) {
   std::string key = request.path;
@@ -14,27 +24,95 @@ std::string ResponseCache::key_of(const HttpRequest& request) {
   return key;
 }
 
-std::optional<HttpResponse> ResponseCache::find(const std::string& key, std::string& route) {
+std::optional<ResponseCache::Hit> ResponseCache::find(const std::string& key) {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
   if (it == entries_.end()) return std::nullopt;
-  if (std::chrono::steady_clock::now() >= it->second.expires) {
+  Entry& entry = it->second;
+  auto age = Clock::now() - entry.born;
+  if (age >= ttl_ + stale_) {
     entries_.erase(it);
     return std::nullopt;
   }
-  route = it->second.route;
-  return it->second.response;
+  Hit hit{entry.response, entry.route, nullptr};
+  if (age >= ttl_ / 2 && !entry.refreshing) {
+    entry.refreshing = true;
+    hit.refresh = std::make_shared<Fill>(Fill{key, epoch_, false, false, std::nullopt});
+    refreshes_.fetch_add(1, std::memory_order_relaxed);
+  }
+  (age >= ttl_ ? stale_hits_ : hits_).fetch_add(1, std::memory_order_relaxed);
+  return hit;
 }
 
-void ResponseCache::store(const std::string& key, const HttpResponse& response, const std::string& route) {
-  std::lock_guard lock(mutex_);
-  if (entries_.size() >= max_entries_) entries_.clear();  // crude but bounded; the TTL is short anyway
-  entries_[key] = {response, route, std::chrono::steady_clock::now() + ttl_};
+ResponseCache::Claim ResponseCache::claim(const std::string& key, std::chrono::milliseconds wait) {
+  std::unique_lock lock(mutex_);
+  auto it = fills_.find(key);
+  if (it == fills_.end()) {
+    misses_.fetch_add(1, std::memory_order_relaxed);
+    auto ticket = std::make_shared<Fill>(Fill{key, epoch_, true, false, std::nullopt});
+    fills_.emplace(key, ticket);
+    return {ticket, std::nullopt};
+  }
+  coalesced_.fetch_add(1, std::memory_order_relaxed);
+  auto fill = it->second;  // keeps it alive after the filler removed it
+  filled_.wait_for(lock, wait, [&] { return fill->done; });
+  if (!fill->done || !fill->result) return {nullptr, std::nullopt};
+  return {nullptr, fill->result};
 }
 
-void ResponseCache::invalidate() {
+void ResponseCache::complete(const std::shared_ptr<Fill>& ticket, const HttpResponse& response,
+                             const std::string& route) {
+  if (!ticket) return;
   std::lock_guard lock(mutex_);
-  entries_.clear();
+  bool ok = response.status == 200;
+  bool current = ticket->epoch == epoch_;  // no write since the fill began
+  if (ok && current) {
+    if (entries_.size() >= max_entries_ && entries_.find(ticket->key) == entries_.end()) {
+      entries_.clear();  // crude but bounded; the TTL is short anyway
+    }
+    entries_[ticket->key] = {response, route, Clock::now(), false};
+  } else if (current && !ticket->shared) {
+    entries_.erase(ticket->key);  // a refresh that failed: the next caller fills it again
+  }
+  if (ticket->shared) {
+    if (ok) ticket->result = Hit{response, route, nullptr};
+    ticket->done = true;
+    auto it = fills_.find(ticket->key);
+    if (it != fills_.end() && it->second == ticket) fills_.erase(it);
+    filled_.notify_all();
+  }
+}
+
+void ResponseCache::invalidate(Cause cause) {
+  {
+    std::lock_guard lock(mutex_);
+    ++epoch_;
+    entries_.clear();
+    // Fills that began before this write may carry what it changed: later callers fill anew.
+    fills_.clear();
+  }
+  (cause == Cause::write ? invalidated_by_write_ : invalidated_by_feed_).fetch_add(1, std::memory_order_relaxed);
+}
+
+std::string ResponseCache::render_metrics() const {
+  auto get = [](const std::atomic<std::uint64_t>& counter) { return counter.load(std::memory_order_relaxed); };
+  return fmt::format(
+      "# HELP zusammen_cache_lookups_total Anonymous GET requests by what the response cache did: hit (fresh), "
+      "stale (served while refreshed), miss (filled by this request), coalesced (waited for another request's "
+      "fill), refresh (a background refill was started).\n"
+      "# TYPE zusammen_cache_lookups_total counter\n"
+      "zusammen_cache_lookups_total{{result=\"hit\"}} {}\n"
+      "zusammen_cache_lookups_total{{result=\"stale\"}} {}\n"
+      "zusammen_cache_lookups_total{{result=\"miss\"}} {}\n"
+      "zusammen_cache_lookups_total{{result=\"coalesced\"}} {}\n"
+      "zusammen_cache_lookups_total{{result=\"refresh\"}} {}\n"
+      "# HELP zusammen_cache_invalidations_total Times the response cache was emptied: by a write through this "
+      "process, or by a change of the change feed (another process's write).\n"
+      "# TYPE zusammen_cache_invalidations_total counter\n"
+      "zusammen_cache_invalidations_total{{cause=\"write\"}} {}\n"
+      "zusammen_cache_invalidations_total{{cause=\"change_feed\"}} {}\n",
+      get(hits_), get(stale_hits_), get(misses_), get(coalesced_), get(refreshes_), get(invalidated_by_write_),
+      get(invalidated_by_feed_));
 }
 
 }  // namespace zusammen::api

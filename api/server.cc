@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
+#include <mutex>
 #include <string_view>
 #include <filesystem>
 #include <string>
@@ -58,8 +60,8 @@ class RequestHandler final : public Http::Handler {
  public:
   HTTP_PROTOTYPE(RequestHandler)
 
-  RequestHandler(App* app, DrainState* drain, std::size_t max_body_bytes)
-      : app_(app), drain_(drain), max_body_bytes_(max_body_bytes) {
+  RequestHandler(App* app, DrainState* drain, WorkerPool* workers, std::size_t max_body_bytes)
+      : app_(app), drain_(drain), workers_(workers), max_body_bytes_(max_body_bytes) {
     limits_.max_body_bytes = max_body_bytes;
   }
 
@@ -98,35 +100,12 @@ class RequestHandler final : public Http::Handler {
     }
   }
 
+  // Pistache calls this only from its own onInput, which onInput above replaces: kept for the
+  // interface, it answers in place.
   void onRequest(const Http::Request& wire, Http::ResponseWriter writer) override {
-    auto started = std::chrono::steady_clock::now();
-    InFlight in_flight(app_->metrics());
-    HttpRequest request;
-    std::string route = "unmatched";
-    HttpResponse response;
-    try {
-      // Probes and the contract ignore the query string (openapi.yaml), even one that cannot be decoded.
-      if (!build(wire, request) && request.path.rfind("/v1/", 0) == 0) {
-        response = problem(400, "The query string is malformed.");
-        app_->cors().apply(request, response);
-      } else if (request.body.size() > max_body_bytes_) {
-        response = problem(413, "The body is larger than " + std::to_string(max_body_bytes_) + " bytes.");
-        app_->cors().apply(request, response);
-      } else {
-        response = app_->handle(request, route);
-      }
-    } catch (const std::exception& e) {
-      spdlog::error("request failed before routing: {}", service::redact_for_log(e.what()));
-      response = problem(500, "An internal error occurred.");
-    }
-    if (request.request_id.empty()) request.request_id = service::hex_encode(service::random_bytes(8));
-    send(wire, request, response, std::move(writer), *drain_);
-    auto elapsed = std::chrono::steady_clock::now() - started;
-    app_->metrics().observe(request.method, route, response.status, elapsed);
-    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
-    spdlog::info("access method={} route={} status={} duration_ms={:.3f} bytes={} request_id={}", request.method,
-                 route, response.status, static_cast<double>(micros.count()) / 1000.0, response.body.size(),
-                 request.request_id);
+    auto exchange = arrive(wire, std::move(writer));
+    respond(*exchange);
+    finish(*exchange);
   }
 
   void onTimeout(const Http::Request&, Http::ResponseWriter writer) override {
@@ -138,12 +117,32 @@ class RequestHandler final : public Http::Handler {
   }
 
  private:
+  // One request from its arrival to its answer, on whichever thread answers it.
+  struct Exchange {
+    explicit Exchange(Http::ResponseWriter w) : writer(std::move(w)) {}
+    Http::ResponseWriter writer;
+    HttpRequest request;
+    bool query_ok = true;
+    bool failed = false;  // reading the request failed: response holds the 500
+    Http::Version version = Http::Version::Http11;
+    bool names_connection = false;  // the request had a Connection header
+    std::chrono::steady_clock::time_point started;
+    std::string route = "unmatched";
+    HttpResponse response;
+  };
+
   struct WireState {
     std::string head;           // bytes of a request head not complete yet
     std::size_t body_left = 0;  // bytes of the current body still to come
     bool refused = false;       // answered with a refusal: whatever follows is dropped
     std::string current_head;   // the head of the request being parsed (for a refusal's CORS headers)
+    // Answers leave in the order the requests came: while one of this connection's requests is
+    // with a worker, later ones wait behind it and that worker answers them in turn.
+    std::mutex mutex;
+    bool busy = false;
+    std::deque<std::shared_ptr<Exchange>> waiting;
   };
+
 
   static std::shared_ptr<WireState> wire_state(const std::shared_ptr<Tcp::Peer>& peer) {
     constexpr const char* kKey = "zusammen.wire";
@@ -151,6 +150,116 @@ class RequestHandler final : public Http::Handler {
     auto created = std::make_shared<WireState>();
     peer->putData(kKey, created);
     return created;
+  }
+
+  // Answers at once what needs no database; hands the rest to a worker.
+  void accept(const std::shared_ptr<Tcp::Peer>& peer, const Http::Request& wire, Http::ResponseWriter writer) {
+    auto state = wire_state(peer);
+    auto exchange = arrive(wire, std::move(writer));
+    {
+      std::unique_lock lock(state->mutex);
+      if (state->busy) {
+        state->waiting.push_back(std::move(exchange));
+        return;
+      }
+      if (!answer_now(*exchange)) {
+        state->busy = true;
+        lock.unlock();
+        // Waiting for a worker is not waiting for the client: the keep-alive timeout applies,
+        // not the header timeout of a request that is still arriving.
+        peer->setIdle(true);
+        auto task = [this, state, exchange] { work(state, exchange); };
+        if (!workers_->post(task)) task();  // stopping: answer here
+        return;
+      }
+    }
+    finish(*exchange);
+  }
+
+  // On a worker: answers the exchange, then whatever queued behind it on the same connection.
+  void work(const std::shared_ptr<WireState>& state, std::shared_ptr<Exchange> exchange) {
+    while (exchange) {
+      respond(*exchange);
+      finish(*exchange);
+      std::lock_guard lock(state->mutex);
+      if (state->waiting.empty()) {
+        state->busy = false;
+        exchange.reset();
+      } else {
+        exchange = std::move(state->waiting.front());
+        state->waiting.pop_front();
+      }
+    }
+  }
+
+  std::shared_ptr<Exchange> arrive(const Http::Request& wire, Http::ResponseWriter writer) {
+    auto exchange = std::make_shared<Exchange>(std::move(writer));
+    exchange->started = std::chrono::steady_clock::now();
+    app_->metrics().request_started();
+    exchange->version = wire.version();
+    exchange->names_connection = wire.headers().has("Connection");
+    try {
+      exchange->query_ok = build(wire, exchange->request);
+    } catch (const std::exception& e) {
+      spdlog::error("request failed before routing: {}", service::redact_for_log(e.what()));
+      exchange->response = problem(500, "An internal error occurred.");
+      exchange->failed = true;
+    }
+    return exchange;
+  }
+
+  // What is decided before the application sees the request; true when the answer is set.
+  bool refused_early(Exchange& exchange) {
+    if (exchange.failed) return true;
+    auto& request = exchange.request;
+    // Probes and the contract ignore the query string (openapi.yaml), even one that cannot be decoded.
+    if (!exchange.query_ok && request.path.rfind("/v1/", 0) == 0) {
+      exchange.response = problem(400, "The query string is malformed.");
+    } else if (request.body.size() > max_body_bytes_) {
+      exchange.response = problem(413, "The body is larger than " + std::to_string(max_body_bytes_) + " bytes.");
+    } else {
+      return false;
+    }
+    app_->cors().apply(request, exchange.response);
+    return true;
+  }
+
+  // On the reactor thread: the answer when it needs no database.
+  bool answer_now(Exchange& exchange) {
+    try {
+      if (refused_early(exchange)) return true;
+      auto now = app_->handle_now(exchange.request, exchange.route);
+      if (!now) return false;
+      exchange.response = std::move(*now);
+    } catch (const std::exception& e) {
+      spdlog::error("request failed before routing: {}", service::redact_for_log(e.what()));
+      exchange.response = problem(500, "An internal error occurred.");
+    }
+    return true;
+  }
+
+  void respond(Exchange& exchange) {
+    try {
+      if (!refused_early(exchange)) exchange.response = app_->handle(exchange.request, exchange.route);
+    } catch (const std::exception& e) {
+      spdlog::error("request failed before routing: {}", service::redact_for_log(e.what()));
+      exchange.response = problem(500, "An internal error occurred.");
+    }
+  }
+
+  // Sends the answer, records it and logs one access line.
+  void finish(Exchange& exchange) {
+    auto& request = exchange.request;
+    auto& response = exchange.response;
+    if (request.request_id.empty()) request.request_id = service::hex_encode(service::random_bytes(8));
+    send(exchange, *drain_);
+    auto elapsed = std::chrono::steady_clock::now() - exchange.started;
+    app_->metrics().observe(request.method, exchange.route, response.status, elapsed);
+    app_->metrics().request_finished();
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
+    spdlog::info("access method={} route={} status={} duration_ms={:.3f} bytes={} request_id={}", request.method,
+                 exchange.route, response.status, static_cast<double>(micros.count()) / 1000.0,
+                 response.body.size(), request.request_id);
   }
 
   // What Http::Handler::onInput does with the bytes of one request, but a parse error is a
@@ -171,7 +280,7 @@ class RequestHandler final : public Http::Handler {
       writer.headers().add<Http::Header::Connection>(connection ? connection->control()
                                                                 : Http::ConnectionControl::Close);
       peer->setIdle(false);
-      onRequest(request, std::move(writer));
+      accept(peer, request, std::move(writer));
       parser->reset();
     } catch (const Http::HttpError& e) {
       // Pistache raises 415 for a media type it cannot read, in Content-Type or in Accept.
@@ -244,18 +353,6 @@ class RequestHandler final : public Http::Handler {
     return request;
   }
 
-  // The in-flight gauge, also what a drain waits for.
-  class InFlight {
-   public:
-    explicit InFlight(Metrics& metrics) : metrics_(metrics) { metrics_.request_started(); }
-    ~InFlight() { metrics_.request_finished(); }
-    InFlight(const InFlight&) = delete;
-    InFlight& operator=(const InFlight&) = delete;
-
-   private:
-    Metrics& metrics_;
-  };
-
   static bool build(const Http::Request& wire, HttpRequest& request) {
     request.method = Http::methodString(wire.method());
     request.path = wire.resource();
@@ -272,12 +369,14 @@ class RequestHandler final : public Http::Handler {
     return true;
   }
 
-  static void send(const Http::Request& wire, const HttpRequest& request, const HttpResponse& response,
-                   Http::ResponseWriter writer, DrainState& drain) {
+  static void send(Exchange& exchange, DrainState& drain) {
+    const auto& request = exchange.request;
+    const auto& response = exchange.response;
+    auto& writer = exchange.writer;
     auto& headers = writer.headers();
     // Pistache 0.0.5 answers "Connection: Close" when the request has no Connection header, though
     // HTTP/1.1 connections are persistent by default: keep them open unless the client asked otherwise.
-    if (wire.version() == Http::Version::Http11 && !wire.headers().has("Connection")) {
+    if (exchange.version == Http::Version::Http11 && !exchange.names_connection) {
       headers.remove<Http::Header::Connection>();
       headers.add<Http::Header::Connection>(Http::ConnectionControl::KeepAlive);
     }
@@ -314,6 +413,7 @@ class RequestHandler final : public Http::Handler {
 
   App* app_;
   DrainState* drain_;
+  WorkerPool* workers_;
   std::size_t max_body_bytes_;
   WireLimits limits_;
 };
@@ -387,7 +487,9 @@ void Server::start() {
                   .bodyTimeout(options_.body_timeout)
                   .keepaliveTimeout(options_.keepalive_timeout);
   endpoint_->init(opts);
-  endpoint_->setHandler(Http::make_handler<RequestHandler>(&app_, &drain_, options_.max_body_bytes));
+  workers_ = std::make_unique<WorkerPool>(options_.workers);
+  app_.set_background([workers = workers_.get()](std::function<void()> task) { return workers->post(std::move(task)); });
+  endpoint_->setHandler(Http::make_handler<RequestHandler>(&app_, &drain_, workers_.get(), options_.max_body_bytes));
   endpoint_->serveThreaded();
   port_ = static_cast<int>(static_cast<uint16_t>(endpoint_->getPort()));
 }
@@ -395,10 +497,17 @@ void Server::start() {
 int Server::port() const { return endpoint_ ? port_ : 0; }
 
 void Server::shutdown() {
+  // The workers finish what they hold while the reactor still writes their answers; requests that
+  // arrive meanwhile are answered on the reactor threads (post() refuses them).
+  if (workers_) {
+    app_.set_background(nullptr);
+    workers_->stop();
+  }
   if (endpoint_) {
     endpoint_->shutdown();
     endpoint_.reset();
   }
+  workers_.reset();
 }
 
 bool Server::drain(std::chrono::milliseconds timeout) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/app.h"
+#include "api/worker_pool.h"
 
 namespace Pistache::Http {
 class Endpoint;
@@ -21,7 +22,8 @@ namespace zusammen::api {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port (tests)
-  int threads = 4;
+  int threads = 4;  // Pistache's reactor threads: sockets, probes and cached answers
+  int workers = 8;  // threads for the requests that need the database (see worker_pool.h)
   std::size_t max_body_bytes = 1024 * 1024;  // larger bodies are a 413 problem
   // Pistache buffers a request up to this size and answers a plain-text 413 beyond it; it is kept
   // above the body limit so that ordinary oversized bodies get our problem+json answer.
@@ -67,6 +69,7 @@ class Server {
  private:
   App& app_;
   ServerOptions options_;
+  std::unique_ptr<WorkerPool> workers_;  // outlives endpoint_: its handlers post here
   std::shared_ptr<Pistache::Http::Endpoint> endpoint_;
   int port_ = 0;
   DrainState drain_;

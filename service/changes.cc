@@ -108,4 +108,13 @@ Result<ChangePage> ChangeService::list(const std::string& since, const std::set<
   });
 }
 
+Result<long long> ChangeService::last_sequence() {
+  return with_session<long long>(pool_, [&](soci::session& session) -> Result<long long> {
+    long long last = 0;
+    soci::indicator indicator = soci::i_ok;
+    session << kLastSeq, soci::into(last, indicator);
+    return session.got_data() && indicator == soci::i_ok ? last : 0;
+  });
+}
+
 }  // namespace zusammen::service

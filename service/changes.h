@@ -49,6 +49,9 @@ class ChangeService {
   explicit ChangeService(Pool& pool) : pool_(pool) {}
   // since: a cursor from a previous page (empty: from the beginning).
   Result<ChangePage> list(const std::string& since, const std::set<std::string>& types, int limit);
+  // The sequence number of the latest committed change (0 before the first): it moves with every
+  // write of any process, so a response cache that watches it sees other replicas' writes.
+  Result<long long> last_sequence();
 
  private:
   Pool& pool_;

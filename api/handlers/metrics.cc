@@ -11,7 +11,7 @@ void mount_metrics(Router& router, App& app) {
     HttpResponse response;
     response.status = 200;
     response.content_type = std::string(Metrics::kContentType);
-    response.body = app.metrics().render();
+    response.body = app.metrics().render() + app.cache_metrics();
     return response.with_header("Cache-Control", "no-store");
   });
 }
