@@ -7,8 +7,8 @@
 //                (the default, i.e. no sort parameter, included) x page depth
 //   deep.txt     the lines of list.txt that carry a cursor (page 2 and deeper)
 //   search.txt   /v1/initiatives?q=<German word from the data>, alone and with filters,
-//                every sort, first and deeper pages
-//   include.txt  list.txt and search.txt with include=company
+//                every sort, first and deeper pages; every other one with include=company
+//   include.txt  the initiative lines of list.txt with include=company
 //   cursors.txt  how many cursors were collected, and how (a summary for the report)
 //
 // Cursors are real: the script walks each list (limit=100) from the server and keeps every
@@ -173,8 +173,9 @@ async function main() {
   const searchAll = [...search.first, ...search.deep];
   fs.writeFileSync(`${OUT}/list.txt`, lines(listAll));
   fs.writeFileSync(`${OUT}/deep.txt`, lines(list.deep));
-  fs.writeFileSync(`${OUT}/search.txt`, lines(searchAll));
-  fs.writeFileSync(`${OUT}/include.txt`, lines([...listAll, ...searchAll].filter((p) => p.startsWith('/v1/initiatives'))
+  // Every other search also embeds the companies.
+  fs.writeFileSync(`${OUT}/search.txt`, lines(searchAll.map((p, i) => (i % 2 ? `${p}&include=company` : p))));
+  fs.writeFileSync(`${OUT}/include.txt`, lines(listAll.filter((p) => p.startsWith('/v1/initiatives'))
     .map((p) => `${p}&include=company`)));
   const summary = `${requests} GETs walked ${tasks.length} lists (up to ${MAX_PAGES} pages of 100 each): ` +
     `${list.first.length + search.first.length} first pages, ${list.deep.length - synthetic + search.deep.length} real cursors` +

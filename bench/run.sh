@@ -232,10 +232,11 @@ shuf -n 2000 --random-source=<(yes) "$PATHS_DIR/byid.txt" | sed 's/$/?include=co
 db_sql "$BENCH_DB" -e "SELECT id FROM companies WHERE status = 'active'" >"$PATHS_DIR/companies.txt"
 # Rows at random depths, for cursors deeper than the walk (bench/paths.js), with the sort columns as the
 # server puts them into its cursors (CAST(column AS CHAR)).
+[[ -s "$PATHS_DIR/byid.txt" ]] || die "the data set holds no published initiative of an active company"
+SAMPLE_IDS="$(shuf -n 2000 "$PATHS_DIR/byid.txt" | sed 's|.*/||' | paste -sd, -)"
 db_sql "$BENCH_DB" -e "SELECT i.id, i.category, i.state, i.company_id, CAST(i.title AS CHAR),
   CAST(i.created_at AS CHAR), CAST(i.updated_at AS CHAR), CAST(i.participants AS CHAR)
-  FROM initiatives i WHERE $VISIBLE ORDER BY RAND(7) LIMIT 2000" >"$PATHS_DIR/rows.tsv"
-[[ -s "$PATHS_DIR/byid.txt" ]] || die "the data set holds no published initiative of an active company"
+  FROM initiatives i WHERE i.id IN ($SAMPLE_IDS)" >"$PATHS_DIR/rows.tsv"
 
 # ---------------------------------------------------------------- 3. server
 server_log_tail() {
@@ -303,7 +304,7 @@ for f in "$RUN_DIR/byid.sample" "$PATHS_DIR/byid_include.txt" "$PATHS_DIR/list.t
 done
 check_paths "$RUN_DIR/byid_all.sample" "$KEY"
 code="$(curl -sS -o "$RUN_DIR/check.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $KEY" \
-  -H 'Content-Type: application/json' --data '{"slug":"bench-check","name":"Benchmark GmbH"}' "$BASE/v1/companies")"
+  -H 'Content-Type: application/json' --data "{\"slug\":\"bench-check-$$\",\"name\":\"Benchmark GmbH\"}" "$BASE/v1/companies")"
 [[ "$code" == 201 ]] || { cat "$RUN_DIR/check.json" >&2; die "POST /v1/companies answered $code, not 201"; }
 CHECK_SECONDS="$(seconds_since "$check_started")"
 # The slowest single requests of the checks (each path once, 4 in parallel, cache on but cold).
@@ -346,8 +347,8 @@ describe() {
     byid)    echo "GET /v1/initiatives/{id}, id uniformly random over the $(wc -l <"$PATHS_DIR/byid.txt") visible ones" ;;
     list)    echo "initiatives and companies lists: every filter x sort (default included) x depth" ;;
     deep)    echo "the lists' pages 2 and deeper only (cursor)" ;;
-    search)  echo "q= German words, alone and with category/state, every sort, pages 1-5" ;;
-    include) echo "lists and searches with include=company, and by id with include=company" ;;
+    search)  echo "q= German words, alone and with category/state, every sort, pages 1-5; half with include=company" ;;
+    include) echo "the initiative lists with include=company, and by id with include=company" ;;
     keyed)   echo "with Authorization: Bearer (internal): by id over all ids, lists, searches, include" ;;
     mixed)   echo "anonymous reads of byid/list/search/include, ${WRITE_PERCENT} % POST /v1/companies (keyed)" ;;
   esac
