@@ -21,7 +21,7 @@ void mount_resources(Router& router, Services& services) {
 
 App::App(service::Pool& pool, AppOptions options)
     : services_(pool),
-      cache_(options.cache_ttl, options.cache_entries, options.cache_stale),
+      cache_(options.cache_ttl, options.cache_entries, options.cache_stale, options.cache_bytes),
       idempotency_(pool, options.idempotency_ttl),
       cors_(options.cors_origins),
       rate_limits_(options.rate_limits) {
@@ -134,9 +134,9 @@ HttpResponse App::from_cache(const HttpRequest& request, const ResponseCache::Hi
                              RateCharge& charge) {
   route = hit.route;
   if (auto limited = rate_limits_.admit(request, Principal{}, charge)) return *limited;
-  auto etag = hit.response.header("ETag");
-  if (etag && if_none_match_hits(request, *etag)) return not_modified(hit.response);
-  HttpResponse response = hit.response;
+  auto etag = hit.response->header("ETag");
+  if (etag && if_none_match_hits(request, *etag)) return not_modified(*hit.response);
+  HttpResponse response = *hit.response;
   if (request.method == "HEAD") response.body.clear();
   return response;
 }

@@ -48,6 +48,7 @@ struct AppOptions {
   // Anonymous GET responses are reused for this long (0: no cache); see response_cache.h.
   std::chrono::milliseconds cache_ttl{0};
   std::size_t cache_entries = 10000;
+  std::size_t cache_bytes = 16 * 1024 * 1024;  // bodies, headers and keys together
   // Served this long past the TTL while one request refreshes the entry (see response_cache.h).
   std::chrono::milliseconds cache_stale{0};
   // How often the change feed's counter is read to see other processes' writes (0: not watched).

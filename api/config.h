@@ -36,6 +36,7 @@ struct Config {
   int shutdown_timeout_ms = 10000;
   int cache_ttl_ms = 1000;
   int cache_entries = 10000;
+  int cache_mb = 16;
   int cache_stale_ms = 0;
   int cache_watch_ms = 100;
   int idempotency_hours = 24;

@@ -234,6 +234,7 @@ int run_serve(const api::Config& config) {
   api::AppOptions app_options;
   app_options.cache_ttl = std::chrono::milliseconds(config.cache_ttl_ms);
   app_options.cache_entries = static_cast<std::size_t>(config.cache_entries);
+  app_options.cache_bytes = static_cast<std::size_t>(config.cache_mb) * 1024 * 1024;
   app_options.cache_stale = std::chrono::milliseconds(config.cache_stale_ms);
   app_options.cache_watch = std::chrono::milliseconds(config.cache_watch_ms);
   app_options.idempotency_ttl = std::chrono::hours(config.idempotency_hours);

@@ -31,7 +31,7 @@ std::optional<ResponseCache::Hit> ResponseCache::find(const std::string& key) {
   Entry& entry = it->second;
   auto age = Clock::now() - entry.born;
   if (age >= ttl_ + stale_) {
-    entries_.erase(it);
+    drop(it);
     return std::nullopt;
   }
   Hit hit{entry.response, entry.route, nullptr};
@@ -67,15 +67,17 @@ void ResponseCache::complete(const std::shared_ptr<Fill>& ticket, const HttpResp
   bool ok = response.status == 200;
   bool current = ticket->epoch == epoch_;  // no write since the fill began
   if (ok && current) {
-    if (entries_.size() >= max_entries_ && entries_.find(ticket->key) == entries_.end()) {
-      entries_.clear();  // crude but bounded; the TTL is short anyway
-    }
-    entries_[ticket->key] = {response, route, Clock::now(), false};
+    put(ticket->key, response, route);
   } else if (current && !ticket->shared) {
-    entries_.erase(ticket->key);  // a refresh that failed: the next caller fills it again
+    // A refresh that failed: the next caller fills it again.
+    if (auto it = entries_.find(ticket->key); it != entries_.end()) drop(it);
   }
   if (ticket->shared) {
-    if (ok) ticket->result = Hit{response, route, nullptr};
+    if (ok) {
+      auto it = entries_.find(ticket->key);
+      auto shared = it != entries_.end() && current ? it->second.response : std::make_shared<const HttpResponse>(response);
+      ticket->result = Hit{shared, route, nullptr};
+    }
     ticket->done = true;
     auto it = fills_.find(ticket->key);
     if (it != fills_.end() && it->second == ticket) fills_.erase(it);
@@ -83,11 +85,34 @@ void ResponseCache::complete(const std::shared_ptr<Fill>& ticket, const HttpResp
   }
 }
 
+void ResponseCache::put(const std::string& key, const HttpResponse& response, const std::string& route) {
+  if (auto it = entries_.find(key); it != entries_.end()) drop(it);
+  std::size_t bytes = key.size() + response.body.size() + route.size() + 256;
+  for (const auto& [name, value] : response.headers) bytes += name.size() + value.size() + 32;
+  if (bytes > max_bytes_) return;  // larger than the whole cache: not kept
+  while (!oldest_.empty() && (entries_.size() + 1 > max_entries_ || bytes_ + bytes > max_bytes_)) {
+    drop(entries_.find(oldest_.front()));
+    evictions_.fetch_add(1, std::memory_order_relaxed);
+  }
+  oldest_.push_back(key);
+  entries_.emplace(key, Entry{std::make_shared<const HttpResponse>(response), route, Clock::now(), false, bytes,
+                              std::prev(oldest_.end())});
+  bytes_ += bytes;
+}
+
+void ResponseCache::drop(std::unordered_map<std::string, Entry>::iterator it) {
+  bytes_ -= it->second.bytes;
+  oldest_.erase(it->second.age);
+  entries_.erase(it);
+}
+
 void ResponseCache::invalidate(Cause cause) {
   {
     std::lock_guard lock(mutex_);
     ++epoch_;
     entries_.clear();
+    oldest_.clear();
+    bytes_ = 0;
     // Fills that began before this write may carry what it changed: later callers fill anew.
     fills_.clear();
   }
@@ -110,9 +135,13 @@ std::string ResponseCache::render_metrics() const {
       "process, or by a change of the change feed (another process's write).\n"
       "# TYPE zusammen_cache_invalidations_total counter\n"
       "zusammen_cache_invalidations_total{{cause=\"write\"}} {}\n"
-      "zusammen_cache_invalidations_total{{cause=\"change_feed\"}} {}\n",
+      "zusammen_cache_invalidations_total{{cause=\"change_feed\"}} {}\n"
+      "# HELP zusammen_cache_evictions_total Entries dropped, oldest first, to stay within ZUSAMMEN_CACHE_ENTRIES "
+      "and ZUSAMMEN_CACHE_MB.\n"
+      "# TYPE zusammen_cache_evictions_total counter\n"
+      "zusammen_cache_evictions_total {}\n",
       get(hits_), get(stale_hits_), get(misses_), get(coalesced_), get(refreshes_), get(invalidated_by_write_),
-      get(invalidated_by_feed_));
+      get(invalidated_by_feed_), get(evictions_));
 }
 
 }  // namespace zusammen::api

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -27,9 +28,12 @@ namespace zusammen::api {
 
 class ResponseCache {
  public:
+  // Bounded by entries and by bytes (bodies, headers and keys): past either, the oldest entries
+  // are dropped first.
   ResponseCache(std::chrono::milliseconds ttl, std::size_t max_entries,
-                std::chrono::milliseconds stale = std::chrono::milliseconds(0))
-      : ttl_(ttl), stale_(stale), max_entries_(max_entries) {}
+                std::chrono::milliseconds stale = std::chrono::milliseconds(0),
+                std::size_t max_bytes = 16 * 1024 * 1024)
+      : ttl_(ttl), stale_(stale), max_entries_(max_entries), max_bytes_(max_bytes) {}
 
   bool enabled() const { return ttl_.count() > 0 && max_entries_ > 0; }
   // The key of a request: path plus its decoded query in a canonical order.
@@ -38,7 +42,7 @@ class ResponseCache {
   // Who fills an entry: the caller of a miss, or the one a refresh was asked of.
   struct Fill;
   struct Hit {
-    HttpResponse response;
+    std::shared_ptr<const HttpResponse> response;  // shared with the entry: no copy under the lock
     std::string route;  // the template of the request that filled the entry (logs, metrics)
     // Set for one caller once the entry is due for a refresh: fill it in the background and
     // complete() the ticket (or complete it with a failure when it cannot be done).
@@ -69,23 +73,31 @@ class ResponseCache {
  private:
   using Clock = std::chrono::steady_clock;
   struct Entry {
-    HttpResponse response;
+    std::shared_ptr<const HttpResponse> response;
     std::string route;
     Clock::time_point born;
     bool refreshing = false;
+    std::size_t bytes = 0;
+    std::list<std::string>::iterator age;  // its place in oldest_
   };
+  // Stores under the mutex, evicting the oldest entries beyond the bounds.
+  void put(const std::string& key, const HttpResponse& response, const std::string& route);
+  void drop(std::unordered_map<std::string, Entry>::iterator it);
 
   std::chrono::milliseconds ttl_;
   std::chrono::milliseconds stale_;
   std::size_t max_entries_;
+  std::size_t max_bytes_;
   std::mutex mutex_;
   std::condition_variable filled_;
   std::unordered_map<std::string, Entry> entries_;
+  std::list<std::string> oldest_;  // keys, the oldest stored first
+  std::size_t bytes_ = 0;
   std::unordered_map<std::string, std::shared_ptr<Fill>> fills_;  // misses being filled
   std::uint64_t epoch_ = 0;                                       // invalidations so far
 
   std::atomic<std::uint64_t> hits_{0}, stale_hits_{0}, misses_{0}, coalesced_{0}, refreshes_{0};
-  std::atomic<std::uint64_t> invalidated_by_write_{0}, invalidated_by_feed_{0};
+  std::atomic<std::uint64_t> invalidated_by_write_{0}, invalidated_by_feed_{0}, evictions_{0};
 };
 
 }  // namespace zusammen::api

@@ -14,6 +14,8 @@
 # data/, my.cnf, the socket, the pid file and error.log. It listens on
 # 127.0.0.1 only, port ${ZUSAMMEN_DB_PORT:-3307}. Another ZUSAMMEN_DB_DIR and
 # ZUSAMMEN_DB_PORT give a second, independent server (fault and replica tests).
+# ZUSAMMEN_DB_BUFFER_POOL sets innodb_buffer_pool_size when the config is
+# written (default 1G: the benchmark's million initiatives fit in memory).
 #
 # Replication: the server above is a primary. It always runs with a binary
 # log (log-bin, binlog_format=ROW, server_id 1); `start` restarts a running
@@ -157,7 +159,7 @@ ft_min_word_len = 2
 max_connections = 300
 sql_mode = 'STRICT_ALL_TABLES,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'
 default-time-zone = '+00:00'
-innodb_buffer_pool_size = 128M
+innodb_buffer_pool_size = ${ZUSAMMEN_DB_BUFFER_POOL:-1G}
 innodb_log_file_size = 64M
 # A development and test database: durability on crash is not needed.
 innodb_flush_log_at_trx_commit = 2

@@ -46,8 +46,10 @@ Initiative from_row(const soci::row& r) {
 
 void restrict_to(sql::Query& query, Audience audience) {
   if (audience == Audience::public_only) {
-    query.where("i.published = 1 AND EXISTS (SELECT 1 FROM companies c WHERE c.id = i.company_id AND "
-                "c.status = 'active')");
+    // A scalar subquery, not EXISTS: MariaDB turns an EXISTS into a semi-join that it may drive
+    // from companies (every active company's initiatives, then a sort of them all: 96 s for a
+    // page at 1 000 000 rows); this form stays a primary-key lookup per row of the list's index.
+    query.where("i.published = 1 AND (SELECT c.status FROM companies c WHERE c.id = i.company_id) = 'active'");
   }
 }
 
