@@ -8,6 +8,7 @@
 #include <chrono>
 #include <deque>
 #include <mutex>
+#include <random>
 #include <string_view>
 #include <filesystem>
 #include <string>
@@ -40,6 +41,17 @@ class AnyHeader final : public Http::Header::Header {
   std::string name_;
   std::string value_;
 };
+
+// An id for a request that brought none: unique enough to find its log lines, not a secret, so a
+// per-thread generator serves (OpenSSL's RAND_bytes took 3 % of an uncached read's CPU).
+std::string new_request_id() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::uint64_t bits = generator();
+  std::string id(16, '0');
+  for (int i = 15; i >= 0; --i, bits >>= 4) id[static_cast<std::size_t>(i)] = kHex[bits & 0xF];
+  return id;
+}
 
 bool valid_request_id(const std::string& id) {
   if (id.empty() || id.size() > 128) return false;
@@ -251,7 +263,7 @@ class RequestHandler final : public Http::Handler {
   void finish(Exchange& exchange) {
     auto& request = exchange.request;
     auto& response = exchange.response;
-    if (request.request_id.empty()) request.request_id = service::hex_encode(service::random_bytes(8));
+    if (request.request_id.empty()) request.request_id = new_request_id();
     send(exchange, *drain_);
     auto elapsed = std::chrono::steady_clock::now() - exchange.started;
     app_->metrics().observe(request.method, exchange.route, response.status, elapsed);
@@ -312,7 +324,7 @@ class RequestHandler final : public Http::Handler {
     // The caller's request id, when acceptable, so that its refusal can be found in the log.
     auto given = seen.header("x-request-id");
     std::string request_id =
-        given && valid_request_id(*given) ? *given : service::hex_encode(service::random_bytes(8));
+        given && valid_request_id(*given) ? *given : new_request_id();
     Http::ResponseWriter writer(Http::Version::Http11, transport(), this, peer);
     writer.headers().add(std::make_shared<AnyHeader>("Content-Type", response.content_type));
     writer.headers().add(std::make_shared<AnyHeader>("X-Request-Id", request_id));

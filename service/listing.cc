@@ -65,7 +65,11 @@ void apply_page(sql::Query& query, const PageRequest& page) {
   const char* op = page.sort.descending ? "<" : ">";
   const char* direction = page.sort.descending ? " DESC" : " ASC";
   if (page.after) {
-    query.where(column + " " + op + " ? OR (" + column + " = ? AND " + id_column + " " + op + " ?)",
+    // (column, id) past the cursor, spelled so that the first conjunct is a range on the sort
+    // column: MariaDB then starts the index scan at the cursor. Written as a plain OR it read
+    // every row before the cursor (a deep page of the title order took 50-200 ms at 20 000 rows).
+    const char* inclusive = page.sort.descending ? "<=" : ">=";
+    query.where(column + " " + inclusive + " ? AND (" + column + " " + op + " ? OR " + id_column + " " + op + " ?)",
                 {page.after->value, page.after->value, std::to_string(page.after->id)});
   }
   query.append(" ORDER BY " + column + direction + ", " + id_column + direction);

@@ -54,6 +54,20 @@ void restrict_to(sql::Query& query, Audience audience) {
 }
 
 
+// For a page after a cursor in title order: the index whose leading columns are the list's
+// equalities, then title and id. MariaDB costs the equality's ref access and the range from the
+// cursor alike and takes the ref, which reads every row before the cursor (7 958 rows for a
+// deep public page at 20 000, 22 with the range), so the range is forced. Nullopt where no
+// such index exists (q, company_id): the optimizer chooses.
+std::optional<std::string> title_range_index(const InitiativeFilter& filter, Audience audience) {
+  if (filter.q || filter.company_id) return std::nullopt;
+  if (filter.category && filter.state) return "initiatives_category_state_title";
+  if (filter.category) return "initiatives_category_title";
+  if (filter.state) return "initiatives_state_title";
+  if (audience == Audience::public_only || filter.published) return "initiatives_published_title";
+  return "initiatives_title";
+}
+
 }  // namespace
 
 sql::Query select_query(const std::string& sort_value_column) {
@@ -110,6 +124,9 @@ bool company_exists(soci::session& session, long long company_id) {
 SortedRows<Initiative> list(soci::session& session, const InitiativeFilter& filter, const PageRequest& page,
                             Audience audience) {
   auto query = select_query(sort_value_column(page.sort));
+  if (page.after && page.sort.key.column == "i.title") {
+    if (auto index = title_range_index(filter, audience)) query.append(" FORCE INDEX (" + *index + ")");
+  }
   restrict_to(query, audience);
   if (filter.company_id) query.where("i.company_id = ?", {std::to_string(*filter.company_id)});
   if (filter.category) query.where("i.category = ?", {*filter.category});

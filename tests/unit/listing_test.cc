@@ -140,7 +140,7 @@ TEST(ApplyPage, AscendingAfterACursor) {
   sql::Query query("SELECT c.id FROM companies c");
   apply_page(query, PageRequest{sort_of("name"), 2, Cursor{"name", "Deutsche Bahn AG", 7}});
   EXPECT_EQ(query.text(),
-            "SELECT c.id FROM companies c WHERE (c.name > :p0 OR (c.name = :p1 AND c.id > :p2))"
+            "SELECT c.id FROM companies c WHERE (c.name >= :p0 AND (c.name > :p1 OR c.id > :p2))"
             " ORDER BY c.name ASC, c.id ASC LIMIT 3");
   EXPECT_EQ(query.values(), (std::vector<std::string>{"Deutsche Bahn AG", "Deutsche Bahn AG", "7"}));
 }
@@ -150,8 +150,8 @@ TEST(ApplyPage, DescendingAfterACursorWithOtherConditions) {
   query.where("i.state = ?", {"DE-BE"});
   apply_page(query, PageRequest{sort_of("-participants"), 100, Cursor{"-participants", "120", 9}});
   EXPECT_EQ(query.text(),
-            "SELECT i.id FROM initiatives i WHERE (i.state = :p0) AND (i.participants < :p1 OR (i.participants = :p2 "
-            "AND i.id < :p3)) ORDER BY i.participants DESC, i.id DESC LIMIT 101");
+            "SELECT i.id FROM initiatives i WHERE (i.state = :p0) AND (i.participants <= :p1 AND (i.participants < :p2 "
+            "OR i.id < :p3)) ORDER BY i.participants DESC, i.id DESC LIMIT 101");
   EXPECT_EQ(query.values(), (std::vector<std::string>{"DE-BE", "120", "120", "9"}));
 }
 
