@@ -178,8 +178,7 @@ HttpResponse App::respond(const HttpRequest& request, std::string& route, RateCh
   return response;
 }
 
-HttpResponse App::dispatch(const HttpRequest& request, std::string& route, RateCharge& charge,
-                           bool charge_caller) {
+HttpResponse App::dispatch(const HttpRequest& request, std::string& route, RateCharge& charge, bool charge_caller) {
   route = "unmatched";
   try {
     bool head = request.method == "HEAD";

@@ -15,8 +15,8 @@
 #include "api/cors.h"
 #include "api/http.h"
 #include "api/idempotency.h"
-#include "api/rate_limit.h"
 #include "api/metrics.h"
+#include "api/rate_limit.h"
 #include "api/response_cache.h"
 #include "api/router.h"
 #include "service/api_keys.h"
@@ -32,8 +32,14 @@ namespace zusammen::api {
 
 struct Services {
   explicit Services(service::Pool& primary)
-      : pool(primary), companies(primary), initiatives(primary), meetings(primary), api_keys(primary), changes(primary),
-        testimonials(primary), registrations(primary) {}
+      : pool(primary),
+        companies(primary),
+        initiatives(primary),
+        meetings(primary),
+        api_keys(primary),
+        changes(primary),
+        testimonials(primary),
+        registrations(primary) {}
   service::Pool& pool;
   service::CompanyService companies;
   service::InitiativeService initiatives;
@@ -100,8 +106,7 @@ class App {
  private:
   HttpResponse respond(const HttpRequest& request, std::string& route, RateCharge& charge);
   // charge_caller false: a background refresh, which no caller pays for in its rate limit.
-  HttpResponse dispatch(const HttpRequest& request, std::string& route, RateCharge& charge,
-                        bool charge_caller = true);
+  HttpResponse dispatch(const HttpRequest& request, std::string& route, RateCharge& charge, bool charge_caller = true);
   bool cacheable(const HttpRequest& request) const;
   // A cached answer as this caller gets it: its rate limit, If-None-Match and HEAD applied.
   HttpResponse from_cache(const HttpRequest& request, const ResponseCache::Hit& hit, std::string& route,

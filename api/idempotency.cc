@@ -1,9 +1,9 @@
 #include "api/idempotency.h"
 
-#include <thread>
+#include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
+#include <thread>
 
 #include "api/problem.h"
 #include "service/encoding.h"
@@ -92,8 +92,8 @@ HttpResponse Idempotency::run(const RequestContext& context, const std::function
   if (claimed) {
     // The write and the key committed; the answer is kept for retries. Should this fail, a retry
     // is told the request was carried out (409) rather than running it again.
-    auto stored = service_.store_response(request.scope, request.key, response.status, stored_headers(response),
-                                          response.body);
+    auto stored =
+        service_.store_response(request.scope, request.key, response.status, stored_headers(response), response.body);
     if (!stored.ok()) spdlog::warn("idempotency: the answer for a key could not be stored: {}", stored.error().detail);
     return response;
   }
@@ -102,8 +102,9 @@ HttpResponse Idempotency::run(const RequestContext& context, const std::function
     // back or failed on the other's (e.g. a unique slug). Answer as a retry of that one.
     auto again = service_.find(request.scope, request.key);
     if (again.ok() && *again) return answer_existing(request, std::move(**again));
-    if (duplicate) return problem(409, "A request with this Idempotency-Key is in progress; retry shortly.")
-                              .with_header("Retry-After", "1");
+    if (duplicate)
+      return problem(409, "A request with this Idempotency-Key is in progress; retry shortly.")
+          .with_header("Retry-After", "1");
     return response;  // nothing was written: a corrected retry may use the same key
   }
   // Succeeded without a recorded write: keep the answer all the same, so retries see it.
@@ -117,10 +118,8 @@ HttpResponse Idempotency::run(const RequestContext& context, const std::function
 
 HttpResponse Idempotency::answer_existing(const service::IdempotencyRequest& request,
                                           service::IdempotencyRecord record) {
-  if (record.method != request.method || record.path != request.path ||
-      record.request_hash != request.request_hash) {
-    return problem(422,
-                   "This Idempotency-Key was used for a different request; use a new key for a new request.",
+  if (record.method != request.method || record.path != request.path || record.request_hash != request.request_hash) {
+    return problem(422, "This Idempotency-Key was used for a different request; use a new key for a new request.",
                    {{std::string(kHeader), "was already used with another method, path or body"}});
   }
   auto deadline = std::chrono::steady_clock::now() + wait_;

@@ -1,14 +1,14 @@
 // zusammen: serve the API, migrate, seed, manage API keys.
+#include <pthread.h>
+#include <spdlog/async.h>
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
-
-#include <pthread.h>
-#include <spdlog/pattern_formatter.h>
-#include <spdlog/async.h>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "api/app.h"
 #include "api/config.h"
@@ -157,8 +157,8 @@ int run_apikey(service::Pool& pool, const std::vector<std::string>& args) {
     for (const auto& key : *list) {
       std::string scopes;
       for (const auto& s : key.scopes) scopes += (scopes.empty() ? "" : ",") + s;
-      std::cout << key.id << "\t" << key.name << "\t" << key.prefix << "…\t" << scopes << "\t" << key.created_at
-                << "\t" << (key.revoked_at ? "revoked " + *key.revoked_at : "active") << "\n";
+      std::cout << key.id << "\t" << key.name << "\t" << key.prefix << "…\t" << scopes << "\t" << key.created_at << "\t"
+                << (key.revoked_at ? "revoked " + *key.revoked_at : "active") << "\n";
     }
     return 0;
   }

@@ -1,8 +1,8 @@
 #include "api/migrate_on_start.h"
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 #include "service/migrations.h"
 

@@ -46,16 +46,26 @@ const ProblemKind& kind_of(int status) {
 int http_status(service::ErrorCode code) {
   using service::ErrorCode;
   switch (code) {
-    case ErrorCode::invalid_argument: return 400;
-    case ErrorCode::validation_failed: return 422;
-    case ErrorCode::not_found: return 404;
-    case ErrorCode::already_exists: return 409;
-    case ErrorCode::failed_precondition: return 409;
-    case ErrorCode::version_mismatch: return 412;
-    case ErrorCode::unauthenticated: return 401;
-    case ErrorCode::permission_denied: return 403;
-    case ErrorCode::unavailable: return 503;
-    case ErrorCode::internal: return 500;
+    case ErrorCode::invalid_argument:
+      return 400;
+    case ErrorCode::validation_failed:
+      return 422;
+    case ErrorCode::not_found:
+      return 404;
+    case ErrorCode::already_exists:
+      return 409;
+    case ErrorCode::failed_precondition:
+      return 409;
+    case ErrorCode::version_mismatch:
+      return 412;
+    case ErrorCode::unauthenticated:
+      return 401;
+    case ErrorCode::permission_denied:
+      return 403;
+    case ErrorCode::unavailable:
+      return 503;
+    case ErrorCode::internal:
+      return 500;
   }
   return 500;
 }

@@ -191,8 +191,8 @@ JsonBody parse_json_object(const HttpRequest& request, bool merge_patch_allowed)
   std::string media = content_type ? media_type(*content_type) : "";
   bool acceptable = media == "application/json" || (merge_patch_allowed && media == "application/merge-patch+json");
   if (!acceptable) {
-    std::string expected = merge_patch_allowed ? "application/merge-patch+json or application/json"
-                                               : "application/json";
+    std::string expected =
+        merge_patch_allowed ? "application/merge-patch+json or application/json" : "application/json";
     return {std::nullopt, problem(415, "The body must be sent as " + expected + ".")};
   }
   if (json_depth(request.body) > kMaxJsonDepth) {
@@ -289,10 +289,12 @@ std::optional<Error> BodyReader::finish(std::vector<FieldError> rule_errors) {
       type_errors_.push_back({"/" + name, "is not a field of this resource"});
     }
   }
-  if (!type_errors_.empty()) return Error::invalid("The body has fields of the wrong type or unknown fields.", type_errors_);
+  if (!type_errors_.empty())
+    return Error::invalid("The body has fields of the wrong type or unknown fields.", type_errors_);
   // Rules the reader found (required, null) come first; the domain's rules skip what the reader reported.
   for (auto& e : rule_errors) {
-    bool already = std::any_of(rule_errors_.begin(), rule_errors_.end(), [&](const FieldError& r) { return r.field == e.field; });
+    bool already =
+        std::any_of(rule_errors_.begin(), rule_errors_.end(), [&](const FieldError& r) { return r.field == e.field; });
     if (!already) rule_errors_.push_back(std::move(e));
   }
   if (!rule_errors_.empty()) return Error::validation(rule_errors_);

@@ -75,7 +75,8 @@ void ResponseCache::complete(const std::shared_ptr<Fill>& ticket, const HttpResp
   if (ticket->shared) {
     if (ok) {
       auto it = entries_.find(ticket->key);
-      auto shared = it != entries_.end() && current ? it->second.response : std::make_shared<const HttpResponse>(response);
+      auto shared =
+          it != entries_.end() && current ? it->second.response : std::make_shared<const HttpResponse>(response);
       ticket->result = Hit{shared, route, nullptr};
     }
     ticket->done = true;

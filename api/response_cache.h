@@ -43,7 +43,7 @@ class ResponseCache {
   struct Fill;
   struct Hit {
     std::shared_ptr<const HttpResponse> response;  // shared with the entry: no copy under the lock
-    std::string route;  // the template of the request that filled the entry (logs, metrics)
+    std::string route;                             // the template of the request that filled the entry (logs, metrics)
     // Set for one caller once the entry is due for a refresh: fill it in the background and
     // complete() the ticket (or complete it with a failure when it cannot be done).
     std::shared_ptr<Fill> refresh;

@@ -1,10 +1,9 @@
 // Building successful responses: JSON bodies, ETags and conditional requests, list pages.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "api/router.h"
 #include "service/status.h"

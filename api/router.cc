@@ -43,7 +43,8 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
         // "{id}" or "{id}.ics": a parameter, optionally followed by a literal suffix.
         std::string suffix = expected.substr(close + 1);
         const std::string& actual = segments[i];
-        if (actual.size() <= suffix.size() || actual.compare(actual.size() - suffix.size(), suffix.size(), suffix) != 0) {
+        if (actual.size() <= suffix.size() ||
+            actual.compare(actual.size() - suffix.size(), suffix.size(), suffix) != 0) {
           matches = false;
         } else {
           params[expected.substr(1, close - 1)] = actual.substr(0, actual.size() - suffix.size());

@@ -34,9 +34,9 @@ struct Route {
 };
 
 struct RouteMatch {
-  const Route* route = nullptr;             // set when method and path match
+  const Route* route = nullptr;  // set when method and path match
   std::map<std::string, std::string> params;
-  std::vector<std::string> allowed;         // methods of the matching path (for 405)
+  std::vector<std::string> allowed;  // methods of the matching path (for 405)
 };
 
 class Router {

@@ -1,23 +1,22 @@
 #include "api/server.h"
 
 #include <netinet/in.h>
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+#include <pistache/peer.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <random>
-#include <string_view>
-#include <filesystem>
 #include <string>
+#include <string_view>
 #include <thread>
-
-#include <pistache/endpoint.h>
-#include <pistache/http.h>
-#include <pistache/peer.h>
-#include <spdlog/spdlog.h>
 
 #include "api/problem.h"
 #include "api/wire_guard.h"
@@ -155,7 +154,6 @@ class RequestHandler final : public Http::Handler {
     std::deque<std::shared_ptr<Exchange>> waiting;
   };
 
-
   static std::shared_ptr<WireState> wire_state(const std::shared_ptr<Tcp::Peer>& peer) {
     constexpr const char* kKey = "zusammen.wire";
     if (auto existing = peer->tryGetData(kKey)) return std::static_pointer_cast<WireState>(existing);
@@ -270,8 +268,8 @@ class RequestHandler final : public Http::Handler {
     app_->metrics().request_finished();
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
     spdlog::info("access method={} route={} status={} duration_ms={:.3f} bytes={} request_id={}", request.method,
-                 exchange.route, response.status, static_cast<double>(micros.count()) / 1000.0,
-                 response.body.size(), request.request_id);
+                 exchange.route, response.status, static_cast<double>(micros.count()) / 1000.0, response.body.size(),
+                 request.request_id);
   }
 
   // What Http::Handler::onInput does with the bytes of one request, but a parse error is a
@@ -323,8 +321,7 @@ class RequestHandler final : public Http::Handler {
     app_->cors().apply(seen, response);
     // The caller's request id, when acceptable, so that its refusal can be found in the log.
     auto given = seen.header("x-request-id");
-    std::string request_id =
-        given && valid_request_id(*given) ? *given : new_request_id();
+    std::string request_id = given && valid_request_id(*given) ? *given : new_request_id();
     Http::ResponseWriter writer(Http::Version::Http11, transport(), this, peer);
     writer.headers().add(std::make_shared<AnyHeader>("Content-Type", response.content_type));
     writer.headers().add(std::make_shared<AnyHeader>("X-Request-Id", request_id));
@@ -500,7 +497,8 @@ void Server::start() {
                   .keepaliveTimeout(options_.keepalive_timeout);
   endpoint_->init(opts);
   workers_ = std::make_unique<WorkerPool>(options_.workers);
-  app_.set_background([workers = workers_.get()](std::function<void()> task) { return workers->post(std::move(task)); });
+  app_.set_background(
+      [workers = workers_.get()](std::function<void()> task) { return workers->post(std::move(task)); });
   endpoint_->setHandler(Http::make_handler<RequestHandler>(&app_, &drain_, workers_.get(), options_.max_body_bytes));
   endpoint_->serveThreaded();
   port_ = static_cast<int>(static_cast<uint16_t>(endpoint_->getPort()));

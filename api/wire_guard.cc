@@ -24,13 +24,15 @@ bool is_token_char(unsigned char c) {
 }
 
 bool is_token(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return is_token_char(static_cast<unsigned char>(c)); });
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return is_token_char(static_cast<unsigned char>(c)); });
 }
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
 }
 
 std::string_view trim(std::string_view text) {
@@ -40,7 +42,7 @@ std::string_view trim(std::string_view text) {
 }
 
 // The methods Pistache 0.0.5 knows; any other well-formed method is not implemented here (501).
-constexpr std::array<std::string_view, 9> kMethods = {"GET", "HEAD", "POST", "PUT", "PATCH",
+constexpr std::array<std::string_view, 9> kMethods = {"GET",    "HEAD",    "POST",  "PUT",    "PATCH",
                                                       "DELETE", "OPTIONS", "TRACE", "CONNECT"};
 
 // A Content-Length value: digits only (a list of equal values is the same length, RFC 9110 8.6).

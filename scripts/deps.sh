@@ -1,23 +1,42 @@
 #!/usr/bin/env bash
-# Install what building, running and testing Zusammen needs, on Debian 12:
-# the missing apt packages (apt-get update runs only when something is
-# missing), Node.js/npm, and tests/contract's npm packages. Idempotent:
-# a fast no-op when everything is there. Uses sudo when not root.
+# Install what building and serving Zusammen needs, on Debian 12:
+#
+#   scripts/deps.sh          for scripts/run.sh: compilers, CMake, the -dev libraries,
+#                            MariaDB server and client, Node.js/npm and api/docs' npm
+#                            packages (Swagger UI for /docs)
+#   scripts/deps.sh --test   for scripts/test.sh: the above, plus the test tooling
+#                            (GoogleTest, Connector/C++, clang and its sanitizer runtime,
+#                            clang-format, wrk, nginx, Chromium, docker-compose) and the
+#                            npm packages of tests/
+#
+# Only missing apt packages are installed (apt-get update runs only then).
+# Idempotent: a fast no-op when everything is there. Uses sudo when not root.
 set -euo pipefail
 ZUSAMMEN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib.sh
 source "$ZUSAMMEN_ROOT/scripts/lib.sh"
 
+tests=0
+case "${1:-}" in
+  "") ;;
+  --test) tests=1 ;;
+  *) die "unknown argument '$1' (usage: scripts/deps.sh [--test])" ;;
+esac
+
 PACKAGES=(
-  build-essential cmake pkg-config g++ clang
-  libpistache-dev libsoci-dev libsoci-mysql4.0 libmysqlcppconn-dev
+  build-essential cmake pkg-config g++ ccache
+  libpistache-dev libsoci-dev libsoci-mysql4.0
   mariadb-server mariadb-client libmariadb-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libssl-dev
-  libgtest-dev libgmock-dev
-  wrk curl ca-certificates
-  libclang-rt-14-dev ccache
-  nginx-light chromium docker-compose
+  curl ca-certificates
 )
+if [[ $tests -eq 1 ]]; then
+  PACKAGES+=(
+    libgtest-dev libgmock-dev libmysqlcppconn-dev
+    clang libclang-rt-14-dev clang-format
+    wrk nginx-light chromium docker-compose
+  )
+fi
 # Installed only when the archive has them.
 OPTIONAL_PACKAGES=()
 
@@ -78,7 +97,7 @@ have npm || die "npm is still missing after installing npm"
 
 # npm packages of the contract tests.
 contract="$ZUSAMMEN_ROOT/tests/contract"
-if [[ -f "$contract/package.json" ]]; then
+if [[ $tests -eq 1 && -f "$contract/package.json" ]]; then
   nm="$contract/node_modules"
   if [[ ! -d "$nm" || "$contract/package.json" -nt "$nm" \
         || ( -f "$contract/package-lock.json" && "$contract/package-lock.json" -nt "$nm" ) ]]; then
@@ -99,7 +118,9 @@ fi
 # npm packages of /docs (Swagger UI's assets, embedded by CMake) and of the
 # end-to-end checks (scripts/e2e.sh). None needs an install script; skipping
 # them keeps the installs offline-clean (swagger-ui-dist's @scarf/scarf).
-for dir in api/docs tests/e2e tests/client; do
+npm_dirs=(api/docs)
+[[ $tests -eq 1 ]] && npm_dirs+=(tests/e2e tests/client)
+for dir in "${npm_dirs[@]}"; do
   pkg="$ZUSAMMEN_ROOT/$dir"
   [[ -f "$pkg/package-lock.json" ]] || continue
   nm="$pkg/node_modules"
@@ -114,7 +135,7 @@ done
 
 # npm packages of the deploy/ checks (tests/deploy/check.sh).
 deploy_checks="$ZUSAMMEN_ROOT/tests/deploy"
-if [[ -f "$deploy_checks/package-lock.json" ]]; then
+if [[ $tests -eq 1 && -f "$deploy_checks/package-lock.json" ]]; then
   nm="$deploy_checks/node_modules"
   if [[ ! -d "$nm" || "$deploy_checks/package.json" -nt "$nm" || "$deploy_checks/package-lock.json" -nt "$nm" ]]; then
     log "installing npm packages in tests/deploy (npm ci)"

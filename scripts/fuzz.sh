@@ -39,7 +39,7 @@ fi
 log "configuring build-fuzz (clang, ZUSAMMEN_FUZZ=ON)"
 run_logged cmake-configure-build-fuzz \
   cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
-  -DCMAKE_CXX_COMPILER=clang++ -DZUSAMMEN_FUZZ=ON -DZUSAMMEN_TESTS=OFF "${launcher[@]}" \
+  -DCMAKE_CXX_COMPILER=clang++ -DZUSAMMEN_FUZZ=ON -DZUSAMMEN_TESTS=OFF -DZUSAMMEN_WERROR=ON "${launcher[@]}" \
   || die "configuring build-fuzz failed"
 log "building the fuzz targets"
 run_logged cmake-build-build-fuzz cmake --build build-fuzz --target zusammen_fuzzers -j"$(jobs_count)" \

@@ -15,7 +15,8 @@ ZUSAMMEN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ZUSAMMEN_ROOT/scripts/lib.sh"
 
 "$ZUSAMMEN_ROOT/scripts/deps.sh"
-build_tree build RelWithDebInfo
+# The tests are not built here: their libraries come with `scripts/deps.sh --test`.
+build_tree build RelWithDebInfo -DZUSAMMEN_TESTS=OFF
 BIN="$ZUSAMMEN_ROOT/build/zusammen"
 [[ -x "$BIN" ]] || die "the build did not produce $BIN"
 

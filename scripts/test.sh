@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Run every test of Zusammen:
 #
-#   scripts/test.sh          everything (what CI runs, via .ci/run)
-#   scripts/test.sh --fast   skip the AddressSanitizer/UBSan build and run, and fuzzing
-#                            (for developers; CI runs the full set)
+#   scripts/test.sh          everything (what CI runs, via .ci/run); same as `all`
+#   scripts/test.sh --fast   skip the AddressSanitizer/UBSan build and run, the Release
+#                            build, and fuzzing (for developers; CI runs the full set)
+#   scripts/test.sh SLICE    one slice, for the part you touch (--fast may come too):
+#     unit          the unit tests (ctest -L unit in build/): seconds, no database
+#     integration   the integration tests against the private MariaDB (ctest -L integration)
+#     contract      the integration tests, then the recorded exchanges against openapi.yaml
+#     e2e           scripts/e2e.sh against the real binary
+#     all           every step below
 #
-# Steps: scripts/deps.sh; build build/ (RelWithDebInfo) and build-asan/
-# (Debug, -DZUSAMMEN_SANITIZE=ON); start the private MariaDB (scripts/db.sh)
+# Steps of `all`: scripts/deps.sh --test; scripts/format.sh --check and
+# tests/docs_links.sh; build build/ (RelWithDebInfo), build-asan/ (Debug,
+# -DZUSAMMEN_SANITIZE=ON) and build-release/ (Release, the binary only:
+# it must build cleanly with -Werror as a packager's would without it);
+# start the private MariaDB (scripts/db.sh)
 # unless it is running already, and stop it at the end if this script
 # started it; ctest in build/ (recording the HTTP exchanges to
 # build/contract-exchanges.jsonl); ctest in build-asan/; then
@@ -30,19 +39,36 @@ ZUSAMMEN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ZUSAMMEN_ROOT/scripts/lib.sh"
 
 fast=0
+slice=all
 for arg in "$@"; do
   case "$arg" in
     --fast) fast=1 ;;
+    unit|integration|contract|e2e|all) slice="$arg" ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument '$arg' (usage: scripts/test.sh [--fast])" ;;
+    *) die "unknown argument '$arg' (usage: scripts/test.sh [--fast] [unit|integration|contract|e2e|all])" ;;
   esac
 done
+# Only `all` builds and runs the sanitizer tree.
+[[ $slice == all ]] || fast=1
 
-"$ZUSAMMEN_ROOT/scripts/deps.sh"
+"$ZUSAMMEN_ROOT/scripts/deps.sh" --test
 
-build_tree build RelWithDebInfo
+if [[ $slice == all ]]; then
+  log "checking the formatting (scripts/format.sh --check) and the documentation's links"
+  "$ZUSAMMEN_ROOT/scripts/format.sh" --check || die "sources are not formatted: run scripts/format.sh"
+  bash tests/docs_links.sh || die "a documentation link does not resolve"
+fi
+
+build_tree build RelWithDebInfo -DZUSAMMEN_TESTS=ON
+if [[ $slice == unit ]]; then
+  log "running the unit tests (build/)"
+  ctest --test-dir build --output-on-failure --no-tests=error -j2 -L unit || die "unit tests failed"
+  log "unit tests passed"
+  exit 0
+fi
 if [[ $fast -eq 0 ]]; then
-  build_tree build-asan Debug -DZUSAMMEN_SANITIZE=ON
+  build_tree build-asan Debug -DZUSAMMEN_SANITIZE=ON -DZUSAMMEN_TESTS=ON
+  build_tree build-release Release -DZUSAMMEN_TESTS=OFF
 fi
 
 DB="$ZUSAMMEN_ROOT/scripts/db.sh"
@@ -86,9 +112,28 @@ export ZUSAMMEN_TEST_DATABASE_URL
 export ZUSAMMEN_CONTRACT_LOG="$ZUSAMMEN_ROOT/build/contract-exchanges.jsonl"
 : >"$ZUSAMMEN_CONTRACT_LOG"
 
-log "running tests (build/)"
-ctest --test-dir build --output-on-failure --no-tests=error -j2 \
+if [[ $slice == e2e ]]; then
+  log "running the end-to-end checks (scripts/e2e.sh)"
+  "$ZUSAMMEN_ROOT/scripts/e2e.sh" || die "end-to-end checks failed"
+  log "end-to-end checks passed"
+  exit 0
+fi
+
+ctest_labels=()
+[[ $slice == integration || $slice == contract ]] && ctest_labels=(-L integration)
+log "running tests (build/${ctest_labels[*]:+, ${ctest_labels[*]}})"
+ctest --test-dir build --output-on-failure --no-tests=error -j2 "${ctest_labels[@]}" \
   || die "tests failed in build/"
+if [[ $slice == integration ]]; then
+  log "integration tests passed"
+  exit 0
+fi
+if [[ $slice == contract ]]; then
+  log "checking recorded exchanges against openapi.yaml"
+  bash tests/contract/check.sh openapi.yaml build/contract-exchanges.jsonl || die "contract check failed"
+  log "contract check passed"
+  exit 0
+fi
 
 if [[ $fast -eq 0 ]]; then
   log "running tests under AddressSanitizer/UBSan (build-asan/)"

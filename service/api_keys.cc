@@ -37,7 +37,8 @@ std::set<std::string> split_scopes(const std::string& text) {
 }
 
 ApiKey from_row(const soci::row& r) {
-  return {r.get<long long>(0), r.get<std::string>(1), r.get<std::string>(2), split_scopes(r.get<std::string>(3)),
+  return {r.get<long long>(0),   r.get<std::string>(1),
+          r.get<std::string>(2), split_scopes(r.get<std::string>(3)),
           r.get<std::string>(4), r.get<std::optional<std::string>>(5)};
 }
 

@@ -9,8 +9,8 @@
 
 namespace zusammen::service {
 
-const std::vector<std::string_view> kChangeTypes = {"company",      "initiative",   "meeting",
-                                                    "agenda_item",  "registration", "testimonial"};
+const std::vector<std::string_view> kChangeTypes = {"company",     "initiative",   "meeting",
+                                                    "agenda_item", "registration", "testimonial"};
 
 namespace {
 
@@ -18,8 +18,7 @@ namespace {
 constexpr const char* kAllocate =
     "INSERT INTO change_sequence (id, last_seq) VALUES (1, :n) ON DUPLICATE KEY UPDATE last_seq = last_seq + :n2";
 constexpr const char* kLastSeq = "SELECT last_seq FROM change_sequence WHERE id = 1";
-constexpr const char* kInsert =
-    "INSERT INTO changes (seq, entity_type, entity_id, op) VALUES (:seq, :type, :id, :op)";
+constexpr const char* kInsert = "INSERT INTO changes (seq, entity_type, entity_id, op) VALUES (:seq, :type, :id, :op)";
 const std::string kSelect = "SELECT seq, entity_type, entity_id, op, " + sql::rfc3339("changed_at") + " FROM changes";
 
 const char* op_name(ChangeOp op) { return op == ChangeOp::upsert ? "upsert" : "delete"; }
@@ -39,8 +38,7 @@ void record_changes(soci::session& session, const std::vector<ChangeRef>& change
   if (changes.size() == 1) {
     ++seq;
     std::string op = op_name(changes.front().op);
-    session << kInsert, soci::use(seq), soci::use(changes.front().type), soci::use(changes.front().id),
-        soci::use(op);
+    session << kInsert, soci::use(seq), soci::use(changes.front().type), soci::use(changes.front().id), soci::use(op);
     return;
   }
   // Many at once (bulk writes): multi-row INSERTs of up to kRowsPerInsert rows, not a round trip per

@@ -3,13 +3,13 @@
 // commit order (see migrations/0003_change_feed.sql).
 #pragma once
 
+#include <soci/soci.h>
+
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <soci/soci.h>
 
 #include "service/database.h"
 #include "service/status.h"

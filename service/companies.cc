@@ -1,7 +1,6 @@
 #include "service/companies.h"
 
 #include "service/changes.h"
-
 #include "service/repositories/company_repository.h"
 #include "service/validation.h"
 
@@ -99,8 +98,7 @@ Status CompanyService::remove(long long id, std::optional<int> expected_version)
       return Error{ErrorCode::version_mismatch, "The company was changed by someone else.", {}};
     }
     if (company_repository::has_initiatives(sql, id)) {
-      return Error{ErrorCode::failed_precondition,
-                   "The company still has initiatives; delete or move them first.", {}};
+      return Error{ErrorCode::failed_precondition, "The company still has initiatives; delete or move them first.", {}};
     }
     // Meetings it hosts and testimonials about it are guarded by their foreign keys (a 409 too).
     company_repository::erase(sql, id);

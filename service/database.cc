@@ -1,15 +1,14 @@
 #include "service/database.h"
 
 #include <poll.h>
+#include <soci/logger.h>
+#include <soci/mysql/soci-mysql.h>
+#include <spdlog/spdlog.h>
 
 #include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <thread>
-
-#include <soci/logger.h>
-#include <soci/mysql/soci-mysql.h>
-#include <spdlog/spdlog.h>
 
 #include "service/database_stats.h"
 #include "service/idempotency.h"

@@ -3,6 +3,8 @@
 // service's error codes. SOCI is the service's only data access.
 #pragma once
 
+#include <soci/soci.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -12,8 +14,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <soci/soci.h>
 
 #include "service/status.h"
 

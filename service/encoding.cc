@@ -1,10 +1,10 @@
 #include "service/encoding.h"
 
-#include <array>
-#include <stdexcept>
-
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+
+#include <array>
+#include <stdexcept>
 
 namespace zusammen::service {
 namespace {
@@ -117,8 +117,8 @@ bool is_valid_utf8(std::string_view text) {
       if ((cc & 0xC0) != 0x80) return false;
       cp = (cp << 6) | (cc & 0x3F);
     }
-    if ((length == 2 && cp < 0x80) || (length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    if ((length == 2 && cp < 0x80) || (length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
       return false;
     }
     i += length;

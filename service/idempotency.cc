@@ -1,8 +1,8 @@
 #include "service/idempotency.h"
 
-#include <optional>
-
 #include <spdlog/spdlog.h>
+
+#include <optional>
 
 #include "service/repositories/idempotency_repository.h"
 
@@ -30,9 +30,7 @@ IdempotencyClaim::IdempotencyClaim(IdempotencyRequest request) {
   t_pending->request = std::move(request);
 }
 
-IdempotencyClaim::~IdempotencyClaim() {
-  t_pending.reset();
-}
+IdempotencyClaim::~IdempotencyClaim() { t_pending.reset(); }
 
 bool IdempotencyClaim::claimed() const { return t_pending.has_value() && t_pending->claimed; }
 bool IdempotencyClaim::duplicate() const { return t_pending.has_value() && t_pending->duplicate; }

@@ -7,11 +7,11 @@
 // fails with a duplicate key: its transaction, and so its write, rolls back.
 #pragma once
 
+#include <soci/soci.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
-
-#include <soci/soci.h>
 
 #include "service/database.h"
 #include "service/status.h"
@@ -31,7 +31,7 @@ struct IdempotencyRecord {
   std::string method;
   std::string path;
   std::string request_hash;
-  std::optional<int> status;  // nullopt: the write committed, the answer is not stored (yet)
+  std::optional<int> status;     // nullopt: the write committed, the answer is not stored (yet)
   std::string response_headers;  // JSON object text
   std::string response_body;
   long long age_seconds = 0;

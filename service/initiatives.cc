@@ -1,15 +1,14 @@
 #include "service/initiatives.h"
 
 #include "service/changes.h"
-
 #include "service/repositories/initiative_repository.h"
 #include "service/validation.h"
 
 namespace zusammen::service {
 
-const std::vector<std::string_view> kInitiativeCategories = {
-    "language",   "qualification", "apprenticeship", "internship", "employment",
-    "retraining", "mentoring",     "return_support", "other"};
+const std::vector<std::string_view> kInitiativeCategories = {"language",   "qualification",  "apprenticeship",
+                                                             "internship", "employment",     "retraining",
+                                                             "mentoring",  "return_support", "other"};
 const std::vector<SortKey> kInitiativeSortKeys = {{"title", "i.title"},
                                                   {"created_at", "i.created_at"},
                                                   {"updated_at", "i.updated_at"},

@@ -218,7 +218,7 @@ Result<MeetingWithAgenda> MeetingService::get_with_agenda(long long id, Audience
 }
 
 Result<std::vector<MeetingWithAgenda>> MeetingService::list_with_agendas(const MeetingFilter& filter,
-                                                                        Audience audience) {
+                                                                         Audience audience) {
   if (filter.q && !sql::fulltext_terms(*filter.q)) return search_without_words();
   using Out = std::vector<MeetingWithAgenda>;
   // One transaction: the agendas belong to the meetings as read.

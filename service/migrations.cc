@@ -1,8 +1,8 @@
 #include "service/migrations.h"
 
-#include <set>
-
 #include <spdlog/spdlog.h>
+
+#include <set>
 
 namespace zusammen::embedded {
 extern const std::vector<std::pair<std::string_view, std::string_view>> kMigrations;

@@ -308,7 +308,6 @@ Result<MeetingStats> RegistrationService::stats(long long meeting_id) {
   });
 }
 
-
 // --- bulk sync -----------------------------------------------------------------------------------
 
 namespace {
@@ -460,10 +459,11 @@ Result<std::vector<BulkOutcome>> RegistrationService::bulk_upsert(const std::vec
     std::map<long long, std::optional<int>> workshop_capacity;
     std::map<long long, int> workshop_taken;
     if (!workshop_ids.empty()) {
-      sql::Query("SELECT a.id, a.meeting_id, a.capacity, (SELECT COUNT(*) FROM registration_workshops w JOIN "
-                 "registrations r ON r.id = w.registration_id WHERE w.agenda_item_id = a.id AND r.status IN "
-                 "('registered', 'attended', 'no_show')) FROM agenda_items a WHERE a.kind = 'workshop' AND a.id IN (" +
-                 joined_ids(workshop_ids) + ")")
+      sql::Query(
+          "SELECT a.id, a.meeting_id, a.capacity, (SELECT COUNT(*) FROM registration_workshops w JOIN "
+          "registrations r ON r.id = w.registration_id WHERE w.agenda_item_id = a.id AND r.status IN "
+          "('registered', 'attended', 'no_show')) FROM agenda_items a WHERE a.kind = 'workshop' AND a.id IN (" +
+          joined_ids(workshop_ids) + ")")
           .for_each(db, [&](const soci::row& r) {
             long long id = r.get<long long>(0);
             workshop_meeting[id] = r.get<long long>(1);
@@ -501,7 +501,8 @@ Result<std::vector<BulkOutcome>> RegistrationService::bulk_upsert(const std::vec
       std::vector<FieldError> errors;
       if (meeting == meetings.end()) errors.push_back({"/meeting_id", "does not refer to an existing meeting"});
       if (current && current->meeting_id != input.meeting_id) {
-        errors.push_back({"/meeting_id", "cannot be changed; cancel this registration and register for the other meeting"});
+        errors.push_back(
+            {"/meeting_id", "cannot be changed; cancel this registration and register for the other meeting"});
       }
       if (input.company_id && !companies.contains(*input.company_id)) {
         errors.push_back({"/company_id", "does not refer to an existing company"});
@@ -537,14 +538,12 @@ Result<std::vector<BulkOutcome>> RegistrationService::bulk_upsert(const std::vec
       }
       std::vector<long long> added;
       for (long long w : input.workshop_ids) {
-        if (!current || std::find(current->workshop_ids.begin(), current->workshop_ids.end(), w) ==
-                            current->workshop_ids.end()) {
+        if (!current ||
+            std::find(current->workshop_ids.begin(), current->workshop_ids.end(), w) == current->workshop_ids.end()) {
           added.push_back(w);
         }
       }
-      auto has_seat = [&](long long w) {
-        return !workshop_capacity[w] || workshop_taken[w] < *workshop_capacity[w];
-      };
+      auto has_seat = [&](long long w) { return !workshop_capacity[w] || workshop_taken[w] < *workshop_capacity[w]; };
       if (current) {
         if (holds_place(current->status)) {
           auto full = std::find_if(added.begin(), added.end(), [&](long long w) { return !has_seat(w); });
@@ -592,8 +591,9 @@ Result<std::vector<BulkOutcome>> RegistrationService::bulk_upsert(const std::vec
       values.push_back(g.email);
       values.push_back(email_key(g.email));
       text += placeholder(values, g.organization) + ", ";
-      text += placeholder(values, g.company_id ? std::optional<std::string>(std::to_string(*g.company_id)) : std::nullopt) +
-              ", ";
+      text +=
+          placeholder(values, g.company_id ? std::optional<std::string>(std::to_string(*g.company_id)) : std::nullopt) +
+          ", ";
       text += placeholder(values, g.job_title) + ", ?, ?, ?, ";
       values.push_back(status);
       values.push_back(*g.source);

@@ -84,7 +84,7 @@ Result<std::optional<long long>> network_meeting_2018(Pool& pool) {
 // The two voices of the press release, word for word, without the quotation marks around them
 // (the release encloses one in „…“ and the other in "…"); the inner „Wir zusammen“ stays.
 std::vector<TestimonialInput> press_release_testimonials(long long deutsche_bahn_id,
-                                                        std::optional<long long> meeting_id) {
+                                                         std::optional<long long> meeting_id) {
   TestimonialInput gebers;
   gebers.quote =
       "Gute Sprachkenntnisse, Ausbildung und Arbeit sind wesentliche Treiber für eine erfolgreiche "
@@ -171,9 +171,9 @@ AgendaItemInput agenda_item(std::string kind, std::string title, std::string sta
 }
 
 std::vector<AgendaItemInput> get_together_2018_agenda() {
-  AgendaItemInput social = agenda_item(
-      "social", "Zwangloser Auftakt", "2018-11-12T18:00:00+01:00", "2018-11-12T21:00:00+01:00",
-      "Die Gäste des Netzwerktreffens lernen sich am Vorabend im DB Tower kennen.");
+  AgendaItemInput social =
+      agenda_item("social", "Zwangloser Auftakt", "2018-11-12T18:00:00+01:00", "2018-11-12T21:00:00+01:00",
+                  "Die Gäste des Netzwerktreffens lernen sich am Vorabend im DB Tower kennen.");
   social.room = "DB Tower, Potsdamer Platz, Berlin";
   return {social};
 }
@@ -193,8 +193,8 @@ std::vector<AgendaItemInput> network_meeting_2018_agenda() {
       agenda_item("talk", "Projekt-Update „Wir zusammen“", "2018-11-13T10:00:00+01:00", "2018-11-13T10:20:00+01:00",
                   "Marlies Peine bringt die Teilnehmer zur Projekt-Arbeit von „Wir zusammen“ auf den neusten Stand.",
                   {peine}),
-      agenda_item("discussion", "Diskussion in großer Runde", "2018-11-13T10:20:00+01:00",
-                  "2018-11-13T11:00:00+01:00", "Die Teilnehmer erörtern grundsätzliche Fragen in größerer Runde."),
+      agenda_item("discussion", "Diskussion in großer Runde", "2018-11-13T10:20:00+01:00", "2018-11-13T11:00:00+01:00",
+                  "Die Teilnehmer erörtern grundsätzliche Fragen in größerer Runde."),
       agenda_item("best_case", "Best Cases aus den Mitgliedsunternehmen", "2018-11-13T11:15:00+01:00",
                   "2018-11-13T12:00:00+01:00",
                   "Kurzvorträge: Unternehmen stellen erfolgreiche Beispiele aus ihrem Integrationsalltag vor."),

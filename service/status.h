@@ -11,15 +11,15 @@
 namespace zusammen::service {
 
 enum class ErrorCode {
-  invalid_argument,     // the request cannot be read (bad types, unknown fields, bad parameters)
-  validation_failed,    // readable, but values break a rule
+  invalid_argument,   // the request cannot be read (bad types, unknown fields, bad parameters)
+  validation_failed,  // readable, but values break a rule
   not_found,
   already_exists,       // a uniqueness rule (duplicate slug ...)
   failed_precondition,  // the state forbids it (company still has initiatives)
   version_mismatch,     // optimistic concurrency: If-Match did not match
   unauthenticated,
   permission_denied,
-  unavailable,          // database unreachable, pool exhausted, lock timeouts
+  unavailable,  // database unreachable, pool exhausted, lock timeouts
   internal,
 };
 
@@ -50,8 +50,8 @@ struct Error {
 template <typename T>
 class Result {
  public:
-  Result(T value) : state_(std::move(value)) {}             // NOLINT(google-explicit-constructor)
-  Result(Error error) : state_(std::move(error)) {}         // NOLINT(google-explicit-constructor)
+  Result(T value) : state_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : state_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(state_); }
   explicit operator bool() const { return ok(); }

@@ -133,7 +133,8 @@ void Validator::url(const std::string& field, const std::optional<std::string>& 
   bool scheme = v.rfind("https://", 0) == 0 || v.rfind("http://", 0) == 0;
   auto host_start = v.find("//") + 2;
   bool host = scheme && v.size() > host_start && v[host_start] != '/' && v[host_start] != '?';
-  bool clean = std::none_of(v.begin(), v.end(), [](char c) { return c == ' ' || static_cast<unsigned char>(c) < 0x20; });
+  bool clean =
+      std::none_of(v.begin(), v.end(), [](char c) { return c == ' ' || static_cast<unsigned char>(c) < 0x20; });
   if (!scheme || !host || !clean) {
     fail(field, "must be an absolute http or https URL");
   } else if (v.size() > 500) {
@@ -145,9 +146,10 @@ void Validator::email(const std::string& field, const std::optional<std::string>
   if (!value) return;
   const std::string& v = *value;
   auto at = v.find('@');
-  bool shape = at != std::string::npos && at > 0 && at == v.rfind('@') && v.find('.', at) != std::string::npos &&
-               v.back() != '.' && v[at + 1] != '.' &&
-               std::none_of(v.begin(), v.end(), [](char c) { return c == ' ' || static_cast<unsigned char>(c) < 0x20; });
+  bool shape =
+      at != std::string::npos && at > 0 && at == v.rfind('@') && v.find('.', at) != std::string::npos &&
+      v.back() != '.' && v[at + 1] != '.' &&
+      std::none_of(v.begin(), v.end(), [](char c) { return c == ' ' || static_cast<unsigned char>(c) < 0x20; });
   if (!shape) {
     fail(field, "must be an email address");
   } else if (v.size() > 254) {

@@ -33,8 +33,8 @@ class Validator {
 };
 
 std::size_t utf8_length(std::string_view text);
-bool is_valid_date(std::string_view text);              // YYYY-MM-DD, a real calendar day
-bool is_valid_timestamp(std::string_view text);         // RFC 3339 with Z or offset
+bool is_valid_date(std::string_view text);       // YYYY-MM-DD, a real calendar day
+bool is_valid_timestamp(std::string_view text);  // RFC 3339 with Z or offset
 // RFC 3339 → "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC, for SQL comparisons.
 std::optional<std::string> timestamp_to_sql(std::string_view text);
 bool is_valid_slug(std::string_view text);

@@ -39,7 +39,8 @@ HttpResponse list(const RequestContext& context, Services& services) {
         return bad_request("types", "must be a comma-separated list of: " + list);
       }
       if (!context.principal.can(scope_for(type))) {
-        return problem(403, "The API key lacks the scope " + std::string(scope_for(type)) + " for " + type + " changes.");
+        return problem(403,
+                       "The API key lacks the scope " + std::string(scope_for(type)) + " for " + type + " changes.");
       }
       types.insert(type);
       if (comma == std::string_view::npos) break;

@@ -56,17 +56,15 @@ HttpResponse patch(const RequestContext& context, Services& services) {
   if (!id.ok()) return problem(id.error());
   MergePatchSteps<service::Company, service::CompanyInput> steps{
       [&] { return services.companies.get(*id, Audience::internal); },
-      [](const service::Company& c) { return company_writable_json(c); },
-      company_from_json,
+      [](const service::Company& c) { return company_writable_json(c); }, company_from_json,
       [&](int version, const service::CompanyInput& input) { return services.companies.update(*id, version, input); },
       [](const service::Company& c) { return company_to_json(c, true); }};
   return merge_patch(context, steps);
 }
 
 HttpResponse remove(const RequestContext& context, Services& services) {
-  return remove_resource(context, [&](long long id, std::optional<int> version) {
-    return services.companies.remove(id, version);
-  });
+  return remove_resource(
+      context, [&](long long id, std::optional<int> version) { return services.companies.remove(id, version); });
 }
 
 }  // namespace

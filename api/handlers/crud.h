@@ -3,9 +3,8 @@
 #pragma once
 
 #include <functional>
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "api/problem.h"
 #include "api/request_parsing.h"

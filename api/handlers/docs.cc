@@ -71,7 +71,8 @@ DocsSite build_site() {
     }
     std::string name = versioned_name(asset.name, asset.sha256);
     names.emplace_back("{{" + std::string(asset.name) + "}}", name);
-    site.assets[name] = {content_type_of(asset.name), asset.content, "\"" + std::string(asset.sha256.substr(0, 32)) + "\""};
+    site.assets[name] = {content_type_of(asset.name), asset.content,
+                         "\"" + std::string(asset.sha256.substr(0, 32)) + "\""};
   }
   site.page = std::string(page_template);
   for (const auto& [placeholder, name] : names) {

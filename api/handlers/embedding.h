@@ -2,10 +2,9 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "api/app.h"
 #include "api/json/company_json.h"
@@ -16,8 +15,8 @@ namespace zusammen::api {
 // it, or null) for the id company_of(item) names.
 template <typename T, typename ToJson, typename CompanyOf>
 service::Result<nlohmann::json> render_with_companies(const std::vector<T>& items, bool with_company,
-                                                      service::Audience audience, Services& services,
-                                                      ToJson to_json, CompanyOf company_of) {
+                                                      service::Audience audience, Services& services, ToJson to_json,
+                                                      CompanyOf company_of) {
   std::map<long long, nlohmann::json> companies;
   if (with_company) {
     std::vector<long long> ids;

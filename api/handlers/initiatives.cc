@@ -17,8 +17,8 @@ service::Result<nlohmann::json> render(const std::vector<service::Initiative>& i
 }
 
 HttpResponse list(const RequestContext& context, Services& services) {
-  QueryReader query(context.request, {"company_id", "category", "state", "q", "active_on", "published",
-                                      "updated_since", "include", "sort", "limit", "cursor"});
+  QueryReader query(context.request, {"company_id", "category", "state", "q", "active_on", "published", "updated_since",
+                                      "include", "sort", "limit", "cursor"});
   service::InitiativeFilter filter;
   filter.company_id = query.id("company_id");
   filter.category = query.one_of("category", service::kInitiativeCategories);
@@ -60,8 +60,9 @@ HttpResponse get(const RequestContext& context, Services& services) {
 
 HttpResponse create(const RequestContext& context, Services& services) {
   return create_resource<service::InitiativeInput, service::Initiative>(
-      context, initiative_from_json, [&](const service::InitiativeInput& input) { return services.initiatives.create(input); },
-      initiative_to_json, "/v1/initiatives");
+      context, initiative_from_json,
+      [&](const service::InitiativeInput& input) { return services.initiatives.create(input); }, initiative_to_json,
+      "/v1/initiatives");
 }
 
 HttpResponse patch(const RequestContext& context, Services& services) {
@@ -70,8 +71,7 @@ HttpResponse patch(const RequestContext& context, Services& services) {
   if (!id.ok()) return problem(id.error());
   MergePatchSteps<service::Initiative, service::InitiativeInput> steps{
       [&] { return services.initiatives.get(*id, Audience::internal); },
-      [](const service::Initiative& i) { return initiative_writable_json(i); },
-      initiative_from_json,
+      [](const service::Initiative& i) { return initiative_writable_json(i); }, initiative_from_json,
       [&](int version, const service::InitiativeInput& input) {
         return services.initiatives.update(*id, version, input);
       },
@@ -80,9 +80,8 @@ HttpResponse patch(const RequestContext& context, Services& services) {
 }
 
 HttpResponse remove(const RequestContext& context, Services& services) {
-  return remove_resource(context, [&](long long id, std::optional<int> version) {
-    return services.initiatives.remove(id, version);
-  });
+  return remove_resource(
+      context, [&](long long id, std::optional<int> version) { return services.initiatives.remove(id, version); });
 }
 
 }  // namespace

@@ -123,22 +123,24 @@ HttpResponse bulk(const RequestContext& context, Services& services) {
   if (items->empty()) return problem(service::Error::validation({{"/items", "must hold at least one item"}}));
   if (items->size() > service::kMaxBulkItems) {
     return problem(413,
-                   "A bulk request holds at most " + std::to_string(service::kMaxBulkItems) + " items; this one holds " +
-                       std::to_string(items->size()) + ". Split it into batches.",
+                   "A bulk request holds at most " + std::to_string(service::kMaxBulkItems) +
+                       " items; this one holds " + std::to_string(items->size()) + ". Split it into batches.",
                    {{"/items", "must hold at most " + std::to_string(service::kMaxBulkItems) + " items"}});
   }
   std::vector<service::Result<service::RegistrationInput>> inputs;
   inputs.reserve(items->size());
   for (const auto& item : *items) {
     if (!item.is_object()) {
-      inputs.emplace_back(service::Error::invalid("The item is not a JSON object; each item must be a registration object."));
+      inputs.emplace_back(
+          service::Error::invalid("The item is not a JSON object; each item must be a registration object."));
       continue;
     }
     if (item.contains("status")) {
-      inputs.emplace_back(service::Error::invalid(
-          "The item has a field bulk sync does not write.",
-          {{"/status", "is decided by the service in bulk sync (registered or waitlisted by capacity); "
-                       "change it with PATCH /v1/registrations/{id}"}}));
+      inputs.emplace_back(
+          service::Error::invalid("The item has a field bulk sync does not write.",
+                                  {{"/status",
+                                    "is decided by the service in bulk sync (registered or waitlisted by capacity); "
+                                    "change it with PATCH /v1/registrations/{id}"}}));
       continue;
     }
     inputs.push_back(registration_from_json(item, false));

@@ -62,8 +62,9 @@ HttpResponse get(const RequestContext& context, Services& services) {
 
 HttpResponse create(const RequestContext& context, Services& services) {
   return create_resource<service::TestimonialInput, service::Testimonial>(
-      context, testimonial_from_json, [&](const service::TestimonialInput& input) { return services.testimonials.create(input); },
-      testimonial_to_json, "/v1/testimonials");
+      context, testimonial_from_json,
+      [&](const service::TestimonialInput& input) { return services.testimonials.create(input); }, testimonial_to_json,
+      "/v1/testimonials");
 }
 
 HttpResponse patch(const RequestContext& context, Services& services) {
@@ -81,9 +82,8 @@ HttpResponse patch(const RequestContext& context, Services& services) {
 }
 
 HttpResponse remove(const RequestContext& context, Services& services) {
-  return remove_resource(context, [&](long long id, std::optional<int> version) {
-    return services.testimonials.remove(id, version);
-  });
+  return remove_resource(
+      context, [&](long long id, std::optional<int> version) { return services.testimonials.remove(id, version); });
 }
 
 }  // namespace

@@ -6,12 +6,18 @@
 namespace zusammen::api {
 
 nlohmann::json initiative_writable_json(const service::InitiativeInput& i) {
-  return {{"company_id", i.company_id},   {"title", i.title},
-          {"summary", nullable(i.summary)}, {"description", nullable(i.description)},
-          {"category", i.category},       {"target_group", nullable(i.target_group)},
-          {"city", nullable(i.city)},     {"state", nullable(i.state)},
-          {"start_date", nullable(i.start_date)}, {"end_date", nullable(i.end_date)},
-          {"participants", i.participants}, {"url", nullable(i.url)},
+  return {{"company_id", i.company_id},
+          {"title", i.title},
+          {"summary", nullable(i.summary)},
+          {"description", nullable(i.description)},
+          {"category", i.category},
+          {"target_group", nullable(i.target_group)},
+          {"city", nullable(i.city)},
+          {"state", nullable(i.state)},
+          {"start_date", nullable(i.start_date)},
+          {"end_date", nullable(i.end_date)},
+          {"participants", i.participants},
+          {"url", nullable(i.url)},
           {"published", i.published}};
 }
 

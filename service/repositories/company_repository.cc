@@ -3,10 +3,9 @@
 namespace zusammen::service::company_repository {
 namespace {
 
-const std::string kColumns =
-    "c.id, c.slug, c.name, c.sector, c.website, c.logo_url, c.city, c.state, c.description, " +
-    sql::iso_date("c.member_since") + ", c.status, c.contact_email, " + sql::rfc3339("c.created_at") + ", " +
-    sql::rfc3339("c.updated_at") + ", c.version";
+const std::string kColumns = "c.id, c.slug, c.name, c.sector, c.website, c.logo_url, c.city, c.state, c.description, " +
+                             sql::iso_date("c.member_since") + ", c.status, c.contact_email, " +
+                             sql::rfc3339("c.created_at") + ", " + sql::rfc3339("c.updated_at") + ", c.version";
 
 constexpr const char* kInsert =
     "INSERT INTO companies (slug, name, sector, website, logo_url, city, state, description, member_since, "
@@ -66,19 +65,18 @@ std::optional<Company> find(soci::session& session, long long id, bool lock) {
 
 long long insert(soci::session& session, const CompanyInput& c) {
   session << kInsert, soci::use(c.slug), soci::use(c.name), soci::use(c.sector), soci::use(c.website),
-      soci::use(c.logo_url), soci::use(c.city), soci::use(c.state), soci::use(c.description),
-      soci::use(c.member_since), soci::use(c.status), soci::use(c.contact_email);
+      soci::use(c.logo_url), soci::use(c.city), soci::use(c.state), soci::use(c.description), soci::use(c.member_since),
+      soci::use(c.status), soci::use(c.contact_email);
   long long id = 0;
   session << kLastInsertId, soci::into(id);
   return id;
 }
 
 bool update(soci::session& session, long long id, int expected_version, const CompanyInput& c) {
-  soci::statement statement =
-      (session.prepare << kUpdate, soci::use(c.slug), soci::use(c.name), soci::use(c.sector), soci::use(c.website),
-       soci::use(c.logo_url), soci::use(c.city), soci::use(c.state), soci::use(c.description),
-       soci::use(c.member_since), soci::use(c.status), soci::use(c.contact_email), soci::use(id),
-       soci::use(expected_version));
+  soci::statement statement = (session.prepare << kUpdate, soci::use(c.slug), soci::use(c.name), soci::use(c.sector),
+                               soci::use(c.website), soci::use(c.logo_url), soci::use(c.city), soci::use(c.state),
+                               soci::use(c.description), soci::use(c.member_since), soci::use(c.status),
+                               soci::use(c.contact_email), soci::use(id), soci::use(expected_version));
   statement.execute(true);
   return statement.get_affected_rows() > 0;
 }

@@ -32,8 +32,8 @@ void insert_claim(soci::session& session, const IdempotencyRequest& request) {
       soci::use(request.path), soci::use(request.request_hash);
 }
 
-bool insert_completed(soci::session& session, const IdempotencyRequest& request, int status,
-                      const std::string& headers, const std::string& body) {
+bool insert_completed(soci::session& session, const IdempotencyRequest& request, int status, const std::string& headers,
+                      const std::string& body) {
   try {
     session << kInsertCompleted, soci::use(request.scope), soci::use(request.key), soci::use(request.method),
         soci::use(request.path), soci::use(request.request_hash), soci::use(status), soci::use(headers),
@@ -67,8 +67,7 @@ void erase_expired(soci::session& session, const std::string& scope, const std::
 
 void store_response(soci::session& session, const std::string& scope, const std::string& key, int status,
                     const std::string& headers, const std::string& body) {
-  session << kStoreResponse, soci::use(status), soci::use(headers), soci::use(body), soci::use(scope),
-      soci::use(key);
+  session << kStoreResponse, soci::use(status), soci::use(headers), soci::use(body), soci::use(scope), soci::use(key);
 }
 
 void purge_expired(soci::session& session, int ttl_hours, int limit) {

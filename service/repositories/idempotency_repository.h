@@ -1,9 +1,9 @@
 #pragma once
 
+#include <soci/soci.h>
+
 #include <optional>
 #include <string>
-
-#include <soci/soci.h>
 
 #include "service/idempotency.h"
 
@@ -12,8 +12,8 @@ namespace zusammen::service::idempotency_repository {
 // The key without an answer yet (inside the writing transaction).
 void insert_claim(soci::session& session, const IdempotencyRequest& request);
 // The key with its answer; false on a duplicate key.
-bool insert_completed(soci::session& session, const IdempotencyRequest& request, int status,
-                      const std::string& headers, const std::string& body);
+bool insert_completed(soci::session& session, const IdempotencyRequest& request, int status, const std::string& headers,
+                      const std::string& body);
 std::optional<IdempotencyRecord> find(soci::session& session, const std::string& scope, const std::string& key);
 void erase_expired(soci::session& session, const std::string& scope, const std::string& key, int ttl_hours);
 void store_response(soci::session& session, const std::string& scope, const std::string& key, int status,

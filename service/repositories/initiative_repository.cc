@@ -53,7 +53,6 @@ void restrict_to(sql::Query& query, Audience audience) {
   }
 }
 
-
 // For a page after a cursor in title order: the index whose leading columns are the list's
 // equalities, then title and id. MariaDB costs the equality's ref access and the range from the
 // cursor alike and takes the ref, which reads every row before the cursor (7 958 rows for a
@@ -90,9 +89,8 @@ std::optional<Initiative> find(soci::session& session, long long id, bool lock) 
 long long insert(soci::session& session, const InitiativeInput& i) {
   int published = i.published ? 1 : 0;
   session << kInsert, soci::use(i.company_id), soci::use(i.title), soci::use(i.summary), soci::use(i.description),
-      soci::use(i.category), soci::use(i.target_group), soci::use(i.city), soci::use(i.state),
-      soci::use(i.start_date), soci::use(i.end_date), soci::use(i.participants), soci::use(i.url),
-      soci::use(published);
+      soci::use(i.category), soci::use(i.target_group), soci::use(i.city), soci::use(i.state), soci::use(i.start_date),
+      soci::use(i.end_date), soci::use(i.participants), soci::use(i.url), soci::use(published);
   long long id = 0;
   session << kLastInsertId, soci::into(id);
   return id;
@@ -103,8 +101,8 @@ bool update(soci::session& session, long long id, int expected_version, const In
   soci::statement statement =
       (session.prepare << kUpdate, soci::use(i.company_id), soci::use(i.title), soci::use(i.summary),
        soci::use(i.description), soci::use(i.category), soci::use(i.target_group), soci::use(i.city),
-       soci::use(i.state), soci::use(i.start_date), soci::use(i.end_date), soci::use(i.participants),
-       soci::use(i.url), soci::use(published), soci::use(id), soci::use(expected_version));
+       soci::use(i.state), soci::use(i.start_date), soci::use(i.end_date), soci::use(i.participants), soci::use(i.url),
+       soci::use(published), soci::use(id), soci::use(expected_version));
   statement.execute(true);
   return statement.get_affected_rows() > 0;
 }

@@ -1,9 +1,9 @@
 #pragma once
 
+#include <soci/soci.h>
+
 #include <optional>
 #include <vector>
-
-#include <soci/soci.h>
 
 #include "service/initiatives.h"
 #include "service/repositories/sql.h"

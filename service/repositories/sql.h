@@ -2,11 +2,11 @@
 // has none), and a query whose WHERE clause and bound values grow together.
 #pragma once
 
+#include <soci/soci.h>
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <soci/soci.h>
 
 namespace soci {
 

@@ -42,8 +42,7 @@ template <typename Entity, typename Input>
 api::MergePatchSteps<Entity, Input> in_memory(Entity stored, nlohmann::json (*writable)(const Input&),
                                               service::Result<Input> (*read)(const nlohmann::json&, bool),
                                               nlohmann::json (*render)(const Entity&)) {
-  return {[stored] { return service::Result<Entity>(stored); },
-          [writable](const Entity& e) { return writable(e); },
+  return {[stored] { return service::Result<Entity>(stored); }, [writable](const Entity& e) { return writable(e); },
           read,
           [stored](int version, const Input& input) {
             Entity updated = stored;
@@ -64,12 +63,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.body.assign(reinterpret_cast<const char*>(data), size);
   request.headers["content-type"] = "application/merge-patch+json";
   api::RequestContext context{request, {}, {}};
-  auto company = api::merge_patch(context, in_memory<service::Company, service::CompanyInput>(
-                                               stored_company(), api::company_writable_json, api::company_from_json,
-                                               render_company));
-  auto meeting = api::merge_patch(context, in_memory<service::Meeting, service::MeetingInput>(
-                                               stored_meeting(), api::meeting_writable_json, api::meeting_from_json,
-                                               api::meeting_to_json));
+  auto company = api::merge_patch(
+      context, in_memory<service::Company, service::CompanyInput>(stored_company(), api::company_writable_json,
+                                                                  api::company_from_json, render_company));
+  auto meeting = api::merge_patch(
+      context, in_memory<service::Meeting, service::MeetingInput>(stored_meeting(), api::meeting_writable_json,
+                                                                  api::meeting_from_json, api::meeting_to_json));
   // Every answer is a JSON document.
   for (const auto* response : {&company, &meeting}) {
     if (nlohmann::json::parse(response->body, nullptr, false).is_discarded()) __builtin_trap();

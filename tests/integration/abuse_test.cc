@@ -2,6 +2,7 @@
 // sockets: size limits, slow and silent clients, malformed request lines and headers, Expect,
 // deep JSON and broken UTF-8, unknown methods, and clients that vanish mid-exchange. After each
 // case a normal request is still answered and the process is still running.
+#include <cppconn/statement.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -11,8 +12,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <cppconn/statement.h>
 
 #include "../support/assertions.h"
 #include "../support/child_process.h"
@@ -145,7 +144,8 @@ TEST_F(Abuse, AHugeRequestLineIs414AndHugeHeadersAre431) {
   std::string many = "GET /healthz HTTP/1.1\r\nHost: t\r\n";
   for (int i = 0; i < 150; ++i) many += "X-Header-" + std::to_string(i) + ": v\r\n";
   EXPECT_TRUE(Refused(exchange(many + "\r\n"), 431));
-  EXPECT_TRUE(Refused(exchange("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(9000, 'b') + "\r\n\r\n"), 431));
+  EXPECT_TRUE(
+      Refused(exchange("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(9000, 'b') + "\r\n\r\n"), 431));
   std::string large = "GET /healthz HTTP/1.1\r\nHost: t\r\n";
   for (int i = 0; i < 6; ++i) large += "X-Part-" + std::to_string(i) + ": " + std::string(7000, 'p') + "\r\n";
   EXPECT_TRUE(Refused(exchange(large + "\r\n"), 431));
@@ -259,8 +259,8 @@ TEST_F(Abuse, MalformedRequestLinesAndHeadersAreRefusedWithAProblem) {
 // media type (Content-Type, Accept) it cannot read.
 TEST_F(Abuse, GarbageInHeadersPistacheParsesIsA4xxNeverA500) {
   const std::string get = "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n";
-  for (std::string header : {"Date: yesterday-ish", "Accept: ;;;,,==", "Content-Type: /", "Content-Length: ",
-                             "Accept-Encoding: \xff\xfe", "Host: a b c", "Connection: \x01"}) {
+  for (std::string header : {"Date: yesterday-ish", "Accept: ;;;,,==", "Content-Type: /",
+                             "Content-Length: ", "Accept-Encoding: \xff\xfe", "Host: a b c", "Connection: \x01"}) {
     auto result = exchange(get + header + "\r\n\r\n");
     ASSERT_TRUE(result.response.has_value()) << header;
     int status = result.response->status;
@@ -272,8 +272,8 @@ TEST_F(Abuse, GarbageInHeadersPistacheParsesIsA4xxNeverA500) {
   EXPECT_TRUE(Refused(exchange(get + "Date: yesterday-ish\r\n\r\n"), 400));
   EXPECT_TRUE(Refused(exchange(get + "Accept: ;;;,,==\r\n\r\n"), 415));
   // A garbage Content-Type on a body: unreadable (400), or readable but not JSON (the operation's 415).
-  auto response = client().request("POST", "/v1/companies", "{}", {{"Authorization", "Bearer " + key_},
-                                                                   {"Content-Type", "x/y/z;;="}});
+  auto response = client().request("POST", "/v1/companies", "{}",
+                                   {{"Authorization", "Bearer " + key_}, {"Content-Type", "x/y/z;;="}});
   EXPECT_TRUE(response.status == 415 || response.status == 400) << response.raw;
 }
 
@@ -298,8 +298,9 @@ TEST_F(Abuse, Expect100ContinueIsAnsweredBeforeTheBody) {
 
   // Too large: the final 413 instead of the 100, the body never read.
   Connection large(port());
-  large.send("POST /v1/companies HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-             "Expect: 100-continue\r\nContent-Length: 5000000\r\n\r\n");
+  large.send(
+      "POST /v1/companies HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+      "Expect: 100-continue\r\nContent-Length: 5000000\r\n\r\n");
   auto refused = large.read_response(2000);
   ASSERT_TRUE(refused.has_value());
   EXPECT_TRUE(IsProblem(*refused, 413));
@@ -311,7 +312,8 @@ TEST_F(Abuse, Expect100ContinueIsAnsweredBeforeTheBody) {
 // --- bodies, queries and paths ------------------------------------------------------------
 
 TEST_F(Abuse, DeepJsonAndBrokenUtf8Are400) {
-  for (const std::string& body : {std::string(1024 * 1024, '['), [] {
+  for (const std::string& body : {std::string(1024 * 1024, '['),
+                                  [] {
                                     std::string nested;
                                     while (nested.size() < 1000000) nested += "{\"a\":";
                                     return nested;
@@ -337,7 +339,8 @@ TEST_F(Abuse, BrokenUtf8InQueriesAndPathsIs400) {
   EXPECT_TRUE(Refused(exchange("GET /v1/companies?q=M\xfcnchen HTTP/1.1\r\nHost: t\r\n\r\n"), 400));
   EXPECT_TRUE(Refused(exchange("GET /v1/\xff\xfe HTTP/1.1\r\nHost: t\r\n\r\n"), 400));
   // Decoded UTF-8 is searched for as such.
-  ASSERT_EQ(client().post("/v1/companies", {{"slug", "muenchner"}, {"name", "Münchner Werke"}}, bearer(key_)).status, 201);
+  ASSERT_EQ(client().post("/v1/companies", {{"slug", "muenchner"}, {"name", "Münchner Werke"}}, bearer(key_)).status,
+            201);
   auto found = client().get("/v1/companies?q=M%C3%BCnchner+Werke");
   ASSERT_EQ(found.status, 200) << found.body;
   EXPECT_EQ(found.json().at("items").size(), 1u);
@@ -369,7 +372,8 @@ TEST_F(Abuse, ClientsThatResetMidResponseDoNotHurtTheServer) {
   }
   for (int i = 0; i < 20; ++i) {
     Connection connection(port());
-    connection.send("GET /v1/companies?limit=100 HTTP/1.1\r\nHost: t\r\n\r\nGET /openapi.yaml HTTP/1.1\r\nHost: t\r\n\r\n");
+    connection.send(
+        "GET /v1/companies?limit=100 HTTP/1.1\r\nHost: t\r\n\r\nGET /openapi.yaml HTTP/1.1\r\nHost: t\r\n\r\n");
     connection.reset();
   }
 }
@@ -399,9 +403,10 @@ TEST_F(Abuse, AClientThatLeavesMidRequestWritesNothingAndOneThatLeavesAfterSendi
 // connection after its refusal, so nothing after it is read as a request (no smuggling).
 TEST_F(Abuse, ARefusedRequestEndsThePipeline) {
   Connection connection(port());
-  connection.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"
-                  "GET /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nContent-Length: 40\r\n\r\n"
-                  "GET /readyz HTTP/1.1\r\nHost: t\r\n\r\n");
+  connection.send(
+      "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"
+      "GET /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nContent-Length: 40\r\n\r\n"
+      "GET /readyz HTTP/1.1\r\nHost: t\r\n\r\n");
   auto first = connection.read_response();
   ASSERT_TRUE(first.has_value());
   EXPECT_EQ(first->status, 200);

@@ -1,5 +1,7 @@
 // API keys: the service (create, list, revoke, authenticate) checked through MySQL
 // Connector/C++, and what HTTP callers see with no key, a bad key, too few scopes.
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,9 +11,6 @@
 #include <string>
 #include <vector>
 
-#include <cppconn/resultset.h>
-#include <cppconn/statement.h>
-
 #include "../support/assertions.h"
 #include "../support/test_server.h"
 
@@ -20,7 +19,6 @@ namespace {
 
 using nlohmann::json;
 using service::ErrorCode;
-
 
 // 401 with a challenge that names the Bearer scheme.
 ::testing::AssertionResult IsUnauthorized(const HttpResult& result) {
@@ -56,10 +54,10 @@ class AuthTest : public ::testing::Test {
 
   // A company (active or former, with a contact email) and one unpublished initiative of it.
   long long seed_company(const std::string& slug, const std::string& status = "active") {
-    auto created = client().post("/v1/companies",
-                                 {{"slug", slug}, {"name", slug}, {"status", status},
-                                  {"contact_email", "kontakt@" + slug + ".example"}},
-                                 bearer(server_->key({"content:write"})));
+    auto created = client().post(
+        "/v1/companies",
+        {{"slug", slug}, {"name", slug}, {"status", status}, {"contact_email", "kontakt@" + slug + ".example"}},
+        bearer(server_->key({"content:write"})));
     if (created.status != 201) throw std::runtime_error("seeding a company failed: " + created.body);
     return created.json().at("id").get<long long>();
   }
@@ -79,7 +77,8 @@ class AuthTest : public ::testing::Test {
     std::unique_ptr<::sql::ResultSet> rows(statement->executeQuery("SELECT * FROM api_keys"));
     while (rows->next()) {
       for (std::size_t i = 1; i <= columns.size(); ++i) {
-        cells.push_back(rows->isNull(static_cast<uint32_t>(i)) ? "" : std::string(rows->getString(static_cast<uint32_t>(i))));
+        cells.push_back(
+            rows->isNull(static_cast<uint32_t>(i)) ? "" : std::string(rows->getString(static_cast<uint32_t>(i))));
       }
     }
     EXPECT_GE(columns.size(), 4u);
@@ -228,8 +227,8 @@ TEST_F(AuthTest, AnInvalidKeyIs401EvenWhereAnonymousCallersMayRead) {
   ASSERT_TRUE(keys().revoke(revoked->key.id).ok());
   for (const std::string& authorization :
        {std::string("Bearer zus_nonsense"), std::string("Bearer nonsense"), std::string("Bearer "),
-        std::string("Bearer"), "Bearer " + revoked->secret, std::string("Basic dXNlcjpwYXNz"),
-        std::string("Token abc"), std::string("zus_nonsense")}) {
+        std::string("Bearer"), "Bearer " + revoked->secret, std::string("Basic dXNlcjpwYXNz"), std::string("Token abc"),
+        std::string("zus_nonsense")}) {
     for (const std::string& path : {std::string("/v1/companies"), "/v1/companies/" + std::to_string(company),
                                     std::string("/v1/initiatives"), std::string("/v1/companies/4711")}) {
       auto response = client().get(path, {{"Authorization", authorization}});
@@ -238,8 +237,8 @@ TEST_F(AuthTest, AnInvalidKeyIs401EvenWhereAnonymousCallersMayRead) {
     }
   }
   // A Basic challenge on a write does not get through either.
-  auto basic = client().post("/v1/companies", {{"slug", "neu"}, {"name", "Neu"}},
-                             {{"Authorization", "Basic YWRtaW46YWRtaW4="}});
+  auto basic =
+      client().post("/v1/companies", {{"slug", "neu"}, {"name", "Neu"}}, {{"Authorization", "Basic YWRtaW46YWRtaW4="}});
   EXPECT_TRUE(IsUnauthorized(basic));
   EXPECT_EQ(db().count("companies"), 1);
 }
@@ -254,14 +253,16 @@ TEST_F(AuthTest, AKeyWithoutTheScopeIs403) {
   auto initiative = client().post("/v1/initiatives", {{"company_id", company}, {"title", "T"}, {"category", "other"}},
                                   bearer(reader));
   EXPECT_TRUE(IsProblem(initiative, 403));
-  EXPECT_TRUE(IsProblem(client().patch("/v1/companies/" + std::to_string(company), {{"name", "X"}}, bearer(reader)), 403));
+  EXPECT_TRUE(
+      IsProblem(client().patch("/v1/companies/" + std::to_string(company), {{"name", "X"}}, bearer(reader)), 403));
   EXPECT_TRUE(IsProblem(client().del("/v1/companies/" + std::to_string(company), bearer(reader)), 403));
 
   // Reading content with a key needs content:read or content:write; other scopes do not read.
   EXPECT_TRUE(IsProblem(client().get("/v1/companies", bearer(registrations)), 403));
   EXPECT_TRUE(IsProblem(client().get("/v1/companies/" + std::to_string(company), bearer(registrations)), 403));
   EXPECT_TRUE(IsProblem(client().get("/v1/initiatives", bearer(registrations)), 403));
-  EXPECT_TRUE(IsProblem(client().post("/v1/companies", {{"slug", "neu"}, {"name", "Neu"}}, bearer(registrations)), 403));
+  EXPECT_TRUE(
+      IsProblem(client().post("/v1/companies", {{"slug", "neu"}, {"name", "Neu"}}, bearer(registrations)), 403));
 
   EXPECT_EQ(db().count("companies"), 1);
   EXPECT_EQ(db().count("initiatives"), 0);
@@ -293,21 +294,24 @@ TEST_F(AuthTest, ContentWriteAlsoReadsAndSeesInternalData) {
 
 TEST_F(AuthTest, AdminMayDoEverything) {
   std::string admin = server_->key({"admin"});
-  auto created = client().post("/v1/companies", {{"slug", "bosch"}, {"name", "Bosch"}, {"status", "former"},
-                                                 {"contact_email", "k@bosch.example"}},
-                               bearer(admin));
+  auto created =
+      client().post("/v1/companies",
+                    {{"slug", "bosch"}, {"name", "Bosch"}, {"status", "former"}, {"contact_email", "k@bosch.example"}},
+                    bearer(admin));
   ASSERT_EQ(created.status, 201) << created.body;
   long long id = created.json().at("id").get<long long>();
   std::string item = "/v1/companies/" + std::to_string(id);
   auto read = client().get(item, bearer(admin));
   ASSERT_EQ(read.status, 200) << read.body;
   EXPECT_EQ(read.json().at("contact_email"), "k@bosch.example");
-  auto initiative = client().post("/v1/initiatives", {{"company_id", id}, {"title", "Sprachkurs"}, {"category", "language"}},
-                                  bearer(admin));
+  auto initiative = client().post(
+      "/v1/initiatives", {{"company_id", id}, {"title", "Sprachkurs"}, {"category", "language"}}, bearer(admin));
   ASSERT_EQ(initiative.status, 201) << initiative.body;
   EXPECT_EQ(client().get("/v1/initiatives", bearer(admin)).status, 200);
   EXPECT_EQ(client().patch(item, {{"name", "Robert Bosch GmbH"}}, bearer(admin)).status, 200);
-  EXPECT_EQ(client().del("/v1/initiatives/" + std::to_string(initiative.json().at("id").get<long long>()), bearer(admin)).status,
+  EXPECT_EQ(client()
+                .del("/v1/initiatives/" + std::to_string(initiative.json().at("id").get<long long>()), bearer(admin))
+                .status,
             204);
   EXPECT_EQ(client().del(item, bearer(admin)).status, 204);
   EXPECT_EQ(db().count("companies"), 0);
@@ -320,7 +324,8 @@ TEST_F(AuthTest, ARevokedKeyIsRefusedRightAway) {
   EXPECT_EQ(client().get("/v1/companies", bearer(created->secret)).status, 200);
   ASSERT_TRUE(keys().revoke(created->key.id).ok());
   EXPECT_TRUE(IsUnauthorized(client().get("/v1/companies", bearer(created->secret))));
-  EXPECT_TRUE(IsUnauthorized(client().post("/v1/companies", {{"slug", "neu"}, {"name", "Neu"}}, bearer(created->secret))));
+  EXPECT_TRUE(
+      IsUnauthorized(client().post("/v1/companies", {{"slug", "neu"}, {"name", "Neu"}}, bearer(created->secret))));
   EXPECT_EQ(db().count("companies"), 0);
 }
 

@@ -58,7 +58,7 @@ class BulkTest : public ::testing::Test {
   }
 
   static json item(long long meeting, const std::string& ref, const json& extra = json::object()) {
-    json body = {{"meeting_id", meeting},     {"first_name", "Jürgen"}, {"last_name", "Müller"},
+    json body = {{"meeting_id", meeting},         {"first_name", "Jürgen"}, {"last_name", "Müller"},
                  {"email", ref + "@crm.example"}, {"source", "crm"},        {"external_ref", ref}};
     body.update(extra);
     return body;
@@ -206,9 +206,9 @@ TEST_F(BulkTest, ItemValidationNamesFieldsRelativeToTheItem) {
 TEST_F(BulkTest, DuplicateEmailWithinTheBatchNamesTheFirstItemsId) {
   long long meeting = create_meeting("1");
   long long workshop = create_workshop(meeting, "1");
-  auto results = sync(json::array({item(meeting, "p", {{"email", "same@x.example"}}),
-                                   item(meeting, "q", {{"email", "SAME@x.example"}}),
-                                   item(meeting, "r", {{"workshop_ids", {workshop}}})}));
+  auto results = sync(
+      json::array({item(meeting, "p", {{"email", "same@x.example"}}), item(meeting, "q", {{"email", "SAME@x.example"}}),
+                   item(meeting, "r", {{"workshop_ids", {workshop}}})}));
   EXPECT_EQ(results[0].at("status"), "created");
   EXPECT_EQ(results[1].at("status"), "error");
   EXPECT_EQ(results[1].at("problem").at("status"), 409);
@@ -238,9 +238,10 @@ TEST_F(BulkTest, WholeRequestErrors) {
   EXPECT_TRUE(IsProblem(client().post(kBulk, json::array(), writer()), 400));
   EXPECT_TRUE(IsProblem(client().post(kBulk, {{"items", json::array()}, {"extra", 1}}, writer()), 400));
   EXPECT_TRUE(IsProblem(client().post(kBulk, {{"items", json::array()}}, writer()), 422));
-  EXPECT_TRUE(IsProblem(client().request("POST", kBulk, "{\"items\": [", {{"Authorization", "Bearer " + writer_},
-                                                                         {"Content-Type", "application/json"}}),
-                        400));
+  EXPECT_TRUE(
+      IsProblem(client().request("POST", kBulk, "{\"items\": [",
+                                 {{"Authorization", "Bearer " + writer_}, {"Content-Type", "application/json"}}),
+                400));
   EXPECT_EQ(db().count("registrations"), 0);
 }
 

@@ -1,12 +1,11 @@
 // The in-process cache of anonymous GET responses (api/response_cache.h): reused
 // within the TTL, cleared by writes through this process, never for keyed callers.
+#include <cppconn/statement.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <memory>
 #include <thread>
-
-#include <cppconn/statement.h>
 
 #include "../support/test_server.h"
 
@@ -34,8 +33,8 @@ class CacheTest : public ::testing::Test {
   // Changes a row behind the service's back, as another replica would.
   void rename_directly(long long id, const std::string& name) {
     std::unique_ptr<::sql::Statement> statement(database_->reader().createStatement());
-    statement->execute("UPDATE companies SET name = '" + name + "', version = version + 1 WHERE id = " +
-                       std::to_string(id));
+    statement->execute("UPDATE companies SET name = '" + name +
+                       "', version = version + 1 WHERE id = " + std::to_string(id));
   }
 
   long long create(const std::string& slug, const std::string& name) {

@@ -1,5 +1,7 @@
 // The change feed: every write recorded in its own transaction, in commit order,
 // deletions as tombstones, resumable, scoped; nothing skipped when a change commits late.
+#include "service/changes.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -8,9 +10,7 @@
 #include <set>
 #include <thread>
 
-
 #include "../support/test_server.h"
-#include "service/changes.h"
 
 namespace zusammen::testing {
 namespace {
@@ -70,12 +70,12 @@ std::unique_ptr<TestServer> ChangesTest::server_;
 
 TEST_F(ChangesTest, EveryWriteIsRecordedInOrderWithTombstones) {
   long long company = create_company("bahn");
-  auto initiative = client().post("/v1/initiatives",
-                                  {{"company_id", company}, {"title", "Sprachkurs"}, {"category", "language"}},
-                                  bearer(writer_));
+  auto initiative = client().post(
+      "/v1/initiatives", {{"company_id", company}, {"title", "Sprachkurs"}, {"category", "language"}}, bearer(writer_));
   ASSERT_EQ(initiative.status, 201) << initiative.body;
   long long initiative_id = initiative.json()["id"];
-  ASSERT_EQ(client().patch("/v1/companies/" + std::to_string(company), {{"city", "Berlin"}}, bearer(writer_)).status, 200);
+  ASSERT_EQ(client().patch("/v1/companies/" + std::to_string(company), {{"city", "Berlin"}}, bearer(writer_)).status,
+            200);
   ASSERT_EQ(client().del("/v1/initiatives/" + std::to_string(initiative_id), bearer(writer_)).status, 204);
 
   auto [items, cursor] = follow(writer_);
@@ -104,21 +104,23 @@ TEST_F(ChangesTest, RejectedWritesRecordNothing) {
   long long company = create_company("bahn");
   EXPECT_EQ(client().post("/v1/companies", {{"slug", "bahn"}, {"name", "Doppelt"}}, bearer(writer_)).status, 409);
   EXPECT_EQ(client().post("/v1/companies", {{"slug", "Bad Slug"}, {"name", "X"}}, bearer(writer_)).status, 422);
-  EXPECT_EQ(client().patch("/v1/companies/" + std::to_string(company), {{"name", "Neu"}},
-                           {{"Authorization", "Bearer " + writer_}, {"If-Match", "\"99-0000000000000000\""}})
+  EXPECT_EQ(client()
+                .patch("/v1/companies/" + std::to_string(company), {{"name", "Neu"}},
+                       {{"Authorization", "Bearer " + writer_}, {"If-Match", "\"99-0000000000000000\""}})
                 .status,
             412);
-  EXPECT_EQ(client().patch("/v1/companies/" + std::to_string(company), nlohmann::json::object(), bearer(writer_)).status,
-            200);  // changes nothing, records nothing
+  EXPECT_EQ(
+      client().patch("/v1/companies/" + std::to_string(company), nlohmann::json::object(), bearer(writer_)).status,
+      200);  // changes nothing, records nothing
   EXPECT_EQ(database_->count("changes"), 1);
 }
 
 TEST_F(ChangesTest, TypesFilterAndLimit) {
   long long company = create_company("bahn");
   for (int i = 0; i < 4; ++i) {
-    auto res = client().post("/v1/initiatives",
-                             {{"company_id", company}, {"title", "Kurs " + std::to_string(i)}, {"category", "language"}},
-                             bearer(writer_));
+    auto res = client().post(
+        "/v1/initiatives", {{"company_id", company}, {"title", "Kurs " + std::to_string(i)}, {"category", "language"}},
+        bearer(writer_));
     ASSERT_EQ(res.status, 201);
   }
   auto [initiatives, _] = follow(writer_, "&types=initiative");

@@ -2,14 +2,14 @@
 // seed, apikey create|list|revoke, unknown commands, and serve with its port-0
 // listening line, probes and a clean exit on SIGTERM — also when the database
 // cannot be reached. Results are read back through MySQL Connector/C++.
+#include <cppconn/statement.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -22,8 +22,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <cppconn/statement.h>
 
 #include "../support/child_process.h"
 #include "../support/http_client.h"
@@ -91,9 +89,9 @@ TEST_F(Cli, HelpListsEverySettingAndCommand) {
       EXPECT_TRUE(contains(help.out, s.flag)) << flag << " does not mention " << s.flag;
     }
     // The variables SPEC.md names, whatever kSettings holds.
-    for (const char* name : {"ZUSAMMEN_DATABASE_URL", "ZUSAMMEN_DATABASE_READ_URL", "ZUSAMMEN_LISTEN",
-                             "ZUSAMMEN_THREADS", "ZUSAMMEN_DB_POOL", "ZUSAMMEN_CORS_ORIGINS", "ZUSAMMEN_LOG_LEVEL",
-                             "ZUSAMMEN_LOG_FORMAT"}) {
+    for (const char* name :
+         {"ZUSAMMEN_DATABASE_URL", "ZUSAMMEN_DATABASE_READ_URL", "ZUSAMMEN_LISTEN", "ZUSAMMEN_THREADS",
+          "ZUSAMMEN_DB_POOL", "ZUSAMMEN_CORS_ORIGINS", "ZUSAMMEN_LOG_LEVEL", "ZUSAMMEN_LOG_FORMAT"}) {
       EXPECT_TRUE(contains(help.out, name)) << name;
     }
     for (const char* command : {"serve", "migrate", "seed", "apikey create", "apikey list", "apikey revoke"}) {
@@ -149,10 +147,10 @@ TEST_F(Cli, BadDatabaseUrlExits2WithoutShowingThePassword) {
 }
 
 TEST_F(Cli, UnreachableDatabaseFailsCommandsCleanly) {
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"migrate"}, std::vector<std::string>{"seed"},
-        std::vector<std::string>{"apikey", "list"}}) {
-    Outcome result = run(args, env({{"ZUSAMMEN_DATABASE_URL", kUnreachableDatabase}, {"ZUSAMMEN_DB_CONNECT_TIMEOUT", "2"}}));
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"migrate"}, std::vector<std::string>{"seed"},
+                                               std::vector<std::string>{"apikey", "list"}}) {
+    Outcome result =
+        run(args, env({{"ZUSAMMEN_DATABASE_URL", kUnreachableDatabase}, {"ZUSAMMEN_DB_CONNECT_TIMEOUT", "2"}}));
     EXPECT_NE(result.code, 0) << args[0] << "\n" << result;
     EXPECT_LT(result.code, 128) << args[0] << " crashed\n" << result;
     EXPECT_FALSE(result.err.empty()) << args[0];
@@ -222,8 +220,8 @@ TEST_F(Cli, ConcurrentMigrationsApplyEachMigrationExactlyOnce) {
   auto migrations = service::builtin_migrations();
   std::vector<std::unique_ptr<Child>> children;
   for (int i = 0; i < 4; ++i) {
-    children.push_back(std::make_unique<Child>(std::vector<std::string>{"migrate"},
-                                               env({{"ZUSAMMEN_DATABASE_URL", fresh.url()}})));
+    children.push_back(
+        std::make_unique<Child>(std::vector<std::string>{"migrate"}, env({{"ZUSAMMEN_DATABASE_URL", fresh.url()}})));
   }
   std::size_t applied = 0;
   for (auto& child : children) {
@@ -248,9 +246,11 @@ TEST_F(Cli, MigrateOnAnUpToDateDatabaseAppliesNothing) {
 }
 
 TEST_F(Cli, FlagWinsOverTheEnvironmentForTheDatabase) {
-  Outcome result = run({"migrate", "--database-url=" + db().url()}, env({{"ZUSAMMEN_DATABASE_URL", kUnreachableDatabase}}));
+  Outcome result =
+      run({"migrate", "--database-url=" + db().url()}, env({{"ZUSAMMEN_DATABASE_URL", kUnreachableDatabase}}));
   EXPECT_EQ(result.code, 0) << result;
-  Outcome spaced = run({"--database-url", db().url(), "migrate"}, env({{"ZUSAMMEN_DATABASE_URL", kUnreachableDatabase}}));
+  Outcome spaced =
+      run({"--database-url", db().url(), "migrate"}, env({{"ZUSAMMEN_DATABASE_URL", kUnreachableDatabase}}));
   EXPECT_EQ(spaced.code, 0) << spaced;
 }
 
@@ -529,8 +529,8 @@ TEST_F(Cli, KeyFromTheCommandLineAuthenticatesUntilRevoked) {
   Served served(serve_env(env()));
   ASSERT_GT(served.port(), 0) << served.child().err();
   auto client = served.client();
-  auto posted = client.post("/v1/companies", {{"slug", "cli-key-check"}, {"name", "Schlüssel-Prüfung GmbH"}},
-                            bearer(key));
+  auto posted =
+      client.post("/v1/companies", {{"slug", "cli-key-check"}, {"name", "Schlüssel-Prüfung GmbH"}}, bearer(key));
   EXPECT_EQ(posted.status, 201) << posted.raw;
 
   Outcome revoked = run({"apikey", "revoke", id}, env());

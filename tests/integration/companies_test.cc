@@ -1,6 +1,8 @@
 // /v1/companies end to end: the real server over a private MariaDB, checked over raw HTTP and,
 // independently, through MySQL Connector/C++ (what was committed). Every exchange is also
 // recorded for the contract check against openapi.yaml.
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,9 +18,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <cppconn/resultset.h>
-#include <cppconn/statement.h>
 
 #include "../support/test_server.h"
 
@@ -317,8 +316,8 @@ TEST_F(CompaniesTest, CreateDefaultsStatusToActiveAndOtherFieldsToNull) {
   ASSERT_EQ(res.status, 201) << res.body;
   auto body = res.json();
   EXPECT_EQ(body["status"], "active");
-  for (const char* field : {"sector", "website", "logo_url", "city", "state", "description", "member_since",
-                            "contact_email"}) {
+  for (const char* field :
+       {"sector", "website", "logo_url", "city", "state", "description", "member_since", "contact_email"}) {
     ASSERT_TRUE(body.contains(field)) << field;
     EXPECT_TRUE(body[field].is_null()) << field << " = " << body[field];
   }
@@ -361,8 +360,11 @@ TEST_F(CompaniesTest, ContactEmailIsShownToKeyedCallersOnly) {
 // Validation: 422 for rule breaks, 400 for unreadable bodies, 415 for other media types.
 
 TEST_F(CompaniesTest, ValidationNamesEveryBadFieldAtOnce) {
-  json bad = {{"slug", "Bad Slug"},         {"name", repeat("ä", 201)},      {"state", "DE-XX"},
-              {"website", "www.example.de"}, {"contact_email", "kein-at-zeichen.de"},
+  json bad = {{"slug", "Bad Slug"},
+              {"name", repeat("ä", 201)},
+              {"state", "DE-XX"},
+              {"website", "www.example.de"},
+              {"contact_email", "kein-at-zeichen.de"},
               {"member_since", "2018-02-30"}};
   auto res = client().post("/v1/companies", bad, w());
   ASSERT_TRUE(problem_with(res, 422));
@@ -374,11 +376,11 @@ TEST_F(CompaniesTest, ValidationNamesEveryBadFieldAtOnce) {
   EXPECT_EQ(companies(), 0);
 
   // More bad values, each alone.
-  for (const json& one : {json{{"logo_url", "ftp://example.de/logo.png"}}, json{{"member_since", "2018-13-01"}},
-                          json{{"member_since", "18-01-01"}}, json{{"status", "pausiert"}}, json{{"name", "   "}},
-                          json{{"name", ""}}, json{{"slug", "-anfang"}}, json{{"slug", "doppel--strich"}},
-                          json{{"slug", repeat("a", 101)}}, json{{"city", repeat("ö", 101)}},
-                          json{{"state", "de-be"}}}) {
+  for (const json& one :
+       {json{{"logo_url", "ftp://example.de/logo.png"}}, json{{"member_since", "2018-13-01"}},
+        json{{"member_since", "18-01-01"}}, json{{"status", "pausiert"}}, json{{"name", "   "}}, json{{"name", ""}},
+        json{{"slug", "-anfang"}}, json{{"slug", "doppel--strich"}}, json{{"slug", repeat("a", 101)}},
+        json{{"city", repeat("ö", 101)}}, json{{"state", "de-be"}}}) {
     json body = {{"slug", "gute-firma"}, {"name", "Gute Firma"}};
     body.update(one);
     auto single = client().post("/v1/companies", body, w());
@@ -461,17 +463,18 @@ TEST_F(CompaniesTest, OtherMediaTypesAre415AndWriteNothing) {
     EXPECT_TRUE(problem_with(res, 415)) << type << "\n" << res.raw;
   }
   // Without any Content-Type.
-  auto raw = client().raw("POST /v1/companies HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + writer_ +
-                          "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body,
-                          500);
+  auto raw =
+      client().raw("POST /v1/companies HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + writer_ +
+                       "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body,
+                   500);
   auto parsed = parse_response(raw);
   ASSERT_TRUE(parsed.has_value()) << raw;
   EXPECT_EQ(parsed->status, 415) << raw;
   EXPECT_EQ(companies(), 0);
 
   // Parameters and case of the media type do not matter.
-  auto ok = client().request("POST", "/v1/companies", body,
-                             with(w(), "Content-Type", "Application/JSON; charset=utf-8"));
+  auto ok =
+      client().request("POST", "/v1/companies", body, with(w(), "Content-Type", "Application/JSON; charset=utf-8"));
   EXPECT_EQ(ok.status, 201) << ok.body;
   EXPECT_EQ(companies(), 1);
 }
@@ -484,9 +487,9 @@ TEST_F(CompaniesTest, OtherMediaTypesAre415AndWriteNothing) {
 TEST_F(CompaniesTest, UnparsableContentTypeIsA415AndWritesNothing) {
   const std::string body = R"({"slug":"medien","name":"Medien GmbH"})";
   for (const char* type : {"application/jsonx", "application/json-seq", "text/plainer"}) {
-    std::string raw = client().raw("POST /v1/companies HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " +
-                                   writer_ + "\r\nContent-Type: " + type + "\r\nContent-Length: " +
-                                   std::to_string(body.size()) + "\r\n\r\n" + body);
+    std::string raw = client().raw(
+        "POST /v1/companies HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + writer_ +
+        "\r\nContent-Type: " + type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
     auto res = parse_response(raw);
     ASSERT_TRUE(res.has_value()) << type << "\n" << raw;
     EXPECT_EQ(res->status, 415) << type << "\n" << raw;
@@ -675,7 +678,10 @@ TEST_F(CompaniesTest, PatchHonoursIfMatch) {
   EXPECT_EQ(column(id, "city"), "Potsdam");
   EXPECT_EQ(column(id, "version"), "2");
 
-  for (const char* garbage : {"\"garbage\"", "garbage", "\"\"", "W/" "\"2-0000000000000000\"", "\"0-abc\"", "2"}) {
+  for (const char* garbage : {"\"garbage\"", "garbage", "\"\"",
+                              "W/"
+                              "\"2-0000000000000000\"",
+                              "\"0-abc\"", "2"}) {
     auto res = client().patch(path, {{"city", "Dresden"}}, with(w(), "If-Match", garbage));
     EXPECT_TRUE(problem_with(res, 412)) << garbage;
   }
@@ -986,13 +992,12 @@ TEST_F(CompaniesTest, KeysetPaginationVisitsEveryRowExactlyOnce) {
   for (int i = 4; i < 8; ++i) tied += (tied.empty() ? "" : ", ") + std::to_string(ids[static_cast<std::size_t>(i)]);
   exec("UPDATE companies SET updated_at = '2018-11-13 09:00:00' WHERE id IN (" + tied + ")");
 
-  const std::vector<std::pair<std::string, std::string>> orders = {
-      {"name", "name ASC, id ASC"},
-      {"-name", "name DESC, id DESC"},
-      {"created_at", "created_at ASC, id ASC"},
-      {"-created_at", "created_at DESC, id DESC"},
-      {"updated_at", "updated_at ASC, id ASC"},
-      {"-updated_at", "updated_at DESC, id DESC"}};
+  const std::vector<std::pair<std::string, std::string>> orders = {{"name", "name ASC, id ASC"},
+                                                                   {"-name", "name DESC, id DESC"},
+                                                                   {"created_at", "created_at ASC, id ASC"},
+                                                                   {"-created_at", "created_at DESC, id DESC"},
+                                                                   {"updated_at", "updated_at ASC, id ASC"},
+                                                                   {"-updated_at", "updated_at DESC, id DESC"}};
   for (const auto& [sort, order_by] : orders) {
     for (int limit : {1, 4, 7, 23}) {
       int pages = 0;
@@ -1059,8 +1064,8 @@ TEST_F(CompaniesTest, PagingIsStableWhileRowsAreInserted) {
     HttpClient own(server().port());
     int n = 0;
     while (!stop.load() && n < 150) {
-      auto res = own.post("/v1/companies", {{"slug", "parallel-" + std::to_string(++n)}, {"name", "P " + std::to_string(n)}},
-                          w());
+      auto res = own.post("/v1/companies",
+                          {{"slug", "parallel-" + std::to_string(++n)}, {"name", "P " + std::to_string(n)}}, w());
       if (res.status != 201) break;
     }
   });
@@ -1162,9 +1167,11 @@ TEST_F(CompaniesTest, AnonymousCallersNeverSeeFormerCompanies) {
 }
 
 TEST_F(CompaniesTest, FullTextSearch) {
-  long long bahn = create_id("Deutsche Bahn AG", {{"description", "Ausbildungsplätze und Sprachkurse für Geflüchtete."}});
+  long long bahn =
+      create_id("Deutsche Bahn AG", {{"description", "Ausbildungsplätze und Sprachkurse für Geflüchtete."}});
   long long siemens = create_id("Siemens AG", {{"description", "Integration durch Praktika für Flüchtlinge."}});
-  long long daimler = create_id("Daimler AG", {{"description", "Brückenpraktikum; Integration von Geflüchteten in Arbeit."}});
+  long long daimler =
+      create_id("Daimler AG", {{"description", "Brückenpraktikum; Integration von Geflüchteten in Arbeit."}});
   long long telekom = create_id("Deutsche Telekom", {{"description", "Nichts davon hier."}});
 
   auto ids = [&](const std::string& query) {
@@ -1177,7 +1184,8 @@ TEST_F(CompaniesTest, FullTextSearch) {
     return out;
   };
   // An umlaut word, percent-encoded as UTF-8.
-  EXPECT_EQ(ids("q=Gefl%C3%BCchtete"), (std::set<long long>{bahn, daimler})) << "Geflüchtete* also matches Geflüchteten";
+  EXPECT_EQ(ids("q=Gefl%C3%BCchtete"), (std::set<long long>{bahn, daimler}))
+      << "Geflüchtete* also matches Geflüchteten";
   EXPECT_EQ(ids("q=" + enc("geflüchtete")), (std::set<long long>{bahn, daimler})) << "case-insensitive";
   // Prefixes.
   EXPECT_EQ(ids("q=Ausbild"), (std::set<long long>{bahn}));
@@ -1233,15 +1241,16 @@ TEST_F(CompaniesTest, UpdatedSinceFilter) {
   EXPECT_EQ(ids("2000-01-01T00:00:00Z"), (std::set<long long>{old_one, old_two, fresh}));
   EXPECT_EQ(ids("2018-06-01T12:00:00Z"), (std::set<long long>{old_one, fresh})) << "at or after";
   EXPECT_EQ(ids("2018-06-01T12:00:01Z"), (std::set<long long>{fresh}));
-  EXPECT_EQ(ids("2018-06-01T14:00:00%2B02:00"), (std::set<long long>{old_one, fresh})) << "an offset is converted to UTC";
+  EXPECT_EQ(ids("2018-06-01T14:00:00%2B02:00"), (std::set<long long>{old_one, fresh}))
+      << "an offset is converted to UTC";
   EXPECT_EQ(ids("2018-06-01T11:59:59.5Z"), (std::set<long long>{old_one, fresh}));
 
   // A change moves a row into the window.
   ASSERT_EQ(client().patch("/v1/companies/" + std::to_string(old_two), {{"city", "Jena"}}, w()).status, 200);
   EXPECT_EQ(ids("2018-06-01T12:00:01Z"), (std::set<long long>{old_two, fresh}));
 
-  for (const char* bad : {"gestern", "2018-06-01", "2018-06-01T12:00:00", "2018-02-30T00:00:00Z", "2018-06-01 12:00:00Z",
-                          "2018-06-01T25:00:00Z", ""}) {
+  for (const char* bad : {"gestern", "2018-06-01", "2018-06-01T12:00:00", "2018-02-30T00:00:00Z",
+                          "2018-06-01 12:00:00Z", "2018-06-01T25:00:00Z", ""}) {
     auto res = client().get("/v1/companies?updated_since=" + enc(bad));
     EXPECT_TRUE(problem_with(res, 400)) << bad;
     EXPECT_EQ(error_fields(res), std::set<std::string>{"updated_since"}) << bad << " " << res.body;
@@ -1344,10 +1353,10 @@ TEST_F(CompaniesTest, RevokedKeysAre401) {
 TEST_F(CompaniesTest, MalformedAuthorizationIs401) {
   long long id = create_id("Geschützt AG");
   std::string path = "/v1/companies/" + std::to_string(id);
-  for (const std::string& value : {std::string("Basic dXNlcjpwYXNz"), std::string("Bearer"), std::string("Bearer "),
-                                   std::string("Token ") + writer_, std::string("Bearer zus_unbekannt"),
-                                   std::string("Bearer ") + writer_ + "x", std::string(writer_),
-                                   std::string("Bearer ") + writer_.substr(0, writer_.size() - 1)}) {
+  for (const std::string& value :
+       {std::string("Basic dXNlcjpwYXNz"), std::string("Bearer"), std::string("Bearer "),
+        std::string("Token ") + writer_, std::string("Bearer zus_unbekannt"), std::string("Bearer ") + writer_ + "x",
+        std::string(writer_), std::string("Bearer ") + writer_.substr(0, writer_.size() - 1)}) {
     Headers headers = {{"Authorization", value}};
     auto post = client().post("/v1/companies", {{"slug", "kaputt"}, {"name", "Kaputt"}}, headers);
     EXPECT_TRUE(problem_with(post, 401)) << value;

@@ -6,6 +6,7 @@
 // The database is made slow on purpose: the independent Connector/C++ connection takes
 // `LOCK TABLES companies WRITE`, so every statement of the service that reads companies waits
 // until it lets go.
+#include <cppconn/statement.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,8 +16,6 @@
 #include <regex>
 #include <thread>
 #include <vector>
-
-#include <cppconn/statement.h>
 
 #include "../support/raw_connection.h"
 #include "../support/test_server.h"
@@ -238,8 +237,8 @@ TEST_F(ConcurrencyTest, AWriteThroughAnotherProcessEmptiesTheCacheThroughTheChan
   auto etag = other.client().get(path).header("etag");
   ASSERT_TRUE(etag.has_value());
   auto written_at = Clock::now();
-  auto patched = other.client().patch(path, {{"name", "DB AG"}}, {{"Authorization", "Bearer " + writer},
-                                                                   {"If-Match", *etag}});
+  auto patched =
+      other.client().patch(path, {{"name", "DB AG"}}, {{"Authorization", "Bearer " + writer}, {"If-Match", *etag}});
   ASSERT_EQ(patched.status, 200) << patched.body;
   std::string seen;
   while (seen != "DB AG" && Clock::now() - written_at < std::chrono::seconds(3)) {

@@ -41,7 +41,8 @@ class DocsTest : public ::testing::Test {
     auto page = client().get("/docs");
     std::vector<std::string> out;
     std::regex link(R"((?:src|href)="(/docs/[^"]+)\")");
-    for (std::sregex_iterator it(page.body.begin(), page.body.end(), link), end; it != end; ++it) out.push_back((*it)[1]);
+    for (std::sregex_iterator it(page.body.begin(), page.body.end(), link), end; it != end; ++it)
+      out.push_back((*it)[1]);
     return out;
   }
 

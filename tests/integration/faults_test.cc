@@ -5,12 +5,13 @@
 // serve it, and recovers by itself. A small TCP forwarder in the test stands between the
 // service and MariaDB so the test decides when the database is reachable.
 #include <arpa/inet.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
@@ -24,9 +25,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <cppconn/resultset.h>
-#include <cppconn/statement.h>
 
 #include "../support/assertions.h"
 #include "../support/child_process.h"

@@ -1,12 +1,11 @@
 // The HTTP layer as bytes on the wire: routing errors, probes, request ids,
 // persistent connections, size limits, query decoding, hostile input, load.
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
@@ -32,7 +31,6 @@ std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
-
 
 // The methods an Allow header lists.
 std::set<std::string> allowed(const HttpResult& result) {
@@ -217,7 +215,8 @@ TEST_F(HttpTest, Http10IsNotKeptAlive) {
 TEST_F(HttpTest, ABodyOverOneMebibyteIs413AndTheServerCarriesOn) {
   std::string key = server_->key({"content:write"});
   for (std::size_t size : {std::size_t{1024 * 1024 + 1}, std::size_t{2 * 1024 * 1024}}) {
-    std::string body = "{\"slug\":\"gross\",\"name\":\"Gross\",\"description\":\"" + std::string(size - 48, 'a') + "\"}";
+    std::string body =
+        "{\"slug\":\"gross\",\"name\":\"Gross\",\"description\":\"" + std::string(size - 48, 'a') + "\"}";
     ASSERT_GT(body.size(), 1024u * 1024u);
     auto response = client().request("POST", "/v1/companies", body, bearer(key));
     EXPECT_EQ(response.status, 413) << "body of " << body.size() << " bytes: " << response.body.substr(0, 200);
@@ -238,10 +237,11 @@ TEST_F(HttpTest, ABodyOverOneMebibyteIs413AndTheServerCarriesOn) {
 
 TEST_F(HttpTest, QueryStringsArePercentDecodedWithPlusAsSpace) {
   std::string key = server_->key({"content:write"});
-  auto muenchen = client().post("/v1/companies", {{"slug", "muenchner-werke"}, {"name", "Münchner Werke München"}},
-                                bearer(key));
+  auto muenchen =
+      client().post("/v1/companies", {{"slug", "muenchner-werke"}, {"name", "Münchner Werke München"}}, bearer(key));
   ASSERT_EQ(muenchen.status, 201) << muenchen.body;
-  auto hamburg = client().post("/v1/companies", {{"slug", "hamburger-hafen"}, {"name", "Hamburger Hafen"}}, bearer(key));
+  auto hamburg =
+      client().post("/v1/companies", {{"slug", "hamburger-hafen"}, {"name", "Hamburger Hafen"}}, bearer(key));
   ASSERT_EQ(hamburg.status, 201) << hamburg.body;
   long long id = muenchen.json().at("id").get<long long>();
 
@@ -321,7 +321,8 @@ TEST_F(HttpTest, GarbageOnTheWireGetsA4xxOrACloseAndNeverStopsTheServer) {
       {"POST /v1/companies HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + key +
            "\r\nContent-Type: application/json\r\nContent-Length: 5\r\nContent-Length: 50\r\n\r\n{\"a\":1}",
        true},
-      {"POST /v1/companies HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", true},
+      {"POST /v1/companies HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+       true},
       {"POST /v1/companies HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n\r\n", true},
       {"GET /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: abc\r\n\r\n", true},
       // An unknown transfer coding or method: 501 is what RFC 9110/9112 ask for (abuse_test.cc).
@@ -381,8 +382,9 @@ TEST_F(HttpTest, AnUnparsableIdIs400NotA500) {
 TEST_F(HttpTest, FiftyConcurrentClientsAllGet200) {
   std::string key = server_->key({"content:write"});
   for (int n = 0; n < 3; ++n) {
-    ASSERT_EQ(client().post("/v1/companies", {{"slug", "firma-" + std::to_string(n)}, {"name", "Firma " + std::to_string(n)}},
-                            bearer(key))
+    ASSERT_EQ(client()
+                  .post("/v1/companies",
+                        {{"slug", "firma-" + std::to_string(n)}, {"name", "Firma " + std::to_string(n)}}, bearer(key))
                   .status,
               201);
   }
@@ -399,7 +401,8 @@ TEST_F(HttpTest, FiftyConcurrentClientsAllGet200) {
       for (int r = 0; r < kRequests; ++r) {
         try {
           auto response = http.get("/v1/companies", c % 2 == 0 ? Headers{} : bearer(key));
-          bool good = response.status == 200 && json::parse(response.body, nullptr, false).value("items", json::array()).size() == 3;
+          bool good = response.status == 200 &&
+                      json::parse(response.body, nullptr, false).value("items", json::array()).size() == 3;
           if (good) {
             ++ok;
           } else {

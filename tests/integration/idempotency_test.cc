@@ -1,5 +1,7 @@
 // Idempotency-Key on POST: retries replay the first answer and write nothing, the key commits
 // with the write (also under concurrent duplicates), keys are per API key and expire.
+#include "api/idempotency.h"
+
 #include <cppconn/statement.h>
 #include <gtest/gtest.h>
 
@@ -9,7 +11,6 @@
 #include <vector>
 
 #include "../support/test_server.h"
-#include "api/idempotency.h"
 
 namespace zusammen::testing {
 namespace {
@@ -90,8 +91,7 @@ TEST_F(IdempotencyTest, RetryWithTheSameKeyAndBodyReplaysTheFirstAnswer) {
   EXPECT_EQ(retry.header("idempotent-replayed").value_or(""), "true");
   // Member order and whitespace do not make another request.
   auto reordered = client().request("POST", "/v1/companies",
-                                    R"({ "city": "Bonn", "name": "Deutsche Telekom",   "slug": "telekom" })",
-                                    [&] {
+                                    R"({ "city": "Bonn", "name": "Deutsche Telekom",   "slug": "telekom" })", [&] {
                                       auto h = keyed("create-telekom-1");
                                       h["Content-Type"] = "application/json";
                                       return h;
@@ -160,9 +160,8 @@ TEST_F(IdempotencyTest, ConcurrentDuplicatesCreateOneRowAndAllGetTheSameAnswer) 
                                           : json{{"slug", "lufthansa"}, {"name", "Lufthansa"}};
     std::vector<std::future<HttpResult>> answers;
     for (int i = 0; i < kRequests; ++i) {
-      answers.push_back(std::async(std::launch::async, [&] {
-        return client().post(path, body, keyed("burst" + path));
-      }));
+      answers.push_back(
+          std::async(std::launch::async, [&] { return client().post(path, body, keyed("burst" + path)); }));
     }
     std::vector<HttpResult> results;
     for (auto& a : answers) results.push_back(a.get());
@@ -226,7 +225,9 @@ TEST_F(IdempotencyTest, EveryPostHonoursTheKey) {
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(client().post("/v1/meetings", meeting, keyed("meeting")).body, created.body);
   std::string agenda = "/v1/meetings/" + std::to_string(created.json()["id"].get<long long>()) + "/agenda";
-  json item = {{"kind", "keynote"}, {"title", "Begrüßung"}, {"starts_at", "2018-11-13T08:00:00Z"},
+  json item = {{"kind", "keynote"},
+               {"title", "Begrüßung"},
+               {"starts_at", "2018-11-13T08:00:00Z"},
                {"ends_at", "2018-11-13T08:30:00Z"}};
   auto first_item = client().post(agenda, item, keyed("item"));
   ASSERT_EQ(first_item.status, 201) << first_item.body;
@@ -255,7 +256,10 @@ TEST_F(IdempotencyTest, TheKeyIsIgnoredOnOtherMethods) {
 }
 
 TEST_F(IdempotencyTest, AMalformedKeyIs400) {
-  for (const std::string& key : {std::string(256, 'k'), std::string("schl\xC3\xBC" "ssel"), std::string("a\tb")}) {
+  for (const std::string& key : {std::string(256, 'k'),
+                                 std::string("schl\xC3\xBC"
+                                             "ssel"),
+                                 std::string("a\tb")}) {
     auto res = client().post("/v1/initiatives", initiative("Sprachkurs"), keyed(key));
     EXPECT_TRUE(is_problem(res, 400, "Idempotency-Key")) << res.status << " " << res.body;
   }

@@ -17,11 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-
-
-
-
-
 bool matches(const std::string& text, const char* pattern) { return std::regex_match(text, std::regex(pattern)); }
 
 class InitiativesTest : public ::testing::Test {
@@ -102,7 +97,8 @@ TEST_F(InitiativesTest, CreateAnswers201WithLocationETagAndTheNewInitiative) {
   long long id = created.at("id").get<long long>();
   EXPECT_GT(id, 0);
   EXPECT_EQ(response.header("location").value_or(""), "/v1/initiatives/" + std::to_string(id));
-  EXPECT_TRUE(matches(response.header("etag").value_or(""), R"("1-[0-9a-f]{16}")")) << response.header("etag").value_or("");
+  EXPECT_TRUE(matches(response.header("etag").value_or(""), R"("1-[0-9a-f]{16}")"))
+      << response.header("etag").value_or("");
   for (const auto& [name, value] : body.items()) EXPECT_EQ(created.at(name), value) << name;
   EXPECT_TRUE(created.at("description").is_null());
   EXPECT_EQ(created.at("version"), 1);
@@ -132,7 +128,8 @@ TEST_F(InitiativesTest, CreateWithOnlyRequiredFieldsFillsTheDefaults) {
   json created = response.json();
   EXPECT_EQ(created.at("participants"), 0);
   EXPECT_EQ(created.at("published"), false);
-  for (const char* name : {"summary", "description", "target_group", "city", "state", "start_date", "end_date", "url"}) {
+  for (const char* name :
+       {"summary", "description", "target_group", "city", "state", "start_date", "end_date", "url"}) {
     EXPECT_TRUE(created.at(name).is_null()) << name;
   }
   long long id = created.at("id").get<long long>();
@@ -169,8 +166,8 @@ TEST_F(InitiativesTest, EndDateBeforeStartDateIs422OnEndDate) {
 
 TEST_F(InitiativesTest, SeveralBadFieldsAreNamedAtOnce) {
   long long company = create_company("basf", "BASF SE");
-  json body = {{"company_id", company}, {"title", ""},         {"category", "cooking"},
-               {"participants", -1},    {"url", "ftp://x"},    {"state", "DE-XX"}};
+  json body = {{"company_id", company}, {"title", ""},      {"category", "cooking"},
+               {"participants", -1},    {"url", "ftp://x"}, {"state", "DE-XX"}};
   auto response = client().post("/v1/initiatives", body, writer());
   EXPECT_TRUE(IsProblem(response, 422));
   EXPECT_TRUE(Names(response, {"/title", "/category", "/participants", "/url", "/state"}));
@@ -208,12 +205,9 @@ TEST_F(InitiativesTest, WrongJsonTypesAre400) {
 
 TEST_F(InitiativesTest, ReadOnlyAndUnknownFieldsAre400OnCreateAndPatch) {
   long long company = create_company("rewe", "REWE Group");
-  std::vector<std::pair<std::string, json>> fields = {{"id", 99},
-                                                      {"created_at", "2018-11-13T09:00:00Z"},
-                                                      {"updated_at", "2018-11-13T09:00:00Z"},
-                                                      {"version", 3},
-                                                      {"company", json{{"id", company}}},
-                                                      {"colour", "blue"}};
+  std::vector<std::pair<std::string, json>> fields = {
+      {"id", 99},     {"created_at", "2018-11-13T09:00:00Z"}, {"updated_at", "2018-11-13T09:00:00Z"},
+      {"version", 3}, {"company", json{{"id", company}}},     {"colour", "blue"}};
   for (const auto& [name, value] : fields) {
     auto response = client().post("/v1/initiatives", initiative(company, "Mentoring", {{name, value}}), writer());
     EXPECT_TRUE(IsProblem(response, 400)) << name;
@@ -317,8 +311,8 @@ TEST_F(InitiativesTest, MergePatchSetsClearsAndKeepsFieldsAndBumpsTheVersion) {
 TEST_F(InitiativesTest, EmptyMergePatchChangesNothing) {
   long long company = create_company("deutsche-bahn", "Deutsche Bahn AG");
   long long id = create_initiative(initiative(company, "Chance plus"));
-  std::string before = db().scalar("SELECT CONCAT(version, ' ', updated_at) FROM initiatives WHERE id = " +
-                                   std::to_string(id));
+  std::string before =
+      db().scalar("SELECT CONCAT(version, ' ', updated_at) FROM initiatives WHERE id = " + std::to_string(id));
   auto response = client().patch("/v1/initiatives/" + std::to_string(id), json::object(), writer());
   ASSERT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(response.json().at("version"), 1);
@@ -441,20 +435,27 @@ TEST_F(InitiativesTest, FiltersNarrowTheList) {
   long long a = create_company("deutsche-bahn", "Deutsche Bahn AG");
   long long b = create_company("bosch", "Robert Bosch GmbH");
   long long i1 = create_initiative(initiative(a, "Deutschkurs für Geflüchtete",
-                                              {{"category", "language"}, {"state", "DE-BE"}, {"published", true},
-                                               {"start_date", "2018-01-01"}, {"end_date", "2018-12-31"}}));
+                                              {{"category", "language"},
+                                               {"state", "DE-BE"},
+                                               {"published", true},
+                                               {"start_date", "2018-01-01"},
+                                               {"end_date", "2018-12-31"}}));
   long long i2 = create_initiative(initiative(a, "Patenschaften",
-                                              {{"category", "mentoring"}, {"state", "DE-BY"}, {"published", false},
+                                              {{"category", "mentoring"},
+                                               {"state", "DE-BY"},
+                                               {"published", false},
                                                {"description", "Mentoren begleiten Geflüchtete im Alltag."},
                                                {"end_date", "2018-06-30"}}));
-  long long i3 = create_initiative(initiative(b, "Sprachcafé",
-                                              {{"category", "language"}, {"state", "DE-BY"}, {"published", true},
-                                               {"start_date", "2018-07-01"}}));
-  long long i4 = create_initiative(initiative(b, "Praktikum Logistik",
-                                              {{"category", "internship"}, {"published", true},
-                                               {"start_date", "2019-01-01"}, {"end_date", "2019-03-31"}}));
+  long long i3 = create_initiative(
+      initiative(b, "Sprachcafé",
+                 {{"category", "language"}, {"state", "DE-BY"}, {"published", true}, {"start_date", "2018-07-01"}}));
+  long long i4 = create_initiative(initiative(
+      b, "Praktikum Logistik",
+      {{"category", "internship"}, {"published", true}, {"start_date", "2019-01-01"}, {"end_date", "2019-03-31"}}));
   long long i5 = create_initiative(initiative(b, "Chance plus",
-                                              {{"category", "qualification"}, {"state", "DE-BE"}, {"published", true},
+                                              {{"category", "qualification"},
+                                               {"state", "DE-BE"},
+                                               {"published", true},
                                                {"summary", "Einstiegsqualifizierung für junge Menschen"}}));
 
   auto ids = [&](const std::string& query, const Headers& headers) {
@@ -490,11 +491,12 @@ TEST_F(InitiativesTest, UpdatedSinceListsWhatChangedAtOrAfterTheInstant) {
   long long changed = create_initiative(initiative(company, "Neu"));
   ASSERT_EQ(client().patch("/v1/initiatives/" + std::to_string(changed), {{"participants", 3}}, writer()).status, 200);
   // The exact instant of the change, with microseconds, read past the service.
-  std::string since = db().scalar("SELECT DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%s.%fZ') FROM initiatives WHERE id = " +
-                                  std::to_string(changed));
-  ASSERT_EQ(db().count("initiatives", "updated_at < (SELECT updated_at FROM (SELECT updated_at FROM initiatives WHERE id = " +
-                                          std::to_string(changed) + ") t)"),
-            1);
+  std::string since = db().scalar(
+      "SELECT DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%s.%fZ') FROM initiatives WHERE id = " + std::to_string(changed));
+  ASSERT_EQ(
+      db().count("initiatives", "updated_at < (SELECT updated_at FROM (SELECT updated_at FROM initiatives WHERE id = " +
+                                    std::to_string(changed) + ") t)"),
+      1);
 
   auto at = client().get("/v1/initiatives?updated_since=" + since, reader());
   ASSERT_EQ(at.status, 200) << at.body;
@@ -509,13 +511,13 @@ TEST_F(InitiativesTest, UpdatedSinceListsWhatChangedAtOrAfterTheInstant) {
 
 TEST_F(InitiativesTest, BadQueryParametersAre400NamingTheParameter) {
   std::vector<std::pair<std::string, std::string>> cases = {
-      {"category=cooking", "category"},  {"state=DE-XX", "state"},
-      {"published=yes", "published"},    {"active_on=2018-13-01", "active_on"},
-      {"company_id=abc", "company_id"},  {"updated_since=yesterday", "updated_since"},
-      {"sort=colour", "sort"},           {"limit=0", "limit"},
-      {"limit=101", "limit"},            {"cursor=%21%21", "cursor"},
-      {"include=bogus", "include"},      {"include=company,bogus", "include"},
-      {"colour=blue", "colour"},         {"q=", "q"}};
+      {"category=cooking", "category"}, {"state=DE-XX", "state"},
+      {"published=yes", "published"},   {"active_on=2018-13-01", "active_on"},
+      {"company_id=abc", "company_id"}, {"updated_since=yesterday", "updated_since"},
+      {"sort=colour", "sort"},          {"limit=0", "limit"},
+      {"limit=101", "limit"},           {"cursor=%21%21", "cursor"},
+      {"include=bogus", "include"},     {"include=company,bogus", "include"},
+      {"colour=blue", "colour"},        {"q=", "q"}};
   for (const auto& [query, name] : cases) {
     auto response = client().get("/v1/initiatives?" + query, reader());
     EXPECT_TRUE(IsProblem(response, 400)) << query;
@@ -562,8 +564,8 @@ TEST_F(InitiativesTest, CursorPaginationWalksEveryRowExactlyOnce) {
   for (int n = 0; n < 27; ++n) {
     bool is_published = n % 7 != 3;  // 4 drafts
     // Few distinct participant values and repeated titles: ties that only the id can break.
-    long long id = create_initiative(initiative(
-        company, "Initiative " + std::to_string(n % 9), {{"participants", (n * 5) % 4}, {"published", is_published}}));
+    long long id = create_initiative(initiative(company, "Initiative " + std::to_string(n % 9),
+                                                {{"participants", (n * 5) % 4}, {"published", is_published}}));
     all.insert(id);
     if (is_published) published.insert(id);
   }
@@ -573,8 +575,8 @@ TEST_F(InitiativesTest, CursorPaginationWalksEveryRowExactlyOnce) {
     std::string sort;
     bool keyed;
   };
-  for (const auto& walk : std::vector<Walk>{{"", false}, {"-participants", false}, {"title", true},
-                                              {"participants", true}, {"-created_at", true}}) {
+  for (const auto& walk : std::vector<Walk>{
+           {"", false}, {"-participants", false}, {"title", true}, {"participants", true}, {"-created_at", true}}) {
     std::vector<long long> seen;
     std::string base = "/v1/initiatives?limit=5" + (walk.sort.empty() ? "" : "&sort=" + walk.sort);
     std::string target = base;
@@ -597,7 +599,8 @@ TEST_F(InitiativesTest, CursorPaginationWalksEveryRowExactlyOnce) {
       // The Link target is the next page.
       auto open = link.find('<');
       auto close = link.find('>');
-      std::string linked = open == std::string::npos || close == std::string::npos ? "" : link.substr(open + 1, close - open - 1);
+      std::string linked =
+          open == std::string::npos || close == std::string::npos ? "" : link.substr(open + 1, close - open - 1);
       // Advance by the cursor; the Link's page must be the same page.
       target = base + "&cursor=" + cursor.get<std::string>();
       if (pages == 1 && !linked.empty()) {
@@ -637,9 +640,9 @@ TEST_F(InitiativesTest, PaginationIsStableUnderInserts) {
   EXPECT_EQ(std::set<long long>(seen.begin(), seen.end()), original);
 
   // A cursor made for one sort order is refused for another.
-  auto other = client().get("/v1/initiatives?limit=4&sort=-participants&cursor=" +
-                                first.json().at("next_cursor").get<std::string>(),
-                            reader());
+  auto other = client().get(
+      "/v1/initiatives?limit=4&sort=-participants&cursor=" + first.json().at("next_cursor").get<std::string>(),
+      reader());
   EXPECT_TRUE(IsProblem(other, 400));
   EXPECT_TRUE(Names(other, {"cursor"}));
 }

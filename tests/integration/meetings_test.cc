@@ -20,11 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-
-
-
-
-
 bool matches(const std::string& text, const char* pattern) { return std::regex_match(text, std::regex(pattern)); }
 
 std::string str(long long id) { return std::to_string(id); }

@@ -18,9 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-
-
-
 std::string path(long long id) { return "/v1/registrations/" + std::to_string(id); }
 
 class RegistrationsTest : public ::testing::Test {
@@ -596,7 +593,8 @@ TEST_F(RegistrationsTest, DeletingAChosenWorkshopChangesItsRegistrations) {
   long long upserts_before = changes_of(id, "upsert");
 
   Headers content = bearer(server_->key({"content:write"}));
-  auto removed = client().del("/v1/meetings/" + std::to_string(meeting) + "/agenda/" + std::to_string(workshop), content);
+  auto removed =
+      client().del("/v1/meetings/" + std::to_string(meeting) + "/agenda/" + std::to_string(workshop), content);
   ASSERT_EQ(removed.status, 204) << removed.body;
 
   EXPECT_EQ(db().scalar("SELECT version FROM registrations WHERE id = " + std::to_string(id)), "2");

@@ -207,8 +207,7 @@ TEST_F(ReplicaTest, AnonymousReadsComeFromTheReplicaKeyedReadsAndWritesFromThePr
   EXPECT_TRUE(await([&] {
     auto read = client.get(path);
     return read.status == 200 && read.json().at("name") == "DB AG";
-  }))
-      << "the replica did not catch up within 180 s after its SQL thread started again";
+  })) << "the replica did not catch up within 180 s after its SQL thread started again";
 }
 
 TEST_F(ReplicaTest, ServeReadsAnonymouslyFromTheDatabaseReadUrl) {

@@ -5,13 +5,14 @@
 // and the process exits 0. A request stuck past ZUSAMMEN_SHUTDOWN_TIMEOUT_MS does not
 // hold the process: it exits 1.
 #include <arpa/inet.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
@@ -21,9 +22,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <cppconn/resultset.h>
-#include <cppconn/statement.h>
 
 #include "../support/child_process.h"
 #include "../support/http_client.h"

@@ -18,8 +18,8 @@ TEST(Smoke, HealthAndCreateCompany) {
   EXPECT_TRUE(health.header("x-request-id").has_value());
 
   std::string key = server.key({"content:write"});
-  auto created = client.post("/v1/companies", {{"slug", "deutsche-bahn"}, {"name", "Deutsche Bahn AG"}, {"city", "Berlin"}},
-                             bearer(key));
+  auto created = client.post(
+      "/v1/companies", {{"slug", "deutsche-bahn"}, {"name", "Deutsche Bahn AG"}, {"city", "Berlin"}}, bearer(key));
   ASSERT_EQ(created.status, 201) << created.body;
   long long id = created.json()["id"].get<long long>();
   EXPECT_EQ(created.header("location").value_or(""), "/v1/companies/" + std::to_string(id));

@@ -27,11 +27,6 @@ const std::string kSeilerQuote =
     "Unsere Überzeugung: Gelungene Integration geht nur zusammen! Deshalb engagiert sich die Deutsche Bahn "
     "gemeinsam mit vielen anderen Unternehmen im Netzwerk „Wir zusammen“.";
 
-
-
-
-
-
 bool matches(const std::string& text, const char* pattern) { return std::regex_match(text, std::regex(pattern)); }
 
 std::string hex(const std::string& bytes) {

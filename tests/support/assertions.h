@@ -2,11 +2,11 @@
 // problem names, and the ids of a list page.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "http_client.h"
 

@@ -1,12 +1,11 @@
 #include "child_process.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -170,8 +169,7 @@ Env ServeProcess::with_listen(Env env) {
   return env;
 }
 
-ServeProcess::ServeProcess(const Env& env, std::chrono::milliseconds timeout)
-    : child_({"serve"}, with_listen(env)) {
+ServeProcess::ServeProcess(const Env& env, std::chrono::milliseconds timeout) : child_({"serve"}, with_listen(env)) {
   auto found = child_.wait_for_output(std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"), timeout);
   if (!found) {
     throw std::runtime_error("zusammen serve did not start:\n--- stdout ---\n" + child_.out() + "--- stderr ---\n" +

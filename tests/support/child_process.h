@@ -35,8 +35,7 @@ class Child {
   std::string err();
 
   // Waits until stdout matches pattern (or the child closes stdout); the match and its groups.
-  std::optional<std::vector<std::string>> wait_for_output(const std::regex& pattern,
-                                                          std::chrono::milliseconds timeout);
+  std::optional<std::vector<std::string>> wait_for_output(const std::regex& pattern, std::chrono::milliseconds timeout);
   // The exit code (128 + signal when killed by one), or nullopt when still running after timeout.
   std::optional<int> wait_for_exit(std::chrono::milliseconds timeout);
   bool running();

@@ -4,10 +4,9 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 namespace zusammen::testing {
 
@@ -32,7 +31,9 @@ class HttpClient {
   HttpResult get(const std::string& target, const Headers& headers = {}) { return request("GET", target, "", headers); }
   HttpResult post(const std::string& target, const nlohmann::json& body, Headers headers = {});
   HttpResult patch(const std::string& target, const nlohmann::json& body, Headers headers = {});
-  HttpResult del(const std::string& target, const Headers& headers = {}) { return request("DELETE", target, "", headers); }
+  HttpResult del(const std::string& target, const Headers& headers = {}) {
+    return request("DELETE", target, "", headers);
+  }
 
   // Sends bytes as they are on a new connection; returns everything read until the server closes
   // or timeout_ms passes without data.

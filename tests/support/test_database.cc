@@ -1,12 +1,12 @@
 #include "test_database.h"
 
-#include <cstdlib>
-#include <stdexcept>
-
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 #include <unistd.h>
+
+#include <cstdlib>
+#include <stdexcept>
 
 #include "service/migrations.h"
 
@@ -47,8 +47,7 @@ TestDatabase::TestDatabase(const std::string& name) {
   }
   service::DatabaseUrl url = admin_;
   url.database = database_;
-  url_ = "mysql://" + url.user + ":" + url.password + "@" + url.host + ":" + std::to_string(url.port) + "/" +
-         database_;
+  url_ = "mysql://" + url.user + ":" + url.password + "@" + url.host + ":" + std::to_string(url.port) + "/" + database_;
   service::PoolOptions options;
   options.size = 8;
   pool_ = std::make_unique<service::Pool>(url, options);
@@ -72,9 +71,9 @@ TestDatabase::~TestDatabase() {
 void TestDatabase::truncate_all() {
   std::unique_ptr<::sql::Statement> statement(reader().createStatement());
   statement->execute("SET FOREIGN_KEY_CHECKS = 0");
-  std::unique_ptr<::sql::ResultSet> tables(statement->executeQuery(
-      "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND "
-      "table_name <> 'schema_migrations'"));
+  std::unique_ptr<::sql::ResultSet> tables(
+      statement->executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND "
+                              "table_name <> 'schema_migrations'"));
   std::vector<std::string> names;
   while (tables->next()) names.push_back(tables->getString(1));
   for (const auto& table : names) statement->execute("TRUNCATE TABLE " + table);

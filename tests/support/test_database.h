@@ -3,10 +3,10 @@
 // (mysql://user:pass@host:port/, as scripts/test.sh exports it).
 #pragma once
 
+#include <cppconn/connection.h>
+
 #include <memory>
 #include <string>
-
-#include <cppconn/connection.h>
 
 #include "service/database.h"
 

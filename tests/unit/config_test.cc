@@ -166,14 +166,14 @@ TEST_F(ConfigTest, BadIntegersAreErrorsNamingTheSetting) {
     const char* env;
     const char* value;
   };
-  for (const auto& c : {Case{"ZUSAMMEN_THREADS", "abc"}, Case{"ZUSAMMEN_THREADS", ""}, Case{"ZUSAMMEN_THREADS", "4x"},
-                        Case{"ZUSAMMEN_THREADS", " 4"}, Case{"ZUSAMMEN_THREADS", "4.0"}, Case{"ZUSAMMEN_THREADS", "0"},
-                        Case{"ZUSAMMEN_THREADS", "-2"}, Case{"ZUSAMMEN_THREADS", "99999999999"},
-                        Case{"ZUSAMMEN_DB_POOL", "0"}, Case{"ZUSAMMEN_DB_LEASE_TIMEOUT_MS", "0"},
-                        Case{"ZUSAMMEN_DB_CONNECT_TIMEOUT", "x"}, Case{"ZUSAMMEN_DB_READ_TIMEOUT", "-1"},
-                        Case{"ZUSAMMEN_MAX_BODY_BYTES", "1023"}, Case{"ZUSAMMEN_HEADER_TIMEOUT", "0"},
-                        Case{"ZUSAMMEN_BODY_TIMEOUT", "ten"}, Case{"ZUSAMMEN_KEEPALIVE_TIMEOUT", "1e3"},
-                        Case{"ZUSAMMEN_SHUTDOWN_GRACE_MS", "-1"}}) {
+  for (const auto& c :
+       {Case{"ZUSAMMEN_THREADS", "abc"}, Case{"ZUSAMMEN_THREADS", ""}, Case{"ZUSAMMEN_THREADS", "4x"},
+        Case{"ZUSAMMEN_THREADS", " 4"}, Case{"ZUSAMMEN_THREADS", "4.0"}, Case{"ZUSAMMEN_THREADS", "0"},
+        Case{"ZUSAMMEN_THREADS", "-2"}, Case{"ZUSAMMEN_THREADS", "99999999999"}, Case{"ZUSAMMEN_DB_POOL", "0"},
+        Case{"ZUSAMMEN_DB_LEASE_TIMEOUT_MS", "0"}, Case{"ZUSAMMEN_DB_CONNECT_TIMEOUT", "x"},
+        Case{"ZUSAMMEN_DB_READ_TIMEOUT", "-1"}, Case{"ZUSAMMEN_MAX_BODY_BYTES", "1023"},
+        Case{"ZUSAMMEN_HEADER_TIMEOUT", "0"}, Case{"ZUSAMMEN_BODY_TIMEOUT", "ten"},
+        Case{"ZUSAMMEN_KEEPALIVE_TIMEOUT", "1e3"}, Case{"ZUSAMMEN_SHUTDOWN_GRACE_MS", "-1"}}) {
     clear();
     ::setenv(c.env, c.value, 1);
     auto from_env = parse({});

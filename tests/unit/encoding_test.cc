@@ -58,11 +58,11 @@ TEST(Base64Url, RejectsCharactersOutsideTheAlphabet) {
 }
 
 TEST(Base64Url, RejectsImpossibleLengthsAndNonZeroPaddingBits) {
-  EXPECT_FALSE(base64url_decode("Z").has_value());       // 6 bits: not a byte
-  EXPECT_FALSE(base64url_decode("Zm9vY").has_value());   // 4n+1 characters
-  EXPECT_FALSE(base64url_decode("Zh").has_value());      // "f" is Zg; Zh leaves a 1 in the padding bits
-  EXPECT_FALSE(base64url_decode("Zm9").has_value());     // "fo" is Zm8
-  EXPECT_FALSE(base64url_decode("Zm9vYmF").has_value()); // "fooba" is Zm9vYmE
+  EXPECT_FALSE(base64url_decode("Z").has_value());        // 6 bits: not a byte
+  EXPECT_FALSE(base64url_decode("Zm9vY").has_value());    // 4n+1 characters
+  EXPECT_FALSE(base64url_decode("Zh").has_value());       // "f" is Zg; Zh leaves a 1 in the padding bits
+  EXPECT_FALSE(base64url_decode("Zm9").has_value());      // "fo" is Zm8
+  EXPECT_FALSE(base64url_decode("Zm9vYmF").has_value());  // "fooba" is Zm9vYmE
   EXPECT_TRUE(base64url_decode("Zg").has_value());
   EXPECT_TRUE(base64url_decode("Zm8").has_value());
 }
@@ -102,7 +102,7 @@ TEST(IsValidUtf8, AcceptsWellFormedText) {
   for (const std::string& text :
        {std::string(""), std::string("Deutsche Bahn"), std::string("Grüße aus Köln, Straße"),
         std::string("„Gelungene Integration geht nur zusammen!“"), std::string("– … € ß"),
-        std::string("\xF0\x9F\x98\x80 \xF0\x9F\x87\xA9\xF0\x9F\x87\xAA"),  // 😀 🇩🇪
+        std::string("\xF0\x9F\x98\x80 \xF0\x9F\x87\xA9\xF0\x9F\x87\xAA"),       // 😀 🇩🇪
         std::string("\x7F"), std::string("\xC2\x80"), std::string("\xDF\xBF"),  // U+0080, U+07FF
         std::string("\xE0\xA0\x80"), std::string("\xED\x9F\xBF"),               // U+0800, U+D7FF
         std::string("\xEE\x80\x80"), std::string("\xEF\xBF\xBD"),               // U+E000, U+FFFD
@@ -113,9 +113,9 @@ TEST(IsValidUtf8, AcceptsWellFormedText) {
 }
 
 TEST(IsValidUtf8, RejectsOverlongEncodings) {
-  for (const std::string& text : {std::string("\xC0\x80"), std::string("\xC0\xAF"), std::string("\xC1\xBF"),
-                                 std::string("\xE0\x80\x80"), std::string("\xE0\x9F\xBF"),
-                                 std::string("\xF0\x80\x80\x80"), std::string("\xF0\x8F\xBF\xBF")}) {
+  for (const std::string& text :
+       {std::string("\xC0\x80"), std::string("\xC0\xAF"), std::string("\xC1\xBF"), std::string("\xE0\x80\x80"),
+        std::string("\xE0\x9F\xBF"), std::string("\xF0\x80\x80\x80"), std::string("\xF0\x8F\xBF\xBF")}) {
     EXPECT_FALSE(is_valid_utf8(text)) << testing::PrintToString(text);
   }
 }
@@ -130,12 +130,13 @@ TEST(IsValidUtf8, RejectsSurrogatesAndBeyondUnicode) {
 }
 
 TEST(IsValidUtf8, RejectsTruncatedAndBrokenSequences) {
-  for (const std::string& text :
-       {std::string("\xC3"), std::string("Gr\xC3"), std::string("\xE2\x80"), std::string("\xF0\x9F\x98"),
-        std::string("\xC3\x28"), std::string("\xE2\x28\xA1"), std::string("\xE2\x82\x28"),
-        std::string("\xF0\x28\x8C\xBC"), std::string("\x80"), std::string("\xBF"), std::string("a\x80z"),
-        std::string("\xF8\x88\x80\x80\x80"), std::string("\xFC\x84\x80\x80\x80\x80"), std::string("\xFE"),
-        std::string("\xFF"), std::string("Gr\xFC\xDF" "e")}) {  // Latin-1 "Grüße"
+  for (const std::string& text : {std::string("\xC3"), std::string("Gr\xC3"), std::string("\xE2\x80"),
+                                  std::string("\xF0\x9F\x98"), std::string("\xC3\x28"), std::string("\xE2\x28\xA1"),
+                                  std::string("\xE2\x82\x28"), std::string("\xF0\x28\x8C\xBC"), std::string("\x80"),
+                                  std::string("\xBF"), std::string("a\x80z"), std::string("\xF8\x88\x80\x80\x80"),
+                                  std::string("\xFC\x84\x80\x80\x80\x80"), std::string("\xFE"), std::string("\xFF"),
+                                  std::string("Gr\xFC\xDF"
+                                              "e")}) {  // Latin-1 "Grüße"
     EXPECT_FALSE(is_valid_utf8(text)) << testing::PrintToString(text);
   }
 }

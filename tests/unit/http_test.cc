@@ -1,12 +1,13 @@
 // The HTTP layer without a socket: query decoding, routing, problem responses,
 // ETags and conditional requests, list pages, scopes.
+#include "api/http.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <regex>
 #include <string_view>
 
-#include "api/http.h"
 #include "api/problem.h"
 #include "api/responses.h"
 #include "api/router.h"
@@ -210,20 +211,18 @@ TEST(Problem, TypeAndTitlePerStatus) {
     const char* type;
     const char* title;
   };
-  for (const auto& e : {Expected{400, "/problems/bad-request", "Bad Request"},
-                        Expected{401, "/problems/unauthorized", "Unauthorized"},
-                        Expected{403, "/problems/forbidden", "Forbidden"},
-                        Expected{404, "/problems/not-found", "Not Found"},
-                        Expected{405, "/problems/method-not-allowed", "Method Not Allowed"},
-                        Expected{406, "/problems/not-acceptable", "Not Acceptable"},
-                        Expected{409, "/problems/conflict", "Conflict"},
-                        Expected{412, "/problems/precondition-failed", "Precondition Failed"},
-                        Expected{413, "/problems/payload-too-large", "Payload Too Large"},
-                        Expected{415, "/problems/unsupported-media-type", "Unsupported Media Type"},
-                        Expected{422, "/problems/validation-error", "Unprocessable Content"},
-                        Expected{429, "/problems/too-many-requests", "Too Many Requests"},
-                        Expected{500, "/problems/internal", "Internal Server Error"},
-                        Expected{503, "/problems/unavailable", "Service Unavailable"}}) {
+  for (const auto& e :
+       {Expected{400, "/problems/bad-request", "Bad Request"}, Expected{401, "/problems/unauthorized", "Unauthorized"},
+        Expected{403, "/problems/forbidden", "Forbidden"}, Expected{404, "/problems/not-found", "Not Found"},
+        Expected{405, "/problems/method-not-allowed", "Method Not Allowed"},
+        Expected{406, "/problems/not-acceptable", "Not Acceptable"}, Expected{409, "/problems/conflict", "Conflict"},
+        Expected{412, "/problems/precondition-failed", "Precondition Failed"},
+        Expected{413, "/problems/payload-too-large", "Payload Too Large"},
+        Expected{415, "/problems/unsupported-media-type", "Unsupported Media Type"},
+        Expected{422, "/problems/validation-error", "Unprocessable Content"},
+        Expected{429, "/problems/too-many-requests", "Too Many Requests"},
+        Expected{500, "/problems/internal", "Internal Server Error"},
+        Expected{503, "/problems/unavailable", "Service Unavailable"}}) {
     auto body = body_of(problem(e.status, "detail"));
     EXPECT_EQ(body["type"], e.type) << e.status;
     EXPECT_EQ(body["title"], e.title) << e.status;
@@ -248,9 +247,9 @@ TEST(Problem, ErrorsArrayNamesEveryField) {
   auto body = body_of(response);
   EXPECT_EQ(body["type"], "/problems/validation-error");
   ASSERT_TRUE(body["errors"].is_array());
-  EXPECT_EQ(body["errors"], (nlohmann::json::array({{{"field", "/slug"}, {"message", "is taken"}},
-                                                    {{"field", "/website"},
-                                                     {"message", "must be an absolute http or https URL"}}})));
+  EXPECT_EQ(body["errors"],
+            (nlohmann::json::array({{{"field", "/slug"}, {"message", "is taken"}},
+                                    {{"field", "/website"}, {"message", "must be an absolute http or https URL"}}})));
 }
 
 TEST(Problem, UnauthorizedChallengesWithBearer) {
@@ -321,8 +320,7 @@ TEST(ItemEtag, VersionAndSixteenHexDigits) {
   std::string etag = item_etag(3, R"({"id":1})");
   EXPECT_TRUE(std::regex_match(etag, std::regex("\"3-[0-9a-f]{16}\""))) << etag;
   char expected[17];
-  std::snprintf(expected, sizeof expected, "%016llx",
-                static_cast<unsigned long long>(service::fnv1a64(R"({"id":1})")));
+  std::snprintf(expected, sizeof expected, "%016llx", static_cast<unsigned long long>(service::fnv1a64(R"({"id":1})")));
   EXPECT_EQ(etag, std::string("\"3-") + expected + "\"");
   EXPECT_NE(item_etag(3, "a"), item_etag(3, "b"));
   EXPECT_NE(item_etag(3, "a"), item_etag(4, "a"));

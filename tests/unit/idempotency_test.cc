@@ -1,8 +1,9 @@
 // The pure parts of Idempotency-Key handling: key format, request fingerprints, stored answers.
+#include "api/idempotency.h"
+
 #include <gtest/gtest.h>
 
 #include "api/config.h"
-#include "api/idempotency.h"
 
 namespace zusammen::api {
 namespace {

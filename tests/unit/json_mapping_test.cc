@@ -81,15 +81,14 @@ service::Initiative chance_plus() {
   return i;
 }
 
-const std::set<std::string> kCompanyPublicFields = {"id",          "slug",         "name",       "sector",
-                                                    "website",     "logo_url",     "city",       "state",
-                                                    "description", "member_since", "status",     "created_at",
-                                                    "updated_at",  "version"};
+const std::set<std::string> kCompanyPublicFields = {
+    "id",    "slug",        "name",         "sector", "website",    "logo_url",   "city",
+    "state", "description", "member_since", "status", "created_at", "updated_at", "version"};
 
-const std::set<std::string> kInitiativeFields = {
-    "id",    "company_id", "title",    "summary",      "description", "category",   "target_group",
-    "city",  "state",      "start_date", "end_date",   "participants", "url",       "published",
-    "created_at", "updated_at", "version"};
+const std::set<std::string> kInitiativeFields = {"id",         "company_id",   "title", "summary",   "description",
+                                                 "category",   "target_group", "city",  "state",     "start_date",
+                                                 "end_date",   "participants", "url",   "published", "created_at",
+                                                 "updated_at", "version"};
 
 // ---------------------------------------------------------------- companies
 
@@ -173,8 +172,7 @@ TEST(CompanyJson, TheFullRepresentationCannotBeWrittenBack) {
   auto read = company_from_json(company_to_json(deutsche_bahn(), true), false);
   ASSERT_FALSE(read.ok());
   EXPECT_EQ(read.error().code, ErrorCode::invalid_argument);
-  EXPECT_EQ(fields(read.error().errors),
-            (std::vector<std::string>{"/created_at", "/id", "/updated_at", "/version"}));
+  EXPECT_EQ(fields(read.error().errors), (std::vector<std::string>{"/created_at", "/id", "/updated_at", "/version"}));
   for (const auto& e : read.error().errors) EXPECT_EQ(e.message, "is read-only");
 }
 
@@ -209,8 +207,7 @@ TEST(CompanyJson, MissingRequiredFieldsAre422) {
   auto read = company_from_json(nlohmann::json::object(), false);
   ASSERT_FALSE(read.ok());
   EXPECT_EQ(read.error().code, ErrorCode::validation_failed);
-  EXPECT_EQ(read.error().errors,
-            (std::vector<FieldError>{{"/slug", "is required"}, {"/name", "is required"}}));
+  EXPECT_EQ(read.error().errors, (std::vector<FieldError>{{"/slug", "is required"}, {"/name", "is required"}}));
 }
 
 TEST(CompanyJson, PartialReadSkipsTheDomainRules) {
@@ -323,7 +320,8 @@ TEST(InitiativeJson, AbsentOptionalFieldsAreNull) {
   i.version = 1;
   auto json = initiative_to_json(i);
   EXPECT_EQ(keys(json), kInitiativeFields);
-  for (const char* field : {"summary", "description", "target_group", "city", "state", "start_date", "end_date", "url"}) {
+  for (const char* field :
+       {"summary", "description", "target_group", "city", "state", "start_date", "end_date", "url"}) {
     EXPECT_TRUE(json[field].is_null()) << field;
   }
   EXPECT_EQ(json["participants"], 0);
@@ -380,8 +378,7 @@ TEST(InitiativeJson, EveryBrokenRuleIsNamedAtOnce) {
 
 TEST(InitiativeJson, WrongTypesAre400) {
   auto read = initiative_from_json(
-      {{"company_id", "1"}, {"title", "x"}, {"category", "language"}, {"published", 1}, {"participants", "5"}},
-      false);
+      {{"company_id", "1"}, {"title", "x"}, {"category", "language"}, {"published", 1}, {"participants", "5"}}, false);
   ASSERT_FALSE(read.ok());
   EXPECT_EQ(read.error().code, ErrorCode::invalid_argument);
   EXPECT_EQ(fields(read.error().errors), (std::vector<std::string>{"/company_id", "/participants", "/published"}));
@@ -396,8 +393,9 @@ service::Result<service::InitiativeInput> patch_initiative(const service::Initia
 }
 
 TEST(InitiativeMergePatch, NullClearsNullableFields) {
-  auto patched = patch_initiative(chance_plus(), {{"end_date", nullptr}, {"url", nullptr}, {"summary", nullptr},
-                                                  {"published", false}, {"participants", 150}});
+  auto patched = patch_initiative(
+      chance_plus(),
+      {{"end_date", nullptr}, {"url", nullptr}, {"summary", nullptr}, {"published", false}, {"participants", 150}});
   ASSERT_TRUE(patched.ok());
   auto expected = chance_plus_input();
   expected.end_date.reset();

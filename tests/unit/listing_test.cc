@@ -9,7 +9,8 @@
 namespace zusammen::service {
 namespace {
 
-const std::vector<SortKey> kKeys = {{"name", "c.name"}, {"created_at", "c.created_at"}, {"participants", "i.participants"}};
+const std::vector<SortKey> kKeys = {
+    {"name", "c.name"}, {"created_at", "c.created_at"}, {"participants", "i.participants"}};
 
 Sort sort_of(const std::string& text) {
   auto sort = parse_sort(text, kKeys);
@@ -53,8 +54,8 @@ TEST(ParseSort, UnknownKeysAreInvalidArgumentsNamingTheChoices) {
 
 TEST(Cursor, RoundTripKeepsEveryByteOfTheValue) {
   for (const std::string& value : {std::string(""), std::string("Deutsche Bahn AG"), std::string("Zeile 1\nZeile 2\n"),
-                                  std::string("\n\n"), std::string("Grüße aus Köln – „Wir zusammen“ 😀"),
-                                  std::string("2018-11-13 09:00:00.123456"), std::string("a\0b", 3)}) {
+                                   std::string("\n\n"), std::string("Grüße aus Köln – „Wir zusammen“ 😀"),
+                                   std::string("2018-11-13 09:00:00.123456"), std::string("a\0b", 3)}) {
     Cursor cursor{"-name", value, 42};
     std::string text = encode_cursor(cursor);
     // Opaque and URL-safe: base64url without padding.

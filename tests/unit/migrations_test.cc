@@ -4,11 +4,10 @@
 #include "service/migrations.h"
 
 #include <gtest/gtest.h>
+#include <soci/mysql/soci-mysql.h>
 
 #include <regex>
 #include <set>
-
-#include <soci/mysql/soci-mysql.h>
 
 #include "service/database.h"
 
@@ -178,9 +177,9 @@ TEST(ParseDatabaseUrl, TheLastAtSignEndsTheUserInfo) {
 }
 
 TEST(ParseDatabaseUrl, Rejects) {
-  for (const char* text : {"", "localhost:3306", "postgres://u:p@h/db", "mysql://", "mysql:///db",
-                           "mysql://u:p@/db", "mysql://h:0/db", "mysql://h:65536/db", "mysql://h:port/db",
-                           "mysql://h:/db", "mysql://h:-1/db", "mysql://h:3306x/db"}) {
+  for (const char* text :
+       {"", "localhost:3306", "postgres://u:p@h/db", "mysql://", "mysql:///db", "mysql://u:p@/db", "mysql://h:0/db",
+        "mysql://h:65536/db", "mysql://h:port/db", "mysql://h:/db", "mysql://h:-1/db", "mysql://h:3306x/db"}) {
     auto url = parse_database_url(text);
     EXPECT_FALSE(url.ok()) << text;
     if (!url.ok()) {

@@ -65,7 +65,8 @@ TEST(QueryReader, UnknownParametersAreNamed) {
 }
 
 TEST(QueryReader, Text) {
-  auto request = with_query({{"q", "Grüße"}, {"empty", ""}, {"long", std::string(201, 'a')}, {"umlauts", std::string(100, 'x') + "ü"}});
+  auto request = with_query(
+      {{"q", "Grüße"}, {"empty", ""}, {"long", std::string(201, 'a')}, {"umlauts", std::string(100, 'x') + "ü"}});
   QueryReader reader(request, {"q", "empty", "long", "umlauts"});
   EXPECT_EQ(reader.text("q").value_or(""), "Grüße");
   EXPECT_FALSE(reader.text("empty").has_value());
@@ -232,8 +233,8 @@ TEST(QueryReader, IncludeLists) {
     EXPECT_EQ(reader.include({"company", "agenda"}), (std::set<std::string>{"agenda", "company"}));
     EXPECT_FALSE(reader.error().has_value());
   }
-  for (const char* bad : {"", "companies", "company,agenda", "company,", ",company", "company,,company", "Company",
-                          "company ,agenda"}) {
+  for (const char* bad :
+       {"", "companies", "company,agenda", "company,", ",company", "company,,company", "Company", "company ,agenda"}) {
     auto request = with_query({{"include", bad}});
     QueryReader reader(request, {"include"});
     EXPECT_TRUE(reader.include({"company"}).empty()) << bad;
@@ -265,9 +266,9 @@ std::optional<service::Error> read(const nlohmann::json& body, bool partial, Inp
 
 TEST(BodyReader, ReadsAWellFormedObject) {
   Input in;
-  auto error = read({{"name", "Deutsche Bahn AG"}, {"city", "Berlin"}, {"company_id", 7}, {"capacity", 120},
-                     {"published", true}},
-                    false, in);
+  auto error = read(
+      {{"name", "Deutsche Bahn AG"}, {"city", "Berlin"}, {"company_id", 7}, {"capacity", 120}, {"published", true}},
+      false, in);
   EXPECT_FALSE(error.has_value());
   EXPECT_EQ(in.name, "Deutsche Bahn AG");
   EXPECT_EQ(in.city, "Berlin");
@@ -288,8 +289,8 @@ TEST(BodyReader, OptionalFieldsMayBeAbsentOrNull) {
 
 TEST(BodyReader, WrongTypesAreInvalidArgument) {
   Input in;
-  auto error = read({{"name", 5}, {"city", true}, {"company_id", "7"}, {"capacity", 1.5}, {"published", "true"}},
-                    false, in);
+  auto error =
+      read({{"name", 5}, {"city", true}, {"company_id", "7"}, {"capacity", 1.5}, {"published", "true"}}, false, in);
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->code, ErrorCode::invalid_argument);
   EXPECT_EQ(fields(error->errors),
@@ -345,8 +346,7 @@ TEST(BodyReader, TypeErrorsComeBeforeRuleErrors) {
 
 TEST(BodyReader, DomainRulesJoinButDoNotRepeatAField) {
   Input in;
-  auto error = read({{"name", "x"}}, false, in,
-                    {{"/company_id", "must be at least 1"}, {"/name", "must not be x"}});
+  auto error = read({{"name", "x"}}, false, in, {{"/company_id", "must be at least 1"}, {"/name", "must not be x"}});
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->code, ErrorCode::validation_failed);
   std::vector<FieldError> expected = {{"/company_id", "is required"}, {"/name", "must not be x"}};
@@ -394,8 +394,7 @@ TEST(BodyReader, IntegerRanges) {
     auto error = read({{"name", "x"}, {"company_id", 9007199254740992ULL}, {"capacity", 2147483648LL}}, false, in);
     ASSERT_TRUE(error.has_value());
     EXPECT_EQ(error->code, ErrorCode::validation_failed);
-    EXPECT_EQ(error->errors,
-              (std::vector<FieldError>{{"/company_id", "is too large"}, {"/capacity", "is too large"}}));
+    EXPECT_EQ(error->errors, (std::vector<FieldError>{{"/company_id", "is too large"}, {"/capacity", "is too large"}}));
   }
   {
     Input in;
@@ -429,10 +428,11 @@ void expect_failure(const JsonBody& parsed, int status, const std::string& what)
 }
 
 TEST(ParseJsonObject, ContentTypeMustBeJson) {
-  for (const std::optional<std::string>& type : {std::optional<std::string>{}, std::optional<std::string>{"text/plain"},
-                                          std::optional<std::string>{"application/x-www-form-urlencoded"},
-                                          std::optional<std::string>{"application/jsonx"},
-                                          std::optional<std::string>{"text/json"}, std::optional<std::string>{""}}) {
+  for (const std::optional<std::string>& type :
+       {std::optional<std::string>{}, std::optional<std::string>{"text/plain"},
+        std::optional<std::string>{"application/x-www-form-urlencoded"},
+        std::optional<std::string>{"application/jsonx"}, std::optional<std::string>{"text/json"},
+        std::optional<std::string>{""}}) {
     auto parsed = parse_json_object(with_body(type, R"({"name":"x"})"), false);
     expect_failure(parsed, 415, type.value_or("<none>"));
     EXPECT_EQ(problem_of(*parsed.failure)["type"], "/problems/unsupported-media-type");
@@ -500,16 +500,16 @@ TEST(ParseJsonObject, NestingDepthLimit) {
 }
 
 TEST(ParseJsonObject, InvalidUtf8InAStringIs400) {
-  for (const std::string& body :
-       {std::string("{\"name\":\"Gr\xFC\xDF" "e\"}"), std::string("{\"name\":\"\xC0\x80\"}"),
-        std::string("{\"name\":\"\xED\xA0\x80\"}"), std::string("{\"name\":\"\xC3\"}"),
-        std::string("{\"name\":\"\\ud800\"}"), std::string("{\"name\":\"\\udc00x\"}"),
-        std::string("{\"n\xFF\":\"x\"}")}) {
-    expect_failure(parse_json_object(with_body("application/json", body), false), 400,
-                   testing::PrintToString(body));
+  for (const std::string& body : {std::string("{\"name\":\"Gr\xFC\xDF"
+                                              "e\"}"),
+                                  std::string("{\"name\":\"\xC0\x80\"}"), std::string("{\"name\":\"\xED\xA0\x80\"}"),
+                                  std::string("{\"name\":\"\xC3\"}"), std::string("{\"name\":\"\\ud800\"}"),
+                                  std::string("{\"name\":\"\\udc00x\"}"), std::string("{\"n\xFF\":\"x\"}")}) {
+    expect_failure(parse_json_object(with_body("application/json", body), false), 400, testing::PrintToString(body));
   }
   // Escaped and literal non-ASCII text is fine.
-  auto parsed = parse_json_object(with_body("application/json", "{\"a\":\"\\u201EZusammen\\u201C\",\"b\":\"\xF0\x9F\x98\x80\"}"), false);
+  auto parsed = parse_json_object(
+      with_body("application/json", "{\"a\":\"\\u201EZusammen\\u201C\",\"b\":\"\xF0\x9F\x98\x80\"}"), false);
   ASSERT_FALSE(parsed.failure.has_value());
   EXPECT_EQ((*parsed.value)["a"], "„Zusammen“");
 }

@@ -17,7 +17,8 @@ TEST(WireGuard, AWellFormedHeadIsAcceptedWithItsLengthAndBody) {
   EXPECT_EQ(check.head_bytes, head.size());
   EXPECT_EQ(check.body_bytes, 2u);
   EXPECT_TRUE(check.expect_continue);
-  EXPECT_FALSE(check_request_head("GET / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n", {}).expect_continue)
+  EXPECT_FALSE(
+      check_request_head("GET / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n", {}).expect_continue)
       << "HTTP/1.0 clients do not wait for a 100";
   EXPECT_EQ(check_request_head("GET / HTTP/1.1\r\nContent-Length: 7, 7\r\n\r\n", {}).body_bytes, 7u);
 }
