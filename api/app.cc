@@ -186,7 +186,10 @@ HttpResponse App::dispatch(const HttpRequest& request, std::string& route, RateC
     if (match.route == nullptr) {
       if (match.allowed.empty()) return problem(404, "There is nothing at " + request.path + ".");
       std::string allow;
-      for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
+      for (const auto& m : match.allowed) {
+        if (!allow.empty()) allow += ", ";
+        allow += m;
+      }
       if (std::find(match.allowed.begin(), match.allowed.end(), "GET") != match.allowed.end()) allow += ", HEAD";
       allow += ", OPTIONS";
       if (request.method == "OPTIONS") {

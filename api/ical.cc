@@ -28,14 +28,20 @@ std::string venue_text(const std::optional<service::Venue>& venue) {
   if (venue->city) place += (place.empty() ? "" : " ") + *venue->city;
   if (!place.empty()) parts.push_back(place);
   std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += ", ";
+    out += p;
+  }
   return out;
 }
 
 std::string speaker_text(const service::Speaker& s) {
   std::string details;
   if (s.role) details = *s.role;
-  if (s.organization) details += (details.empty() ? "" : ", ") + *s.organization;
+  if (s.organization) {
+    if (!details.empty()) details += ", ";
+    details += *s.organization;
+  }
   return details.empty() ? s.name : s.name + " (" + details + ")";
 }
 
@@ -70,7 +76,10 @@ void add_agenda_item(std::string& out, const service::Meeting& m, const service:
   }
   if (!description.empty()) add_text(out, "DESCRIPTION", description);
   std::string location = a.room.value_or("");
-  if (auto venue = venue_text(m.venue); !venue.empty()) location += (location.empty() ? "" : ", ") + venue;
+  if (auto venue = venue_text(m.venue); !venue.empty()) {
+    if (!location.empty()) location += ", ";
+    location += venue;
+  }
   if (!location.empty()) add_text(out, "LOCATION", location);
   // The programme of a cancelled meeting is cancelled with it.
   add(out, "STATUS", event_status(m.status));

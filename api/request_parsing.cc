@@ -8,6 +8,20 @@
 
 namespace zusammen::api {
 
+namespace {
+
+// "a, b, c": the allowed values an error message names.
+std::string comma_list(const std::vector<std::string_view>& allowed) {
+  std::string list;
+  for (auto a : allowed) {
+    if (!list.empty()) list += ", ";
+    list += a;
+  }
+  return list;
+}
+
+}  // namespace
+
 using service::Error;
 using service::FieldError;
 
@@ -77,9 +91,7 @@ std::optional<std::string> QueryReader::one_of(const char* name, const std::vect
   auto value = request_.param(name);
   if (!value) return std::nullopt;
   if (std::find(allowed.begin(), allowed.end(), *value) != allowed.end()) return value;
-  std::string list;
-  for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-  errors_.push_back({name, "must be one of: " + list});
+  errors_.push_back({name, "must be one of: " + comma_list(allowed)});
   return std::nullopt;
 }
 
@@ -123,9 +135,7 @@ std::set<std::string> QueryReader::include(const std::vector<std::string_view>& 
     auto comma = rest.find(',');
     std::string_view part = rest.substr(0, comma);
     if (std::find(allowed.begin(), allowed.end(), part) == allowed.end()) {
-      std::string list;
-      for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      errors_.push_back({"include", "must be a comma-separated list of: " + list});
+      errors_.push_back({"include", "must be a comma-separated list of: " + comma_list(allowed)});
       return {};
     }
     out.insert(std::string(part));

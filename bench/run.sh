@@ -28,7 +28,9 @@
 #   BENCH_CACHE         cache modes [on off]
 #   BENCH_CACHE_TTL_MS  ZUSAMMEN_CACHE_TTL_MS when the cache is on [1000]
 #   BENCH_THREADS       ZUSAMMEN_THREADS of the server [2]
-#   BENCH_DB_POOL       ZUSAMMEN_DB_POOL of the server [4]
+#   BENCH_WORKERS       ZUSAMMEN_WORKERS of the server [8]
+#   BENCH_DB_POOL       ZUSAMMEN_DB_POOL of the server [8]
+#   BENCH_LOG_LEVEL     ZUSAMMEN_LOG_LEVEL of the server [warn]; info measures the access log too
 #   BENCH_WRK_THREADS   wrk -t [2]
 #   BENCH_CONNECTIONS   wrk -c, and mariadb-slap's clients [32]
 #   BENCH_WRITE_PERCENT writes in the mixed workload [2]
@@ -49,7 +51,7 @@ source "$ZUSAMMEN_ROOT/scripts/lib.sh"
 
 # The command as given, with the settings that were set, for the report.
 INVOCATION="$(for v in BENCH_SIZE BENCH_INITIATIVES BENCH_COMPANIES BENCH_BINARY DURATION BENCH_WARMUP BENCH_WORKLOADS \
-  BENCH_CACHE BENCH_CACHE_TTL_MS BENCH_THREADS BENCH_DB_POOL BENCH_WRK_THREADS BENCH_CONNECTIONS BENCH_WRITE_PERCENT \
+  BENCH_CACHE BENCH_CACHE_TTL_MS BENCH_THREADS BENCH_WORKERS BENCH_DB_POOL BENCH_LOG_LEVEL BENCH_WRK_THREADS BENCH_CONNECTIONS BENCH_WRITE_PERCENT \
   BENCH_WALK_PAGES BENCH_SEARCH_WORDS BENCH_PORT BENCH_DB ZUSAMMEN_DB_PORT; do
   [[ -n "${!v:-}" ]] && printf '%s=%s ' "$v" "${!v}"
 done; printf 'bench/run.sh')"
@@ -71,7 +73,9 @@ WORKLOADS="${BENCH_WORKLOADS:-byid list deep search include keyed mixed}"
 CACHE_MODES="${BENCH_CACHE:-on off}"
 CACHE_TTL="${BENCH_CACHE_TTL_MS:-1000}"
 SERVER_THREADS="${BENCH_THREADS:-2}"
-DB_POOL="${BENCH_DB_POOL:-4}"
+DB_POOL="${BENCH_DB_POOL:-8}"
+WORKERS="${BENCH_WORKERS:-8}"
+LOG_LEVEL="${BENCH_LOG_LEVEL:-warn}"
 WRK_THREADS="${BENCH_WRK_THREADS:-2}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 WRITE_PERCENT="${BENCH_WRITE_PERCENT:-2}"
@@ -81,7 +85,7 @@ DB_PORT="${ZUSAMMEN_DB_PORT:-3307}"
 export BENCH_DB ZUSAMMEN_DB_PORT="$DB_PORT"
 
 is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
-for v in BENCH_INITIATIVES DURATION WARMUP CACHE_TTL SERVER_THREADS DB_POOL WRK_THREADS CONNECTIONS WRITE_PERCENT WALK_PAGES; do
+for v in BENCH_INITIATIVES DURATION WARMUP CACHE_TTL SERVER_THREADS WORKERS DB_POOL WRK_THREADS CONNECTIONS WRITE_PERCENT WALK_PAGES; do
   is_uint "${!v}" || die "$v must be a non-negative integer, not '${!v}'"
 done
 [[ "$DURATION" -ge 1 && "$SERVER_THREADS" -ge 1 && "$DB_POOL" -ge 1 && "$WRK_THREADS" -ge 1 && "$CACHE_TTL" -ge 1 \
@@ -183,7 +187,7 @@ else
   if [[ ! -x "$BIN" ]]; then
     log "build/zusammen is missing: building it (RelWithDebInfo)"
     build_type="$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' build/CMakeCache.txt 2>/dev/null || true)"
-    [[ "$build_type" == RelWithDebInfo || "$build_type" == Release ]] || build_tree build RelWithDebInfo
+    [[ "$build_type" == RelWithDebInfo || "$build_type" == Release ]] || build_tree build RelWithDebInfo -DZUSAMMEN_TESTS=OFF
     run_logged cmake-build-bench cmake --build build -j"$(jobs_count)" --target zusammen \
       || die "building build/zusammen failed"
     [[ -x "$BIN" ]] || die "the build did not produce $BIN"
@@ -254,7 +258,7 @@ vm_kib() {  # vm_kib FIELD: a field of the server's /proc/PID/status in KiB
 SERVER_ENV=()
 start_server() {  # start_server TTL_MS
   SERVER_ENV=(ZUSAMMEN_DATABASE_URL="$DB_URL" ZUSAMMEN_LISTEN="127.0.0.1:$PORT"
-    ZUSAMMEN_THREADS="$SERVER_THREADS" ZUSAMMEN_DB_POOL="$DB_POOL" ZUSAMMEN_LOG_LEVEL=warn
+    ZUSAMMEN_THREADS="$SERVER_THREADS" ZUSAMMEN_WORKERS="$WORKERS" ZUSAMMEN_DB_POOL="$DB_POOL" ZUSAMMEN_LOG_LEVEL="$LOG_LEVEL"
     ZUSAMMEN_SHUTDOWN_GRACE_MS=0 ZUSAMMEN_MIGRATE_ON_START=false ZUSAMMEN_CACHE_TTL_MS="$1"
     ZUSAMMEN_RATE_LIMIT_ANON_RPS=0 ZUSAMMEN_RATE_LIMIT_KEY_RPS=0)
   SERVER_LOG="$RUN_DIR/server-ttl$1.log"
@@ -269,7 +273,7 @@ start_server() {  # start_server TTL_MS
   server_log_tail
   die "the server did not answer /readyz within 30 s"
 }
-log "starting the server on $BASE (threads $SERVER_THREADS, db pool $DB_POOL, cache ttl $CACHE_TTL ms)"
+log "starting the server on $BASE (threads $SERVER_THREADS, workers $WORKERS, db pool $DB_POOL, log $LOG_LEVEL, cache ttl $CACHE_TTL ms)"
 start_server "$CACHE_TTL"
 
 # ---------------------------------------------------------------- 4. paths, checked
@@ -524,7 +528,7 @@ fi
   echo "- binary: $BIN_INFO"
   echo "- data: $N_COMPANIES companies, $N_INITIATIVES initiatives ($N_PUBLISHED published); migrate $MIGRATE_SECONDS s, load $LOAD_SECONDS s"
   echo "- paths: ${PATH_COUNTS%, }; $CURSOR_SUMMARY"
-  echo "- server: ZUSAMMEN_THREADS=$SERVER_THREADS ZUSAMMEN_DB_POOL=$DB_POOL, cache on = ZUSAMMEN_CACHE_TTL_MS=$CACHE_TTL, off = 0, rate limits off"
+  echo "- server: ZUSAMMEN_THREADS=$SERVER_THREADS ZUSAMMEN_WORKERS=$WORKERS ZUSAMMEN_DB_POOL=$DB_POOL ZUSAMMEN_LOG_LEVEL=$LOG_LEVEL, cache on = ZUSAMMEN_CACHE_TTL_MS=$CACHE_TTL, off = 0, rate limits off"
   echo "- wrk: wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s --latency -s bench/paths.lua (after a ${WARMUP} s warm-up each)"
   echo "- command: \`$INVOCATION\`"
   echo

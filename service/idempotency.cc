@@ -21,6 +21,10 @@ struct PendingClaim {
   bool duplicate = false;         // another request holds the key
 };
 
+// The claim of the request this thread is running. The invariant that makes a thread-local
+// right: a request runs on one thread from its IdempotencyClaim to its end (the server hands a
+// whole request to one worker, api/server.cc), no unit of work of another request runs on that
+// thread meanwhile, and the claim's destructor clears it before the thread takes the next task.
 thread_local std::optional<PendingClaim> t_pending;
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "service/changes.h"
 #include "service/meetings.h"
+#include "service/repositories/id_list.h"
 #include "service/repositories/meeting_repository.h"
 #include "service/repositories/registration_repository.h"
 #include "service/validation.h"
@@ -330,17 +331,6 @@ void run_bound(soci::session& sql, const std::string& text, const std::vector<st
   statement.execute(true);
 }
 
-std::string joined_ids(const std::set<long long>& ids) {
-  // Appended piece by piece: GCC 12's -O2 takes `"" + std::to_string(id)` for an overlapping
-  // copy (a false -Wrestrict that stopped Release builds).
-  std::string out;
-  for (long long id : ids) {
-    if (!out.empty()) out.push_back(',');
-    out += std::to_string(id);
-  }
-  return out;
-}
-
 // "?" for a value (appended to values), NULL for none.
 std::string placeholder(std::vector<std::string>& values, const std::optional<std::string>& value) {
   if (!value) return "NULL";
@@ -416,7 +406,7 @@ Result<std::vector<BulkOutcome>> RegistrationService::bulk_upsert(const std::vec
     }
     std::map<long long, BulkMeeting> meetings;
     sql::Query(std::string("SELECT id, capacity, registration_open FROM meetings WHERE id IN (") +
-               joined_ids(meeting_ids) + ") ORDER BY id FOR UPDATE")
+               sql::id_list(meeting_ids) + ") ORDER BY id FOR UPDATE")
         .for_each(db, [&](const soci::row& r) {
           meetings[r.get<long long>(0)] = {r.get<std::optional<int>>(1), r.get<int>(2) != 0};
         });
@@ -452,7 +442,7 @@ Result<std::vector<BulkOutcome>> RegistrationService::bulk_upsert(const std::vec
     // 3. Relations, emails and fill, each in one statement.
     std::set<long long> companies;
     if (!company_ids.empty()) {
-      sql::Query("SELECT id FROM companies WHERE id IN (" + joined_ids(company_ids) + ")")
+      sql::Query("SELECT id FROM companies WHERE id IN (" + sql::id_list(company_ids) + ")")
           .for_each(db, [&](const soci::row& r) { companies.insert(r.get<long long>(0)); });
     }
     std::map<long long, long long> workshop_meeting;
@@ -463,7 +453,7 @@ Result<std::vector<BulkOutcome>> RegistrationService::bulk_upsert(const std::vec
           "SELECT a.id, a.meeting_id, a.capacity, (SELECT COUNT(*) FROM registration_workshops w JOIN "
           "registrations r ON r.id = w.registration_id WHERE w.agenda_item_id = a.id AND r.status IN "
           "('registered', 'attended', 'no_show')) FROM agenda_items a WHERE a.kind = 'workshop' AND a.id IN (" +
-          joined_ids(workshop_ids) + ")")
+          sql::id_list(workshop_ids) + ")")
           .for_each(db, [&](const soci::row& r) {
             long long id = r.get<long long>(0);
             workshop_meeting[id] = r.get<long long>(1);
@@ -474,7 +464,7 @@ Result<std::vector<BulkOutcome>> RegistrationService::bulk_upsert(const std::vec
     std::map<EmailSlot, long long> email_owner;
     {
       sql::Query query("SELECT meeting_id, email_key, id FROM registrations");
-      query.where("meeting_id IN (" + joined_ids(meeting_ids) + ")");
+      query.where("meeting_id IN (" + sql::id_list(meeting_ids) + ")");
       std::string in;
       std::vector<std::string> keys(email_keys.begin(), email_keys.end());
       for (std::size_t k = 0; k < keys.size(); ++k) in += k == 0 ? "?" : ",?";
@@ -484,7 +474,7 @@ Result<std::vector<BulkOutcome>> RegistrationService::bulk_upsert(const std::vec
       });
     }
     std::map<long long, int> taken;
-    sql::Query("SELECT meeting_id, COUNT(*) FROM registrations WHERE meeting_id IN (" + joined_ids(meeting_ids) +
+    sql::Query("SELECT meeting_id, COUNT(*) FROM registrations WHERE meeting_id IN (" + sql::id_list(meeting_ids) +
                ") AND status IN ('registered', 'attended', 'no_show') GROUP BY meeting_id")
         .for_each(db, [&](const soci::row& r) { taken[r.get<long long>(0)] = static_cast<int>(r.get<long long>(1)); });
 
@@ -611,7 +601,8 @@ Result<std::vector<BulkOutcome>> RegistrationService::bulk_upsert(const std::vec
       std::string text = std::string("INSERT INTO registrations (") + kColumnsList + ") VALUES ";
       std::vector<std::string> values;
       for (std::size_t k = 0; k < creates.size(); ++k) {
-        text += (k == 0 ? "" : ", ") + row_values(values, *items[creates[k].first], creates[k].second);
+        if (k != 0) text += ", ";
+        text += row_values(values, *items[creates[k].first], creates[k].second);
       }
       run_bound(db, text, values);
       // The new ids by key (one statement; no reliance on consecutive auto-increment values).
@@ -642,7 +633,9 @@ Result<std::vector<BulkOutcome>> RegistrationService::bulk_upsert(const std::vec
         const Registration& current = existing.at({*items[i]->source, *items[i]->external_ref});
         values.push_back(std::to_string(current.id));
         std::string row = row_values(values, *items[i], current.status);
-        text += std::string(k == 0 ? "" : ", ") + "(?, " + row.substr(1);
+        if (k != 0) text += ", ";
+        text += "(?, ";
+        text += row.substr(1);
         replaced_workshops.insert(current.id);
         changes.push_back({"registration", current.id, ChangeOp::upsert});
         for (long long w : items[i]->workshop_ids) workshop_rows.emplace_back(current.id, w);
@@ -654,7 +647,7 @@ Result<std::vector<BulkOutcome>> RegistrationService::bulk_upsert(const std::vec
           "retain_until = VALUES(retain_until), "
           "version = version + 1, updated_at = CURRENT_TIMESTAMP(6)";
       run_bound(db, text, values);
-      db << "DELETE FROM registration_workshops WHERE registration_id IN (" + joined_ids(replaced_workshops) + ")";
+      db << "DELETE FROM registration_workshops WHERE registration_id IN (" + sql::id_list(replaced_workshops) + ")";
     }
     if (!workshop_rows.empty()) {
       std::string text = "INSERT INTO registration_workshops (registration_id, agenda_item_id) VALUES ";

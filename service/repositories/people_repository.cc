@@ -1,5 +1,6 @@
 #include "service/repositories/people_repository.h"
 
+#include "service/repositories/id_list.h"
 #include "service/repositories/registration_repository.h"
 #include "service/repositories/sql.h"
 
@@ -25,12 +26,6 @@ constexpr const char* kAnonymise =
     "external_ref = NULL, anonymized_at = CURRENT_TIMESTAMP(6), version = version + 1, "
     "updated_at = CURRENT_TIMESTAMP(6) WHERE id IN (";
 
-std::string id_list(const std::vector<long long>& ids) {
-  std::string out;
-  for (long long id : ids) out += (out.empty() ? "" : ",") + std::to_string(id);
-  return out;
-}
-
 std::string like_escaped(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -46,12 +41,21 @@ void match_records(sql::Query& query, const std::vector<std::string>& emails, co
   std::string condition;
   std::vector<std::string> values;
   for (const auto& email : emails) {
-    condition += std::string(condition.empty() ? "" : " OR ") + "response_body LIKE ?";
-    values.push_back("%" + like_escaped(email) + "%");
+    if (!condition.empty()) condition += " OR ";
+    condition += "response_body LIKE ?";
+    // Built by appending: GCC 12's Release build took `"%" + std::string` for an overlapping copy.
+    std::string pattern(1, '%');
+    pattern += like_escaped(email);
+    pattern += '%';
+    values.push_back(std::move(pattern));
   }
   for (long long id : ids) {
-    condition += std::string(condition.empty() ? "" : " OR ") + "response_headers LIKE ?";
-    values.push_back("%/v1/registrations/" + std::to_string(id) + "\"%");
+    if (!condition.empty()) condition += " OR ";
+    condition += "response_headers LIKE ?";
+    std::string pattern = "%/v1/registrations/";
+    pattern += std::to_string(id);
+    pattern += "\"%";
+    values.push_back(std::move(pattern));
   }
   query.where(condition, values);
 }
@@ -72,7 +76,7 @@ std::vector<PersonMeeting> meetings(soci::session& session, const std::vector<lo
   std::vector<PersonMeeting> out;
   if (ids.empty()) return out;
   sql::Query query(kMeetings);
-  query.where("id IN (" + id_list(ids) + ")");
+  query.where("id IN (" + sql::id_list(ids) + ")");
   query.append(" ORDER BY id");
   query.for_each(session, [&out](const soci::row& r) {
     out.push_back({r.get<long long>(0), r.get<std::string>(1), r.get<std::string>(2)});
@@ -109,7 +113,7 @@ std::vector<Change> changes_of(soci::session& session, const std::vector<long lo
   std::vector<Change> out;
   if (registration_ids.empty()) return out;
   sql::Query query(kChanges);
-  query.where("entity_type = 'registration' AND entity_id IN (" + id_list(registration_ids) + ")");
+  query.where("entity_type = 'registration' AND entity_id IN (" + sql::id_list(registration_ids) + ")");
   query.append(" ORDER BY seq");
   query.for_each(session, [&out](const soci::row& r) {
     out.push_back({r.get<long long>(0), r.get<std::string>(1), r.get<long long>(2), r.get<std::string>(3),
@@ -128,7 +132,7 @@ std::vector<Expired> expired(soci::session& session, const RetentionPolicy& poli
 
 void anonymise(soci::session& session, const std::vector<long long>& ids) {
   if (ids.empty()) return;
-  session << std::string(kAnonymise) + id_list(ids) + ")";
+  session << std::string(kAnonymise) + sql::id_list(ids) + ")";
 }
 
 }  // namespace zusammen::service::people_repository

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "service/repositories/id_list.h"
+
 namespace zusammen::service::registration_repository {
 namespace {
 
@@ -64,13 +66,6 @@ Registration from_row(const soci::row& r) {
   return g;
 }
 
-// "1,2,3" for IN lists: integers only, never caller text.
-std::string id_list(const std::vector<long long>& ids) {
-  std::string out;
-  for (long long id : ids) out += (out.empty() ? "" : ",") + std::to_string(id);
-  return out;
-}
-
 std::string like_pattern(const std::string& q) {
   std::string out = "%";
   for (char c : q) {
@@ -109,7 +104,7 @@ void attach_workshops(soci::session& session, std::vector<Registration>& registr
       ids.push_back(registrations[i].id);
     }
     sql::Query query("SELECT registration_id, agenda_item_id FROM registration_workshops WHERE registration_id IN (" +
-                     id_list(ids) + ") ORDER BY registration_id, agenda_item_id");
+                     sql::id_list(ids) + ") ORDER BY registration_id, agenda_item_id");
     query.for_each(session, [&by_id](const soci::row& r) {
       by_id.at(r.get<long long>(0))->workshop_ids.push_back(r.get<long long>(1));
     });
@@ -195,7 +190,7 @@ std::vector<long long> foreign_workshops(soci::session& session, long long meeti
   if (ids.empty()) return {};
   std::set<long long> known;
   sql::Query query("SELECT id FROM agenda_items WHERE kind = 'workshop' AND meeting_id = " +
-                   std::to_string(meeting_id) + " AND id IN (" + id_list(ids) + ")");
+                   std::to_string(meeting_id) + " AND id IN (" + sql::id_list(ids) + ")");
   query.for_each(session, [&known](const soci::row& r) { known.insert(r.get<long long>(0)); });
   std::vector<long long> out;
   for (long long id : ids) {
@@ -214,7 +209,7 @@ int places_taken(soci::session& session, long long meeting_id) {
 std::vector<long long> full_workshops(soci::session& session, const std::vector<long long>& ids,
                                       long long except_registration) {
   if (ids.empty()) return {};
-  sql::Query query("SELECT a.id FROM agenda_items a WHERE a.id IN (" + id_list(ids) +
+  sql::Query query("SELECT a.id FROM agenda_items a WHERE a.id IN (" + sql::id_list(ids) +
                    ") AND a.capacity IS NOT NULL AND a.capacity <= (SELECT COUNT(*) FROM registration_workshops w JOIN "
                    "registrations r ON r.id = w.registration_id WHERE w.agenda_item_id = a.id AND r.status IN " +
                    std::string(kHolding) + " AND r.id <> " + std::to_string(except_registration) + ") ORDER BY a.id");

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "../support/test_server.h"
+#include "api/http.h"
 
 namespace zusammen::testing {
 namespace {
@@ -28,23 +29,6 @@ using nlohmann::json;
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers of this file.
-
-// Percent-encodes every byte but the unreserved ones (RFC 3986), for query values.
-std::string enc(const std::string& text) {
-  static const char* digits = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(digits[c >> 4]);
-      out.push_back(digits[c & 0x0F]);
-    }
-  }
-  return out;
-}
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -229,7 +213,8 @@ class CompaniesTest : public ::testing::Test {
       auto expected = wanted;
       expected["cursor"] = body["next_cursor"].get<std::string>();
       EXPECT_EQ(link_query, expected) << "Link " << next;
-      EXPECT_NE(next.find("cursor=" + enc(body["next_cursor"].get<std::string>())), std::string::npos) << next;
+      EXPECT_NE(next.find("cursor=" + api::url_encode(body["next_cursor"].get<std::string>())), std::string::npos)
+          << next;
       if (between_pages) between_pages();
       target = next;
     }
@@ -1017,11 +1002,12 @@ TEST_F(CompaniesTest, ForeignAndGarbageCursorsAre400) {
   auto page = client().get("/v1/companies?sort=name&limit=2");
   ASSERT_EQ(page.status, 200);
   std::string cursor = page.json()["next_cursor"].get<std::string>();
-  EXPECT_EQ(client().get("/v1/companies?sort=name&limit=2&cursor=" + enc(cursor)).status, 200);
-  EXPECT_EQ(client().get("/v1/companies?limit=2&cursor=" + enc(cursor)).status, 200) << "name is the default sort";
+  EXPECT_EQ(client().get("/v1/companies?sort=name&limit=2&cursor=" + api::url_encode(cursor)).status, 200);
+  EXPECT_EQ(client().get("/v1/companies?limit=2&cursor=" + api::url_encode(cursor)).status, 200)
+      << "name is the default sort";
 
   for (const char* other : {"-name", "created_at", "-created_at", "updated_at"}) {
-    auto res = client().get(std::string("/v1/companies?limit=2&sort=") + other + "&cursor=" + enc(cursor));
+    auto res = client().get(std::string("/v1/companies?limit=2&sort=") + other + "&cursor=" + api::url_encode(cursor));
     EXPECT_TRUE(problem_with(res, 400)) << other;
     EXPECT_EQ(error_fields(res), std::set<std::string>{"cursor"}) << res.body;
   }
@@ -1029,7 +1015,7 @@ TEST_F(CompaniesTest, ForeignAndGarbageCursorsAre400) {
        {std::string("!!!"), std::string("abc"), std::string("eyJpZCI6MX0"), std::string("x"), std::string(""),
         std::string("MQpuYW1lCmFiYwp4"), std::string("MgpuYW1lCjEKeA"), std::string("MQpuYW1lCi01CngK"),
         std::string("MQpuYW1lCjAKeA"), std::string("MQotbmFtZQoxCng")}) {
-    auto res = client().get("/v1/companies?sort=name&limit=2&cursor=" + enc(garbage));
+    auto res = client().get("/v1/companies?sort=name&limit=2&cursor=" + api::url_encode(garbage));
     EXPECT_TRUE(problem_with(res, 400)) << "cursor=" << garbage << " " << res.body;
     EXPECT_EQ(error_fields(res), std::set<std::string>{"cursor"}) << garbage << " " << res.body;
   }
@@ -1108,9 +1094,9 @@ TEST_F(CompaniesTest, FiltersByStateSectorAndStatus) {
   EXPECT_EQ(ids("state=DE-BE", r()), (std::set<long long>{bahn, berlin_former}));
   EXPECT_EQ(ids("state=DE-BE", {}), (std::set<long long>{bahn}));
   EXPECT_EQ(ids("state=DE-SL", r()), std::set<long long>{});
-  EXPECT_EQ(ids("sector=" + enc("Mobilität und Logistik"), {}), (std::set<long long>{bahn, lufthansa}));
+  EXPECT_EQ(ids("sector=" + api::url_encode("Mobilität und Logistik"), {}), (std::set<long long>{bahn, lufthansa}));
   EXPECT_EQ(ids("sector=Mobilit%C3%A4t+und+Logistik", {}), (std::set<long long>{bahn, lufthansa}));
-  EXPECT_EQ(ids("sector=" + enc("MOBILITÄT UND LOGISTIK"), {}), (std::set<long long>{bahn, lufthansa}))
+  EXPECT_EQ(ids("sector=" + api::url_encode("MOBILITÄT UND LOGISTIK"), {}), (std::set<long long>{bahn, lufthansa}))
       << "sector is matched case-insensitively";
   EXPECT_EQ(ids("sector=Logistik", r()), (std::set<long long>{post})) << "sector is an exact match";
   EXPECT_EQ(ids("sector=Industrie&state=DE-BY", {}), (std::set<long long>{siemens}));
@@ -1186,10 +1172,10 @@ TEST_F(CompaniesTest, FullTextSearch) {
   // An umlaut word, percent-encoded as UTF-8.
   EXPECT_EQ(ids("q=Gefl%C3%BCchtete"), (std::set<long long>{bahn, daimler}))
       << "Geflüchtete* also matches Geflüchteten";
-  EXPECT_EQ(ids("q=" + enc("geflüchtete")), (std::set<long long>{bahn, daimler})) << "case-insensitive";
+  EXPECT_EQ(ids("q=" + api::url_encode("geflüchtete")), (std::set<long long>{bahn, daimler})) << "case-insensitive";
   // Prefixes.
   EXPECT_EQ(ids("q=Ausbild"), (std::set<long long>{bahn}));
-  EXPECT_EQ(ids("q=" + enc("Flücht")), (std::set<long long>{siemens}));
+  EXPECT_EQ(ids("q=" + api::url_encode("Flücht")), (std::set<long long>{siemens}));
   EXPECT_EQ(ids("q=Br%C3%BCcken"), (std::set<long long>{daimler}));
   // Names are searched as well.
   EXPECT_EQ(ids("q=Deutsche"), (std::set<long long>{bahn, telekom}));
@@ -1205,8 +1191,9 @@ TEST_F(CompaniesTest, FullTextSearch) {
   EXPECT_TRUE(none.json()["items"].empty());
   EXPECT_TRUE(none.json()["next_cursor"].is_null());
   // Search characters are words' separators, not operators or errors.
-  EXPECT_EQ(ids("q=" + enc("Geflüchtete\" -Bahn")), (std::set<long long>{bahn})) << "i.e. +Geflüchtete* +Bahn*";
-  EXPECT_EQ(ids("q=" + enc("(Sprachkurse*)")), (std::set<long long>{bahn}));
+  EXPECT_EQ(ids("q=" + api::url_encode("Geflüchtete\" -Bahn")), (std::set<long long>{bahn}))
+      << "i.e. +Geflüchtete* +Bahn*";
+  EXPECT_EQ(ids("q=" + api::url_encode("(Sprachkurse*)")), (std::set<long long>{bahn}));
   // Combined with another filter.
   auto first = client().get("/v1/companies?q=Gefl%C3%BCchtete&sort=-name&limit=1");
   ASSERT_EQ(first.status, 200) << first.body;
@@ -1251,7 +1238,7 @@ TEST_F(CompaniesTest, UpdatedSinceFilter) {
 
   for (const char* bad : {"gestern", "2018-06-01", "2018-06-01T12:00:00", "2018-02-30T00:00:00Z",
                           "2018-06-01 12:00:00Z", "2018-06-01T25:00:00Z", ""}) {
-    auto res = client().get("/v1/companies?updated_since=" + enc(bad));
+    auto res = client().get("/v1/companies?updated_since=" + api::url_encode(bad));
     EXPECT_TRUE(problem_with(res, 400)) << bad;
     EXPECT_EQ(error_fields(res), std::set<std::string>{"updated_since"}) << bad << " " << res.body;
   }

@@ -55,23 +55,6 @@ constexpr const char* kBuildKind = "optimized build";
 // ---------------------------------------------------------------------------------------------
 // Text helpers.
 
-// Percent-encodes every byte but the unreserved ones (RFC 3986).
-std::string enc(const std::string& text) {
-  static const char* digits = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(digits[c >> 4]);
-      out.push_back(digits[c & 0x0F]);
-    }
-  }
-  return out;
-}
-
 // Printable ASCII as it is, everything else (and the backslash) as \xNN: a failing input, exactly.
 std::string escaped(const std::string& bytes) {
   std::string out;
@@ -634,10 +617,10 @@ TEST_F(SearchInputTest, RandomInputsNeverFailTheServer) {
       // Now and then an address around the input, so that /v1/people searches too.
       if (target.key == Target::Key::admin && generator.chance(50)) value = input + "@beispiel.example";
       bool anonymous = target.key == Target::Key::content && generator.chance(50);
-      std::string raw_query = target.param + "=" + enc(value);
+      std::string raw_query = target.param + "=" + api::url_encode(value);
       // A second parameter now and then: q with the other filters of the list.
       if (target.path == "/v1/companies" && target.param == "q" && generator.chance(10)) {
-        raw_query += "&sector=" + enc(input);
+        raw_query += "&sector=" + api::url_encode(input);
       }
       std::string key = key_for(target, anonymous);
       if (http) {
