@@ -115,14 +115,20 @@ std::optional<HttpResponse> App::handle_now(const HttpRequest& request, std::str
   // Outside /v1/ only /readyz asks the database: the rest is answered from memory.
   if (request.path.rfind("/v1/", 0) != 0 && request.path != "/readyz") return handle(request, route);
   if (!cacheable(request)) return std::nullopt;
-  auto hit = cache_.find(ResponseCache::key_of(request));
+  RateCharge charge;
+  auto response = cached(request, ResponseCache::key_of(request), route, charge);
+  if (!response) return std::nullopt;
+  rate_limits_.settle(charge, *response);
+  cors_.apply(request, *response);
+  return response;
+}
+
+std::optional<HttpResponse> App::cached(const HttpRequest& request, const std::string& key, std::string& route,
+                                        RateCharge& charge) {
+  auto hit = cache_.find(key);
   if (!hit) return std::nullopt;
   if (hit->refresh) refresh_later(request, hit->refresh);
-  RateCharge charge;
-  HttpResponse response = from_cache(request, *hit, route, charge);
-  rate_limits_.settle(charge, response);
-  cors_.apply(request, response);
-  return response;
+  return from_cache(request, *hit, route, charge);
 }
 
 bool App::cacheable(const HttpRequest& request) const {
@@ -159,10 +165,7 @@ void App::refresh_later(const HttpRequest& request, const std::shared_ptr<Respon
 HttpResponse App::respond(const HttpRequest& request, std::string& route, RateCharge& charge) {
   if (cacheable(request)) {
     std::string key = ResponseCache::key_of(request);
-    if (auto hit = cache_.find(key)) {
-      if (hit->refresh) refresh_later(request, hit->refresh);
-      return from_cache(request, *hit, route, charge);
-    }
+    if (auto hit = cached(request, key, route, charge)) return *hit;
     // A GET fills the entry, once for all who miss it together; a HEAD (no body) never does.
     if (request.method == "GET") {
       auto claim = cache_.claim(key, std::chrono::seconds(5));

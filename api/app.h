@@ -108,6 +108,10 @@ class App {
   // charge_caller false: a background refresh, which no caller pays for in its rate limit.
   HttpResponse dispatch(const HttpRequest& request, std::string& route, RateCharge& charge, bool charge_caller = true);
   bool cacheable(const HttpRequest& request) const;
+  // The cached answer of key as this caller gets it (and a background refresh started when the
+  // entry is due); nullopt on a miss.
+  std::optional<HttpResponse> cached(const HttpRequest& request, const std::string& key, std::string& route,
+                                     RateCharge& charge);
   // A cached answer as this caller gets it: its rate limit, If-None-Match and HEAD applied.
   HttpResponse from_cache(const HttpRequest& request, const ResponseCache::Hit& hit, std::string& route,
                           RateCharge& charge);

@@ -14,12 +14,7 @@
 //
 // ZUSAMMEN_SEARCH_SEED=<n> replays a run (the seed is printed); ZUSAMMEN_SEARCH_CASES=<n> is the
 // number of requests in the random part (default 20000; 5000 in a Debug or sanitizer build).
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
@@ -36,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/raw_connection.h"
 #include "../support/test_server.h"
 #include "api/http.h"
 
@@ -193,14 +189,12 @@ class Generator {
 };
 
 // ---------------------------------------------------------------------------------------------
-// A keep-alive HTTP/1.1 connection: many requests, one socket (reconnects when the server closes).
+// A keep-alive HTTP/1.1 connection (tests/support's Connection): many requests, one socket; a new
+// one when the server closed it.
 
 class KeepAliveClient {
  public:
   explicit KeepAliveClient(int port) : port_(port) {}
-  ~KeepAliveClient() { disconnect(); }
-  KeepAliveClient(const KeepAliveClient&) = delete;
-  KeepAliveClient& operator=(const KeepAliveClient&) = delete;
 
   HttpResult get(const std::string& target, const Headers& headers) {
     std::string bytes = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
@@ -208,15 +202,18 @@ class KeepAliveClient {
     bytes += "\r\n";
     // A server that closed an idle connection shows up as an end of stream before any byte: once more.
     for (int attempt = 0; attempt < 2; ++attempt) {
-      if (fd_ < 0) connect();
-      if (auto result = exchange(bytes)) {
-        if (result->header("connection").value_or("") == "Close" ||
-            result->header("connection").value_or("") == "close") {
-          disconnect();
-        }
-        return *result;
+      if (!connection_) {
+        connection_ = std::make_unique<Connection>(port_);
+        ++connections_;
       }
-      disconnect();
+      if (connection_->send(bytes)) {
+        if (auto result = connection_->read_response(30000)) {
+          auto connection = result->header("connection").value_or("");
+          if (connection == "Close" || connection == "close") connection_.reset();
+          return *result;
+        }
+      }
+      connection_.reset();
     }
     throw std::runtime_error("no complete HTTP response to GET " + target);
   }
@@ -224,53 +221,9 @@ class KeepAliveClient {
   int connections() const { return connections_; }
 
  private:
-  void connect() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) throw std::runtime_error("socket failed");
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(port_));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-      disconnect();
-      throw std::runtime_error("connect to 127.0.0.1:" + std::to_string(port_) + " failed");
-    }
-    ++connections_;
-    buffer_.clear();
-  }
-
-  void disconnect() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-    buffer_.clear();
-  }
-
-  std::optional<HttpResult> exchange(const std::string& bytes) {
-    std::size_t sent = 0;
-    while (sent < bytes.size()) {
-      ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) return std::nullopt;
-      sent += static_cast<std::size_t>(n);
-    }
-    char chunk[65536];
-    while (true) {
-      std::size_t consumed = 0;
-      if (auto result = parse_response(buffer_, &consumed)) {
-        buffer_.erase(0, consumed);
-        return result;
-      }
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 30000) <= 0) return std::nullopt;
-      ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-      if (n <= 0) return std::nullopt;
-      buffer_.append(chunk, static_cast<std::size_t>(n));
-    }
-  }
-
   int port_;
-  int fd_ = -1;
+  std::unique_ptr<Connection> connection_;
   int connections_ = 0;
-  std::string buffer_;
 };
 
 // ---------------------------------------------------------------------------------------------
