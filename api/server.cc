@@ -206,6 +206,7 @@ class RequestHandler final : public Http::Handler {
     auto exchange = std::make_shared<Exchange>(std::move(writer));
     exchange->started = std::chrono::steady_clock::now();
     app_->metrics().request_started();
+    drain_->answering.fetch_add(1);
     exchange->version = wire.version();
     exchange->names_connection = wire.headers().has("Connection");
     try {
@@ -262,10 +263,13 @@ class RequestHandler final : public Http::Handler {
     auto& request = exchange.request;
     auto& response = exchange.response;
     if (request.request_id.empty()) request.request_id = new_request_id();
-    send(exchange, *drain_);
+    // Recorded before the answer goes out: a client that reads it and scrapes /metrics at once
+    // finds it counted, and no longer in flight.
     auto elapsed = std::chrono::steady_clock::now() - exchange.started;
     app_->metrics().observe(request.method, exchange.route, response.status, elapsed);
     app_->metrics().request_finished();
+    send(exchange, *drain_);
+    drain_->answering.fetch_sub(1);
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
     spdlog::info("access method={} route={} status={} duration_ms={:.3f} bytes={} request_id={}", request.method,
                  exchange.route, response.status, static_cast<double>(micros.count()) / 1000.0, response.body.size(),
@@ -529,7 +533,7 @@ bool Server::drain(std::chrono::milliseconds timeout) {
   // everything in flight is written, then shut down.
   if (!stop_listening(port_)) spdlog::warn("the listening socket could not be closed before the stop");
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (app_.metrics().in_flight() > 0 || drain_.writes_pending()) {
+  while (drain_.answering.load() > 0 || drain_.writes_pending()) {
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,6 +38,10 @@ struct ServerOptions {
 class DrainState {
  public:
   std::atomic<bool> closing{false};  // the listener is closed: answer with Connection: close
+  // Requests read but not yet handed to Pistache for writing. The metrics' in-flight gauge drops
+  // just before the answer goes out (a client that has its answer must see it counted), so the
+  // drain waits on this count instead.
+  std::atomic<std::int64_t> answering{0};
 
   // A response sent while closing; Pistache writes it later, on its reactor thread. It is
   // done when written, or when its connection is gone (Pistache then drops it unsettled).
