@@ -20,7 +20,11 @@ void mount_resources(Router& router, Services& services) {
 }
 
 App::App(service::Pool& pool, AppOptions options)
-    : services_(pool),
+    : catalogue_(options.catalogue_max_rows > 0
+                     ? std::make_unique<service::Catalogue>(options.read_pool ? *options.read_pool : pool,
+                                                            options.catalogue_max_rows)
+                     : nullptr),
+      services_(pool, catalogue_.get()),
       cache_(options.cache_ttl, options.cache_entries, options.cache_stale, options.cache_bytes),
       idempotency_(pool, options.idempotency_ttl),
       cors_(options.cors_origins),
@@ -31,11 +35,12 @@ App::App(service::Pool& pool, AppOptions options)
   mount_docs(router_);
   mount_resources(router_, services_);
   if (options.read_pool != nullptr) {
-    read_services_ = std::make_unique<Services>(*options.read_pool);
+    read_services_ = std::make_unique<Services>(*options.read_pool, catalogue_.get());
     mount_resources(read_router_, *read_services_);
     metrics_.add_pool("replica", *options.read_pool);
   }
-  if (cache_.enabled() && options.cache_watch.count() > 0) {
+  // The catalogue is loaded by the watcher (once, without a watch interval).
+  if ((cache_.enabled() && options.cache_watch.count() > 0) || catalogue_) {
     watcher_ = std::thread([this, interval = options.cache_watch] { watch_changes(interval); });
   }
 }
@@ -63,13 +68,65 @@ void App::watch_changes(std::chrono::milliseconds interval) {
   while (!watcher_stop_) {
     lock.unlock();
     auto last = changes.last_sequence();
+    // The catalogue first: a response refilled after the cache is emptied must not come from
+    // a catalogue that has not seen the change yet.
+    if (catalogue_ && last.ok()) {
+      if (seen && *last < *seen) {
+        (void)catalogue_->reload();  // the feed went backwards: a restore
+      } else if (!seen || *seen != *last || !catalogue_->stats().serving) {
+        (void)catalogue_->refresh();
+      }
+    }
     lock.lock();
     if (last.ok()) {
       if (seen && *seen != *last) cache_.invalidate(ResponseCache::Cause::change_feed);
       seen = *last;
     }
-    watcher_wake_.wait_for(lock, interval, [this] { return watcher_stop_; });
+    if (interval.count() == 0 && catalogue_ && catalogue_->stats().loads > 0) break;
+    // Without an interval, only until the catalogue's first load (retried every 100 ms).
+    watcher_wake_.wait_for(lock, interval.count() > 0 ? interval : std::chrono::milliseconds(100),
+                           [this] { return watcher_stop_; });
   }
+}
+
+std::string App::cache_metrics() const {
+  std::string out = cache_.render_metrics();
+  if (!catalogue_) return out;
+  auto stats = catalogue_->stats();
+  out +=
+      "# HELP zusammen_catalogue_serving 1 while anonymous initiative and company reads come from memory.\n"
+      "# TYPE zusammen_catalogue_serving gauge\n"
+      "zusammen_catalogue_serving " +
+      std::string(stats.serving ? "1" : "0") +
+      "\n"
+      "# HELP zusammen_catalogue_rows What the catalogue holds.\n"
+      "# TYPE zusammen_catalogue_rows gauge\n"
+      "zusammen_catalogue_rows{kind=\"initiatives\"} " +
+      std::to_string(stats.initiatives) + "\nzusammen_catalogue_rows{kind=\"companies\"} " +
+      std::to_string(stats.companies) +
+      "\n"
+      "# HELP zusammen_catalogue_sequence The change feed's sequence number the catalogue is current with.\n"
+      "# TYPE zusammen_catalogue_sequence gauge\n"
+      "zusammen_catalogue_sequence " +
+      std::to_string(stats.applied) +
+      "\n"
+      "# HELP zusammen_catalogue_reads_total Anonymous reads the catalogue answered, or left to the database.\n"
+      "# TYPE zusammen_catalogue_reads_total counter\n"
+      "zusammen_catalogue_reads_total{result=\"answered\"} " +
+      std::to_string(stats.answered) + "\nzusammen_catalogue_reads_total{result=\"declined\"} " +
+      std::to_string(stats.declined) +
+      "\n"
+      "# HELP zusammen_catalogue_loads_total Full loads of the catalogue.\n"
+      "# TYPE zusammen_catalogue_loads_total counter\n"
+      "zusammen_catalogue_loads_total " +
+      std::to_string(stats.loads) +
+      "\n"
+      "# HELP zusammen_catalogue_refresh_failures_total Refreshes that failed (reads go to the database until one "
+      "succeeds).\n"
+      "# TYPE zusammen_catalogue_refresh_failures_total counter\n"
+      "zusammen_catalogue_refresh_failures_total " +
+      std::to_string(stats.refresh_failures) + "\n";
+  return out;
 }
 
 // Anonymous reads are the partner websites' content reads: they may be a little stale, so the

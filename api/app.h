@@ -20,6 +20,7 @@
 #include "api/response_cache.h"
 #include "api/router.h"
 #include "service/api_keys.h"
+#include "service/catalogue.h"
 #include "service/changes.h"
 #include "service/companies.h"
 #include "service/database.h"
@@ -31,10 +32,11 @@
 namespace zusammen::api {
 
 struct Services {
-  explicit Services(service::Pool& primary)
+  // catalogue: answers anonymous initiative and company reads where it can (service/catalogue.h).
+  explicit Services(service::Pool& primary, service::Catalogue* catalogue = nullptr)
       : pool(primary),
-        companies(primary),
-        initiatives(primary),
+        companies(primary, catalogue),
+        initiatives(primary, catalogue),
         meetings(primary),
         api_keys(primary),
         changes(primary),
@@ -59,6 +61,9 @@ struct AppOptions {
   std::chrono::milliseconds cache_stale{0};
   // How often the change feed's counter is read to see other processes' writes (0: not watched).
   std::chrono::milliseconds cache_watch{0};
+  // Anonymous initiative and company reads from memory while there are at most this many public
+  // initiatives (0: no catalogue); kept current by the watcher above and by this process's writes.
+  std::size_t catalogue_max_rows = 0;
   // Idempotency-Key records are honoured (and kept) for this long; see api/idempotency.h.
   std::chrono::hours idempotency_ttl{24};
   // Allowed origins (api/cors.h) and rate limits (api/rate_limit.h): both off by default.
@@ -100,8 +105,10 @@ class App {
   const Cors& cors() const { return cors_; }
   // What /metrics reports; the server records every request here.
   Metrics& metrics() { return metrics_; }
-  // The response cache's counters, in the exposition format (part of /metrics).
-  std::string cache_metrics() const { return cache_.render_metrics(); }
+  // The response cache's and the catalogue's counters, in the exposition format (part of /metrics).
+  std::string cache_metrics() const;
+  // Null without one (AppOptions::catalogue_max_rows 0).
+  service::Catalogue* catalogue() { return catalogue_.get(); }
 
  private:
   HttpResponse respond(const HttpRequest& request, std::string& route, RateCharge& charge);
@@ -116,11 +123,13 @@ class App {
   HttpResponse from_cache(const HttpRequest& request, const ResponseCache::Hit& hit, std::string& route,
                           RateCharge& charge);
   void refresh_later(const HttpRequest& request, const std::shared_ptr<ResponseCache::Fill>& ticket);
-  // Empties the cache when the change feed moved (another process wrote); runs on watcher_.
+  // Brings the catalogue up to date and empties the cache when the change feed moved (another
+  // process wrote); runs on watcher_.
   void watch_changes(std::chrono::milliseconds interval);
   // The routes over the replica for anonymous reads, the primary's for everything else.
   const Router& router_for(const HttpRequest& request) const;
 
+  std::unique_ptr<service::Catalogue> catalogue_;  // before the services that use it
   Services services_;
   Router router_;
   std::unique_ptr<Services> read_services_;

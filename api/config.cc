@@ -41,6 +41,9 @@ const std::vector<Setting> kSettings = {
      "serve a cached response this long past its TTL while one request refreshes it (0: never past the TTL)"},
     {"ZUSAMMEN_CACHE_WATCH_MS", "--cache-watch-ms", "100",
      "read the change feed's counter this often and empty the cache when another process wrote (0: off)"},
+    {"ZUSAMMEN_CATALOGUE_MAX_ROWS", "--catalogue-max-rows", "200000",
+     "answer anonymous initiative and company reads from memory, kept current by the change feed, while there "
+     "are at most this many public initiatives (0: off; about 1 KiB each)"},
     {"ZUSAMMEN_IDEMPOTENCY_HOURS", "--idempotency-hours", "24",
      "keep Idempotency-Key records (and replay their answers) for this long"},
     {"ZUSAMMEN_DB_LOCK_WAIT_TIMEOUT_S", "--db-lock-wait-timeout-s", "5",
@@ -139,6 +142,7 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
                                {"ZUSAMMEN_CACHE_MB", &c.cache_mb, 1},
                                {"ZUSAMMEN_CACHE_STALE_MS", &c.cache_stale_ms, 0},
                                {"ZUSAMMEN_CACHE_WATCH_MS", &c.cache_watch_ms, 0},
+                               {"ZUSAMMEN_CATALOGUE_MAX_ROWS", &c.catalogue_max_rows, 0},
                                {"ZUSAMMEN_IDEMPOTENCY_HOURS", &c.idempotency_hours, 24},
                                {"ZUSAMMEN_RATE_LIMIT_ANON_RPS", &c.rate_limit_anon_rps, 0},
                                {"ZUSAMMEN_RATE_LIMIT_ANON_BURST", &c.rate_limit_anon_burst, 0},

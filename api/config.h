@@ -39,6 +39,7 @@ struct Config {
   int cache_mb = 16;
   int cache_stale_ms = 0;
   int cache_watch_ms = 100;
+  int catalogue_max_rows = 200000;
   int idempotency_hours = 24;
   int db_lock_wait_timeout_s = 5;
   int retention_days_after_meeting = 365;

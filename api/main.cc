@@ -46,7 +46,16 @@ void setup_logging(const api::Config& config) {
   // Asynchronous: a request's thread only queues its log line (the access log costs the
   // request path a formatted copy, not a write); one thread writes them to stderr, in order.
   // The queue blocks when full rather than dropping lines; spdlog::shutdown() at exit drains it.
+  // The writing thread must never take SIGTERM or SIGINT: serve waits for them with sigwait, and
+  // a thread that does not block them would receive one first and end the process uncleanly.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigset_t previous;
+  pthread_sigmask(SIG_BLOCK, &signals, &previous);
   spdlog::init_thread_pool(16384, 1);
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
   auto logger = std::make_shared<spdlog::async_logger>("zusammen", sink, spdlog::thread_pool(),
                                                        spdlog::async_overflow_policy::block);
@@ -237,6 +246,7 @@ int run_serve(const api::Config& config) {
   app_options.cache_bytes = static_cast<std::size_t>(config.cache_mb) * 1024 * 1024;
   app_options.cache_stale = std::chrono::milliseconds(config.cache_stale_ms);
   app_options.cache_watch = std::chrono::milliseconds(config.cache_watch_ms);
+  app_options.catalogue_max_rows = static_cast<std::size_t>(config.catalogue_max_rows);
   app_options.idempotency_ttl = std::chrono::hours(config.idempotency_hours);
   app_options.cors_origins = config.cors_origins;
   app_options.rate_limits = {config.rate_limit_anon_rps, config.rate_limit_anon_burst, config.rate_limit_key_rps,

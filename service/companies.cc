@@ -1,5 +1,6 @@
 #include "service/companies.h"
 
+#include "service/catalogue.h"
 #include "service/changes.h"
 #include "service/repositories/company_repository.h"
 #include "service/validation.h"
@@ -44,6 +45,12 @@ Result<Page<Company>> CompanyService::list(const CompanyFilter& filter, const Pa
 }
 
 Result<Company> CompanyService::get(long long id, Audience audience) {
+  if (audience == Audience::public_only && catalogue_) {
+    if (auto answer = catalogue_->company(id)) {
+      if (!*answer) return not_found(id);
+      return std::move(**answer);
+    }
+  }
   return with_session<Company>(pool_, [&](soci::session& sql) -> Result<Company> {
     auto company = company_repository::find(sql, id);
     if (!company || (audience == Audience::public_only && company->status != "active")) return not_found(id);
@@ -58,6 +65,9 @@ Result<std::optional<Company>> CompanyService::find_by_slug(const std::string& s
 }
 
 Result<std::vector<Company>> CompanyService::get_many(const std::vector<long long>& ids, Audience audience) {
+  if (audience == Audience::public_only && catalogue_) {
+    if (auto answer = catalogue_->companies(ids)) return std::move(*answer);
+  }
   return with_session<std::vector<Company>>(pool_, [&](soci::session& sql) -> Result<std::vector<Company>> {
     return company_repository::find_many(sql, ids, audience);
   });
@@ -72,6 +82,7 @@ Result<Company> CompanyService::create(const CompanyInput& input) {
     return company;
   });
   if (!created.ok() && created.error().code == ErrorCode::already_exists) return duplicate_slug();
+  if (created.ok()) catch_up(catalogue_);
   return created;
 }
 
@@ -87,11 +98,12 @@ Result<Company> CompanyService::update(long long id, int expected_version, const
     return company;
   });
   if (!updated.ok() && updated.error().code == ErrorCode::already_exists) return duplicate_slug();
+  if (updated.ok()) catch_up(catalogue_);
   return updated;
 }
 
 Status CompanyService::remove(long long id, std::optional<int> expected_version) {
-  return in_transaction<Unit>(pool_, [&](soci::session& sql) -> Result<Unit> {
+  auto removed = in_transaction<Unit>(pool_, [&](soci::session& sql) -> Result<Unit> {
     auto company = company_repository::find(sql, id, true);
     if (!company) return not_found(id);
     if (expected_version && company->version != *expected_version) {
@@ -105,6 +117,8 @@ Status CompanyService::remove(long long id, std::optional<int> expected_version)
     record_change(sql, "company", id, ChangeOp::remove);
     return Unit{};
   });
+  if (removed.ok()) catch_up(catalogue_);
+  return removed;
 }
 
 }  // namespace zusammen::service

@@ -11,6 +11,8 @@
 
 namespace zusammen::service {
 
+class Catalogue;
+
 // What a caller may write.
 struct CompanyInput {
   std::string slug;
@@ -52,7 +54,9 @@ enum class Audience { public_only, internal };
 
 class CompanyService {
  public:
-  explicit CompanyService(Pool& pool) : pool_(pool) {}
+  // With a catalogue (service/catalogue.h), anonymous reads come from it where it can answer,
+  // and every write brings it up to date before it returns.
+  explicit CompanyService(Pool& pool, Catalogue* catalogue = nullptr) : pool_(pool), catalogue_(catalogue) {}
 
   Result<Page<Company>> list(const CompanyFilter& filter, const PageRequest& page, Audience audience);
   Result<Company> get(long long id, Audience audience);
@@ -66,6 +70,7 @@ class CompanyService {
 
  private:
   Pool& pool_;
+  Catalogue* catalogue_;
 };
 
 }  // namespace zusammen::service

@@ -1,5 +1,6 @@
 #include "service/initiatives.h"
 
+#include "service/catalogue.h"
 #include "service/changes.h"
 #include "service/repositories/initiative_repository.h"
 #include "service/validation.h"
@@ -59,12 +60,21 @@ Error changed_concurrently() {
 Result<Page<Initiative>> InitiativeService::list(const InitiativeFilter& filter, const PageRequest& page,
                                                  Audience audience) {
   if (filter.q && !sql::fulltext_terms(*filter.q)) return search_without_words();
+  if (audience == Audience::public_only && catalogue_) {
+    if (auto answer = catalogue_->initiatives(filter, page)) return std::move(*answer);
+  }
   return with_session<Page<Initiative>>(pool_, [&](soci::session& sql) -> Result<Page<Initiative>> {
     return make_page(initiative_repository::list(sql, filter, page, audience), page);
   });
 }
 
 Result<Initiative> InitiativeService::get(long long id, Audience audience) {
+  if (audience == Audience::public_only && catalogue_) {
+    if (auto answer = catalogue_->initiative(id)) {
+      if (!*answer) return not_found(id);
+      return std::move(**answer);
+    }
+  }
   return with_session<Initiative>(pool_, [&](soci::session& sql) -> Result<Initiative> {
     auto initiative = initiative_repository::find_visible(sql, id, audience);
     if (!initiative) return not_found(id);
@@ -83,6 +93,7 @@ Result<Initiative> InitiativeService::create(const InitiativeInput& input) {
   });
   // The company was deleted between the check and the insert: the foreign key stopped it.
   if (!created.ok() && created.error().code == ErrorCode::validation_failed) return unknown_company();
+  if (created.ok()) catch_up(catalogue_);
   return created;
 }
 
@@ -99,11 +110,12 @@ Result<Initiative> InitiativeService::update(long long id, int expected_version,
     return initiative;
   });
   if (!updated.ok() && updated.error().code == ErrorCode::validation_failed) return unknown_company();
+  if (updated.ok()) catch_up(catalogue_);
   return updated;
 }
 
 Status InitiativeService::remove(long long id, std::optional<int> expected_version) {
-  return in_transaction<Unit>(pool_, [&](soci::session& sql) -> Result<Unit> {
+  auto removed = in_transaction<Unit>(pool_, [&](soci::session& sql) -> Result<Unit> {
     auto initiative = initiative_repository::find(sql, id, true);
     if (!initiative) return not_found(id);
     if (expected_version && initiative->version != *expected_version) return changed_concurrently();
@@ -111,6 +123,8 @@ Status InitiativeService::remove(long long id, std::optional<int> expected_versi
     record_change(sql, "initiative", id, ChangeOp::remove);
     return Unit{};
   });
+  if (removed.ok()) catch_up(catalogue_);
+  return removed;
 }
 
 }  // namespace zusammen::service

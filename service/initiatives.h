@@ -12,6 +12,8 @@
 
 namespace zusammen::service {
 
+class Catalogue;
+
 // What a caller may write.
 struct InitiativeInput {
   long long company_id = 0;
@@ -56,7 +58,9 @@ struct InitiativeFilter {
 
 class InitiativeService {
  public:
-  explicit InitiativeService(Pool& pool) : pool_(pool) {}
+  // With a catalogue (service/catalogue.h), anonymous reads come from it where it can answer,
+  // and every write brings it up to date before it returns.
+  explicit InitiativeService(Pool& pool, Catalogue* catalogue = nullptr) : pool_(pool), catalogue_(catalogue) {}
 
   // Anonymous callers see published initiatives of active companies only.
   Result<Page<Initiative>> list(const InitiativeFilter& filter, const PageRequest& page, Audience audience);
@@ -68,6 +72,7 @@ class InitiativeService {
 
  private:
   Pool& pool_;
+  Catalogue* catalogue_;
 };
 
 }  // namespace zusammen::service

@@ -126,6 +126,14 @@ std::vector<Company> find_many(soci::session& session, const std::vector<long lo
   return out;
 }
 
+std::vector<Company> find_all(soci::session& session, Audience audience) {
+  std::vector<Company> out;
+  auto query = select_query();
+  restrict_to(query, audience);
+  for (auto& row : fetch(session, query)) out.push_back(std::move(row.first));
+  return out;
+}
+
 std::optional<Company> find_by_slug(soci::session& session, const std::string& slug) {
   auto query = select_query();
   query.where("c.slug = ?", {slug});

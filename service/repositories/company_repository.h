@@ -25,6 +25,8 @@ SortedRows<Company> list(soci::session& session, const CompanyFilter& filter, co
                          Audience audience);
 // Those of ids the audience may see (for include=company).
 std::vector<Company> find_many(soci::session& session, const std::vector<long long>& ids, Audience audience);
+// Every company the audience may see (for the in-memory catalogue, service/catalogue.h).
+std::vector<Company> find_all(soci::session& session, Audience audience);
 std::optional<Company> find_by_slug(soci::session& session, const std::string& slug);
 
 }  // namespace zusammen::service::company_repository

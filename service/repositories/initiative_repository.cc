@@ -1,5 +1,7 @@
 #include "service/repositories/initiative_repository.h"
 
+#include "service/repositories/id_list.h"
+
 namespace zusammen::service::initiative_repository {
 namespace {
 
@@ -152,6 +154,27 @@ std::optional<Initiative> find_visible(soci::session& session, long long id, Aud
   auto rows = fetch(session, query);
   if (rows.empty()) return std::nullopt;
   return std::move(rows.front().first);
+}
+
+std::vector<PublicRow> public_rows(soci::session& session, PublicScope scope, const std::vector<long long>& ids) {
+  std::vector<PublicRow> out;
+  if (scope != PublicScope::all && ids.empty()) return out;
+  auto query = select_query("HEX(WEIGHT_STRING(i.title)), CAST(i.created_at AS CHAR), CAST(i.updated_at AS CHAR)");
+  restrict_to(query, Audience::public_only);
+  if (scope == PublicScope::ids) query.where("i.id IN (" + sql::id_list(ids) + ")");
+  if (scope == PublicScope::companies) query.where("i.company_id IN (" + sql::id_list(ids) + ")");
+  query.for_each(session, [&](const soci::row& r) {
+    out.push_back({from_row(r), r.get<std::string>(17), r.get<std::string>(18), r.get<std::string>(19)});
+  });
+  return out;
+}
+
+long long count_public(soci::session& session) {
+  sql::Query query("SELECT COUNT(*) FROM initiatives i");
+  restrict_to(query, Audience::public_only);
+  long long count = 0;
+  query.for_each(session, [&](const soci::row& r) { count = r.get<long long>(0); });
+  return count;
 }
 
 }  // namespace zusammen::service::initiative_repository

@@ -25,4 +25,17 @@ SortedRows<Initiative> list(soci::session& session, const InitiativeFilter& filt
                             Audience audience);
 std::optional<Initiative> find_visible(soci::session& session, long long id, Audience audience);
 
+// A published initiative of an active company, with the keys the in-memory catalogue
+// (service/catalogue.h) orders it by, exactly as the list queries compare them.
+struct PublicRow {
+  Initiative initiative;
+  std::string title_weight;  // HEX(WEIGHT_STRING(title)): the collation's sort key
+  std::string created_at;    // CAST(created_at AS CHAR), microseconds included
+  std::string updated_at;
+};
+enum class PublicScope { all, ids, companies };
+// Every row anonymous callers may see; with ids, only those initiatives or those companies' ones.
+std::vector<PublicRow> public_rows(soci::session& session, PublicScope scope, const std::vector<long long>& ids = {});
+long long count_public(soci::session& session);
+
 }  // namespace zusammen::service::initiative_repository

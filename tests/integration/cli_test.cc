@@ -14,6 +14,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -439,6 +441,35 @@ TEST_F(Cli, ServeStopsCleanlyOnSigint) {
   auto code = served.child().wait_for_exit(10s);
   ASSERT_TRUE(code.has_value()) << "still running 10 s after SIGINT";
   EXPECT_EQ(*code, 0) << served.child().err();
+}
+
+// SIGTERM and SIGINT go to the thread that waits for them: a thread that does not block them
+// (the log writer once did not) would take one first, and the process would die uncleanly
+// (exit 143) whenever the signal came before the wait began.
+TEST_F(Cli, EveryThreadOfServeBlocksTheStopSignals) {
+  Served served(serve_env(env()));
+  ASSERT_GT(served.port(), 0) << served.child().err();
+  EXPECT_EQ(served.client().get("/healthz").status, 200);
+  std::string tasks = "/proc/" + std::to_string(served.child().pid()) + "/task";
+  int threads = 0;
+  for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+    // The main thread is the one in sigwait, which unblocks them while it waits.
+    if (task.path().filename() == std::to_string(served.child().pid())) continue;
+    std::ifstream status(task.path() / "status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.rfind("SigBlk:", 0) != 0) continue;
+      unsigned long long blocked = std::stoull(line.substr(7), nullptr, 16);
+      std::string name;
+      std::ifstream(task.path() / "comm") >> name;
+      EXPECT_TRUE(blocked & (1ULL << (SIGTERM - 1))) << "thread " << task.path().filename() << " (" << name << ")";
+      EXPECT_TRUE(blocked & (1ULL << (SIGINT - 1))) << "thread " << task.path().filename() << " (" << name << ")";
+      ++threads;
+    }
+  }
+  EXPECT_GT(threads, 3);
+  ::kill(served.child().pid(), SIGTERM);
+  EXPECT_EQ(served.child().wait_for_exit(10s), 0);
 }
 
 TEST_F(Cli, ServeIsTheDefaultCommand) {

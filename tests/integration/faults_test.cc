@@ -360,8 +360,11 @@ TEST_F(Faults, ConnectionsKilledByTheServerAreReplacedTransparently) {
 TEST_F(Faults, StatementOverItsTimeLimitAnswers503AndTheConnectionStaysUsable) {
   OwnDatabase own(db(), "slow");
   own.migrate_and_create_key();
-  ServeProcess served(serve_env(
-      own.url(), {{"ZUSAMMEN_THREADS", "1"}, {"ZUSAMMEN_DB_POOL", "1"}, {"ZUSAMMEN_DB_STATEMENT_TIMEOUT_MS", "300"}}));
+  ServeProcess served(serve_env(own.url(), {{"ZUSAMMEN_THREADS", "1"},
+                                            {"ZUSAMMEN_DB_POOL", "1"},
+                                            {"ZUSAMMEN_DB_STATEMENT_TIMEOUT_MS", "300"},
+                                            // One connection to watch: no catalogue loading on a second one.
+                                            {"ZUSAMMEN_CATALOGUE_MAX_ROWS", "0"}}));
   HttpClient client(served.port());
   ASSERT_EQ(client.get("/v1/companies").status, 200);
   // The CLI's connections are gone; the service's one remains.

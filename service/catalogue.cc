@@ -1,0 +1,406 @@
+#include "service/catalogue.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <iterator>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "service/changes.h"
+#include "service/repositories/company_repository.h"
+#include "service/repositories/initiative_repository.h"
+
+namespace zusammen::service {
+
+int compare_weights(std::string_view a, std::string_view b) {
+  std::size_t common = std::min(a.size(), b.size());
+  if (int c = a.substr(0, common).compare(b.substr(0, common)); c != 0) return c < 0 ? -1 : 1;
+  if (a.size() == b.size()) return 0;
+  // The longer one's first weight that is not a space decides against the shorter's padding.
+  bool a_longer = a.size() > b.size();
+  std::string_view rest = (a_longer ? a : b).substr(common);
+  for (std::size_t at = 0; at + 4 <= rest.size(); at += 4) {
+    int c = rest.substr(at, 4).compare("0209");
+    if (c != 0) return (c < 0) == a_longer ? -1 : 1;
+  }
+  return 0;
+}
+
+std::string strip_space_weights(std::string key) {
+  while (key.size() >= 4 && key.compare(key.size() - 4, 4, "0209") == 0) key.resize(key.size() - 4);
+  return key;
+}
+
+namespace {
+
+enum class Key { title, created_at, updated_at, participants };
+constexpr std::array<Key, 4> kKeys = {Key::title, Key::created_at, Key::updated_at, Key::participants};
+
+std::optional<Key> key_named(const std::string& name) {
+  if (name == "title") return Key::title;
+  if (name == "created_at") return Key::created_at;
+  if (name == "updated_at") return Key::updated_at;
+  if (name == "participants") return Key::participants;
+  return std::nullopt;
+}
+
+// "YYYY-MM-DD HH:MM:SS.ffffff", as CAST(DATETIME(6) AS CHAR) gives it: such texts order as their times.
+bool is_canonical_datetime(std::string_view s) {
+  if (s.size() != 26) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char expected = i == 4 || i == 7 ? '-' : i == 10 ? ' ' : i == 13 || i == 16 ? ':' : i == 19 ? '.' : '0';
+    if (expected == '0' ? (s[i] < '0' || s[i] > '9') : s[i] != expected) return false;
+  }
+  return true;
+}
+
+// updated_since as timestamp_to_sql spells it ("...SS" or "...SS.f" to 6 digits) in that form.
+std::optional<std::string> canonical_since(const std::string& since) {
+  std::string out = since;
+  if (out.size() == 19) out += ".";
+  while (out.size() < 26) out += '0';
+  if (!is_canonical_datetime(out)) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+struct Catalogue::Entry {
+  Initiative initiative;
+  std::string title_weight;  // stripped of trailing space weights
+  std::string created_at;
+  std::string updated_at;
+
+  // Compared on one key alone; ties are broken by id in Order.
+  int compare(Key key, const Entry& other) const {
+    switch (key) {
+      case Key::title:
+        return compare_weights(title_weight, other.title_weight);
+      case Key::created_at:
+        return created_at.compare(other.created_at);
+      case Key::updated_at:
+        return updated_at.compare(other.updated_at);
+      case Key::participants:
+        return initiative.participants < other.initiative.participants
+                   ? -1
+                   : initiative.participants > other.initiative.participants ? 1 : 0;
+    }
+    return 0;
+  }
+  // The value a cursor carries, as CAST(column AS CHAR) gives it.
+  std::string sort_value(Key key) const {
+    switch (key) {
+      case Key::title:
+        return initiative.title;
+      case Key::created_at:
+        return created_at;
+      case Key::updated_at:
+        return updated_at;
+      case Key::participants:
+        return std::to_string(initiative.participants);
+    }
+    return {};
+  }
+};
+
+namespace {
+
+// (key, id) ascending, as ORDER BY column, id does.
+struct Order {
+  Key key;
+  template <typename E>
+  bool operator()(const E* a, const E* b) const {
+    int c = a->compare(key, *b);
+    return c != 0 ? c < 0 : a->initiative.id < b->initiative.id;
+  }
+};
+
+}  // namespace
+
+struct Catalogue::State {
+  using Index = std::set<const Entry*, Order>;
+  std::unordered_map<long long, std::unique_ptr<Entry>> initiatives;
+  std::unordered_map<long long, Company> companies;
+  std::array<Index, kKeys.size()> orders{Index(Order{Key::title}), Index(Order{Key::created_at}),
+                                         Index(Order{Key::updated_at}), Index(Order{Key::participants})};
+
+  Index& order(Key key) { return orders[static_cast<std::size_t>(key)]; }
+  const Index& order(Key key) const { return orders[static_cast<std::size_t>(key)]; }
+
+  void erase(long long id) {
+    auto it = initiatives.find(id);
+    if (it == initiatives.end()) return;
+    for (Key key : kKeys) order(key).erase(it->second.get());
+    initiatives.erase(it);
+  }
+  void put(initiative_repository::PublicRow row) {
+    erase(row.initiative.id);
+    auto entry = std::make_unique<Entry>(Entry{std::move(row.initiative), strip_space_weights(std::move(row.title_weight)),
+                                               std::move(row.created_at), std::move(row.updated_at)});
+    for (Key key : kKeys) order(key).insert(entry.get());
+    long long id = entry->initiative.id;
+    initiatives.emplace(id, std::move(entry));
+  }
+  void erase_company(long long company_id) {
+    std::vector<long long> ids;
+    for (const auto& [id, entry] : initiatives) {
+      if (entry->initiative.company_id == company_id) ids.push_back(id);
+    }
+    for (long long id : ids) erase(id);
+    companies.erase(company_id);
+  }
+};
+
+void catch_up(Catalogue* catalogue) {
+  if (catalogue == nullptr) return;
+  if (auto done = catalogue->refresh(); !done.ok()) spdlog::warn("catalogue: {}", done.error().detail);
+}
+
+Catalogue::Catalogue(Pool& pool, std::size_t max_initiatives)
+    : pool_(pool), max_initiatives_(max_initiatives), state_(std::make_unique<State>()) {}
+
+Catalogue::~Catalogue() = default;
+
+Status Catalogue::refresh() {
+  std::lock_guard refreshing(refresh_mutex_);
+  if (oversized_) return ok_status();
+  Status done = loads_.load() == 0 || !serving() ? load() : catch_up();
+  if (!done.ok()) {
+    if (serving()) spdlog::warn("catalogue: a refresh failed; the database answers until one succeeds");
+    serving_.store(false, std::memory_order_release);
+    refresh_failures_.fetch_add(1);
+  }
+  return done;
+}
+
+Status Catalogue::reload() {
+  std::lock_guard refreshing(refresh_mutex_);
+  if (oversized_) return ok_status();
+  serving_.store(false, std::memory_order_release);
+  Status done = load();
+  if (!done.ok()) refresh_failures_.fetch_add(1);
+  return done;
+}
+
+// The feed's position first, then the rows: what changes in between is applied again by the
+// next catch-up, and applying a change twice gives the same state.
+Status Catalogue::load() {
+  auto position = ChangeService(pool_).last_sequence();
+  if (!position.ok()) return position.error();
+  // Null when the public initiatives are more than the bound.
+  auto built = with_session<std::unique_ptr<State>>(pool_, [&](soci::session& sql) -> Result<std::unique_ptr<State>> {
+    long long count = initiative_repository::count_public(sql);
+    if (count > static_cast<long long>(max_initiatives_)) return std::unique_ptr<State>();
+    auto state = std::make_unique<State>();
+    for (auto& row : initiative_repository::public_rows(sql, initiative_repository::PublicScope::all)) {
+      state->put(std::move(row));
+    }
+    for (auto& company : company_repository::find_all(sql, Audience::public_only)) {
+      long long id = company.id;
+      state->companies.emplace(id, std::move(company));
+    }
+    return state;
+  });
+  if (!built.ok()) return built.error();
+  if (!*built) {
+    oversized_ = true;
+    serving_.store(false, std::memory_order_release);
+    spdlog::warn("catalogue: more than {} public initiatives (ZUSAMMEN_CATALOGUE_MAX_ROWS); the database answers "
+                 "every read until a restart with a higher bound",
+                 max_initiatives_);
+    return ok_status();
+  }
+  std::size_t initiatives = (*built)->initiatives.size();
+  std::size_t companies = (*built)->companies.size();
+  {
+    std::unique_lock writing(state_mutex_);
+    state_ = std::move(*built);
+  }
+  applied_ = *position;
+  loads_.fetch_add(1);
+  serving_.store(true, std::memory_order_release);
+  spdlog::info("catalogue: {} public initiatives and {} active companies loaded at change {}", initiatives, companies,
+               applied_.load());
+  return ok_status();
+}
+
+// Every change to a company or an initiative since applied_, a batch at a time: the rows it
+// names are read again as anonymous callers may see them (a company's change can hide or show
+// all its initiatives) and replace what the catalogue held.
+Status Catalogue::catch_up() {
+  constexpr int kBatch = 1000;
+  ChangeService changes(pool_);
+  for (;;) {
+    auto page = changes.list(encode_change_cursor(applied_.load()), {"company", "initiative"}, kBatch);
+    if (!page.ok()) return page.error();
+    if (page->items.empty()) return ok_status();
+    std::vector<long long> initiative_ids;
+    std::vector<long long> company_ids;
+    for (const auto& change : page->items) (change.type == "company" ? company_ids : initiative_ids).push_back(change.id);
+    struct Fresh {
+      std::vector<initiative_repository::PublicRow> rows;
+      std::vector<Company> companies;
+    };
+    auto fresh = with_session<Fresh>(pool_, [&](soci::session& sql) -> Result<Fresh> {
+      using initiative_repository::PublicScope;
+      Fresh out;
+      out.rows = initiative_repository::public_rows(sql, PublicScope::ids, initiative_ids);
+      auto of_companies = initiative_repository::public_rows(sql, PublicScope::companies, company_ids);
+      std::move(of_companies.begin(), of_companies.end(), std::back_inserter(out.rows));
+      out.companies = company_repository::find_many(sql, company_ids, Audience::public_only);
+      return out;
+    });
+    if (!fresh.ok()) return fresh.error();
+    {
+      std::unique_lock writing(state_mutex_);
+      for (long long id : initiative_ids) state_->erase(id);
+      for (long long id : company_ids) state_->erase_company(id);
+      for (auto& row : fresh->rows) state_->put(std::move(row));
+      for (auto& company : fresh->companies) {
+        long long id = company.id;
+        state_->companies.insert_or_assign(id, std::move(company));
+      }
+    }
+    applied_ = page->items.back().seq;
+    if (page->items.size() < static_cast<std::size_t>(kBatch)) return ok_status();
+  }
+}
+
+template <typename T>
+std::optional<T> Catalogue::decline() const {
+  declined_.fetch_add(1, std::memory_order_relaxed);
+  return std::nullopt;
+}
+
+std::optional<std::optional<Initiative>> Catalogue::initiative(long long id) const {
+  std::shared_lock reading(state_mutex_);
+  if (!serving()) return decline<std::optional<Initiative>>();
+  answered_.fetch_add(1, std::memory_order_relaxed);
+  auto it = state_->initiatives.find(id);
+  if (it == state_->initiatives.end()) return std::optional<Initiative>();
+  return std::optional<Initiative>(it->second->initiative);
+}
+
+std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& filter, const PageRequest& page) const {
+  auto key = key_named(page.sort.key.name);
+  std::optional<std::string> since;
+  if (filter.updated_since) since = canonical_since(*filter.updated_since);
+  if (filter.q || !key || (filter.updated_since && !since)) return decline<Page<Initiative>>();
+  std::shared_lock reading(state_mutex_);
+  if (!serving()) return decline<Page<Initiative>>();
+  const auto& order = state_->order(*key);
+
+  // Where the previous page ended, as an entry to compare with.
+  Entry probe;
+  if (page.after) {
+    const Cursor& cursor = *page.after;
+    probe.initiative.id = cursor.id;
+    switch (*key) {
+      case Key::title: {
+        // Only the collation can weigh arbitrary text; the cursor's row, unchanged, has its weight.
+        auto it = state_->initiatives.find(cursor.id);
+        if (it == state_->initiatives.end() || it->second->initiative.title != cursor.value) {
+          return decline<Page<Initiative>>();
+        }
+        probe.title_weight = it->second->title_weight;
+        break;
+      }
+      case Key::created_at:
+      case Key::updated_at:
+        if (!is_canonical_datetime(cursor.value)) return decline<Page<Initiative>>();
+        (*key == Key::created_at ? probe.created_at : probe.updated_at) = cursor.value;
+        break;
+      case Key::participants: {
+        int value = 0;
+        const char* end = cursor.value.data() + cursor.value.size();
+        auto [ptr, ec] = std::from_chars(cursor.value.data(), end, value);
+        if (ec != std::errc{} || ptr != end || std::to_string(value) != cursor.value) {
+          return decline<Page<Initiative>>();
+        }
+        probe.initiative.participants = value;
+        break;
+      }
+    }
+  }
+
+  auto matches = [&](const Entry& e) {
+    const Initiative& i = e.initiative;
+    if (filter.company_id && i.company_id != *filter.company_id) return false;
+    if (filter.category && i.category != *filter.category) return false;
+    if (filter.state && i.state != filter.state) return false;
+    if (filter.active_on) {
+      if (i.start_date && *i.start_date > *filter.active_on) return false;
+      if (i.end_date && *i.end_date < *filter.active_on) return false;
+    }
+    if (filter.published && !*filter.published) return false;  // every public initiative is published
+    if (since && e.updated_at < *since) return false;
+    return true;
+  };
+  std::vector<const Entry*> rows;
+  auto wanted = static_cast<std::size_t>(page.limit) + 1;  // one more tells whether a next page exists
+  auto collect = [&](auto begin, auto end) {
+    for (auto it = begin; it != end && rows.size() < wanted; ++it) {
+      if (matches(**it)) rows.push_back(*it);
+    }
+  };
+  if (!page.sort.descending) {
+    collect(page.after ? order.upper_bound(&probe) : order.begin(), order.end());
+  } else {
+    auto start = page.after ? std::make_reverse_iterator(order.lower_bound(&probe)) : order.rbegin();
+    collect(start, order.rend());
+  }
+
+  Page<Initiative> out;
+  if (rows.size() > static_cast<std::size_t>(page.limit)) {
+    rows.resize(static_cast<std::size_t>(page.limit));
+    out.next_cursor = encode_cursor({page.sort.spelled(), rows.back()->sort_value(*key), rows.back()->initiative.id});
+  }
+  out.items.reserve(rows.size());
+  for (const Entry* row : rows) out.items.push_back(row->initiative);
+  answered_.fetch_add(1, std::memory_order_relaxed);
+  return out;
+}
+
+std::optional<std::optional<Company>> Catalogue::company(long long id) const {
+  std::shared_lock reading(state_mutex_);
+  if (!serving()) return decline<std::optional<Company>>();
+  answered_.fetch_add(1, std::memory_order_relaxed);
+  auto it = state_->companies.find(id);
+  if (it == state_->companies.end()) return std::optional<Company>();
+  return std::optional<Company>(it->second);
+}
+
+std::optional<std::vector<Company>> Catalogue::companies(const std::vector<long long>& ids) const {
+  std::shared_lock reading(state_mutex_);
+  if (!serving()) return decline<std::vector<Company>>();
+  answered_.fetch_add(1, std::memory_order_relaxed);
+  std::vector<Company> out;
+  std::unordered_set<long long> seen;
+  for (long long id : ids) {
+    auto it = state_->companies.find(id);
+    if (it != state_->companies.end() && seen.insert(id).second) out.push_back(it->second);
+  }
+  return out;
+}
+
+Catalogue::Stats Catalogue::stats() const {
+  Stats out;
+  {
+    std::shared_lock reading(state_mutex_);
+    out.initiatives = state_->initiatives.size();
+    out.companies = state_->companies.size();
+  }
+  out.serving = serving();
+  out.applied = applied_.load();
+  out.answered = answered_.load(std::memory_order_relaxed);
+  out.declined = declined_.load(std::memory_order_relaxed);
+  out.loads = loads_.load();
+  out.refresh_failures = refresh_failures_.load();
+  return out;
+}
+
+}  // namespace zusammen::service

@@ -1,0 +1,102 @@
+// The public catalogue in memory: every initiative and company anonymous callers may see,
+// loaded once and kept current by the change feed, so that the partner websites' reads (by id,
+// lists in every order and filter but q, include=company) need no database round trip.
+//
+// It answers exactly what the database would: the same rows, the same order (titles compare
+// by the collation's own sort keys, WEIGHT_STRING), the same cursors, which both sides accept.
+// Where it cannot be sure it declines and the database answers: before the first load, after
+// a refresh failed (until one succeeds), above its size bound, for q, and for a cursor whose
+// row it cannot place. tests/integration/catalogue_test.cc compares both on every shape.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "service/companies.h"
+#include "service/database.h"
+#include "service/initiatives.h"
+#include "service/listing.h"
+#include "service/status.h"
+
+namespace zusammen::service {
+
+class Catalogue {
+ public:
+  // Above max_initiatives public initiatives the catalogue stays off (a memory bound: about
+  // 1 KiB each with the seed's texts); the database answers everything then.
+  Catalogue(Pool& pool, std::size_t max_initiatives);
+  ~Catalogue();
+  Catalogue(const Catalogue&) = delete;
+  Catalogue& operator=(const Catalogue&) = delete;
+
+  // Loads everything the first time, then applies the change feed since the last call. One
+  // refresh runs at a time. Called by the App's change watcher, and by the services after
+  // every write of this process, before it is answered (read-your-writes). A failure leaves
+  // the catalogue declining until a refresh succeeds.
+  Status refresh();
+  // Loads everything again (the change feed went backwards: a restore, or a test's truncation).
+  Status reload();
+
+  // nullopt: the catalogue cannot answer, ask the database. Otherwise the answer: an
+  // initiative or company that is not there does not exist for anonymous callers.
+  std::optional<std::optional<Initiative>> initiative(long long id) const;
+  std::optional<Page<Initiative>> initiatives(const InitiativeFilter& filter, const PageRequest& page) const;
+  std::optional<std::optional<Company>> company(long long id) const;
+  // The active companies among ids (absent ones left out, each once).
+  std::optional<std::vector<Company>> companies(const std::vector<long long>& ids) const;
+
+  struct Stats {
+    bool serving = false;
+    std::size_t initiatives = 0;
+    std::size_t companies = 0;
+    long long applied = 0;  // the change feed's sequence number the catalogue is current with
+    std::uint64_t answered = 0;
+    std::uint64_t declined = 0;
+    std::uint64_t loads = 0;
+    std::uint64_t refresh_failures = 0;
+  };
+  Stats stats() const;
+
+ private:
+  struct Entry;
+  struct State;
+  Status load();
+  Status catch_up();
+  bool serving() const { return serving_.load(std::memory_order_acquire); }
+  template <typename T>
+  std::optional<T> decline() const;
+
+  Pool& pool_;
+  std::size_t max_initiatives_;
+  std::mutex refresh_mutex_;  // one refresh at a time; taken before state_mutex_
+  mutable std::shared_mutex state_mutex_;
+  std::unique_ptr<State> state_;
+  std::atomic<long long> applied_{0};  // written under refresh_mutex_
+  bool oversized_ = false;
+  std::atomic<bool> serving_{false};
+  mutable std::atomic<std::uint64_t> answered_{0};
+  mutable std::atomic<std::uint64_t> declined_{0};
+  std::atomic<std::uint64_t> loads_{0};
+  std::atomic<std::uint64_t> refresh_failures_{0};
+};
+
+// After a write of this process has committed: the catalogue, if any, takes it in before the
+// write is answered. A failure is logged and leaves the catalogue declining (see refresh).
+void catch_up(Catalogue* catalogue);
+
+// HEX(WEIGHT_STRING(x)) keys of utf8mb4_unicode_ci (4 hex digits per weight) compared as the
+// collation's PAD SPACE comparison does: the shorter key goes on with the space's weight, 0209.
+// Keys must come through strip_space_weights first. <0, 0, >0 like memcmp.
+int compare_weights(std::string_view a, std::string_view b);
+// Drops trailing space weights: "a" and "a  " are equal under PAD SPACE.
+std::string strip_space_weights(std::string key);
+
+}  // namespace zusammen::service

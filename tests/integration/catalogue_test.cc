@@ -1,0 +1,419 @@
+// The in-memory catalogue (service/catalogue.h) answers exactly what the database answers.
+// Two InitiativeServices over one real database, one with the catalogue and one without, are
+// asked the same things: every initiative by id, and lists over random filter combinations,
+// every sort in both directions, random page sizes, walked page by page. Items, order and
+// cursors must be identical. The titles are chosen to find collation mistakes: case and
+// umlaut variants, ß and ss, trailing spaces and tabs, emoji, equal titles. Then the rows are
+// changed behind the catalogue's back (another process, through the change feed) and in front
+// of it (read-your-writes), and everything is compared again.
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <random>
+#include <thread>
+#include <string>
+#include <vector>
+
+#include "../support/test_database.h"
+#include "../support/test_server.h"
+#include "api/http.h"
+#include "service/catalogue.h"
+#include "service/companies.h"
+#include "service/initiatives.h"
+
+namespace zusammen::testing {
+namespace {
+
+using service::Audience;
+using service::Catalogue;
+using service::Initiative;
+using service::InitiativeFilter;
+using service::PageRequest;
+
+const std::vector<std::string> kTitles = {
+    "Deutschkurs",  "deutschkurs", "DEUTSCHKURS", "Deutschkurs ", "Deutschkurs\t", "Deutschkurs  ",
+    "Ärger",        "arger",       "Arger",       "Aerger",       "Straße",        "Strasse",
+    "Strase",       "Kurs 😀",     "Kurs 🙂",     "Kurs",         "Kurs-A",        "Kurs A",
+    "Kurs_a",       "Kurs\tA",     "Übung",       "Ubung",        "Öl",            "Zukunft",
+    "zukunft",      "Ausbildung",  "Мост",        "جسر",          "1. Schritt",    "10 Schritte",
+    "2 Schritte",   "ǅemal",       "Ǆemal",       "a",            "A ",            "ab"};
+const std::vector<std::string> kCategories = {"language", "qualification", "mentoring", "return_support"};
+const std::vector<std::string> kStates = {"DE-BE", "DE-BY", "DE-HB"};
+const std::vector<std::string> kDates = {"2025-01-01", "2025-06-30", "2026-01-01", "2026-12-31"};
+
+bool same(const Initiative& a, const Initiative& b) {
+  return static_cast<const service::InitiativeInput&>(a) == static_cast<const service::InitiativeInput&>(b) &&
+         a.id == b.id && a.created_at == b.created_at && a.updated_at == b.updated_at && a.version == b.version;
+}
+
+class CatalogueTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { database_ = std::make_unique<TestDatabase>("catalogue"); }
+  static void TearDownTestSuite() { database_.reset(); }
+
+  void SetUp() override {
+    database_->truncate_all();
+    catalogue_ = std::make_unique<Catalogue>(database_->pool(), 100000);
+    through_catalogue_ = std::make_unique<service::InitiativeService>(database_->pool(), catalogue_.get());
+    companies_through_catalogue_ = std::make_unique<service::CompanyService>(database_->pool(), catalogue_.get());
+  }
+
+  // Another process: writes that the catalogue learns of only through the change feed.
+  service::CompanyService elsewhere_companies_{database_->pool()};
+  service::InitiativeService elsewhere_{database_->pool()};
+  service::InitiativeService database_only_{database_->pool()};
+
+  long long add_company(const std::string& slug, const std::string& status) {
+    service::CompanyInput input;
+    input.slug = slug;
+    input.name = "Firma " + slug;
+    input.status = status;
+    auto created = elsewhere_companies_.create(input);
+    EXPECT_TRUE(created.ok());
+    return created.ok() ? created->id : 0;
+  }
+
+  service::InitiativeInput random_input(std::mt19937& random, const std::vector<long long>& companies) {
+    auto pick = [&](const auto& list) { return list[random() % list.size()]; };
+    service::InitiativeInput input;
+    input.company_id = pick(companies);
+    input.title = pick(kTitles);
+    input.category = pick(kCategories);
+    if (random() % 4 != 0) input.state = pick(kStates);
+    if (random() % 3 != 0) input.start_date = kDates[random() % 2];
+    if (random() % 3 != 0) input.end_date = kDates[2 + random() % 2];
+    input.participants = static_cast<int>(random() % 8) * 5;
+    input.published = random() % 5 != 0;
+    return input;
+  }
+
+  // Seeds companies (two of them former members) and count initiatives; returns the company ids.
+  std::vector<long long> seed(std::mt19937& random, int count) {
+    std::vector<long long> companies;
+    for (int i = 0; i < 8; ++i) companies.push_back(add_company("firma-" + std::to_string(i), i < 6 ? "active" : "former"));
+    for (int i = 0; i < count; ++i) EXPECT_TRUE(elsewhere_.create(random_input(random, companies)).ok());
+    return companies;
+  }
+
+  InitiativeFilter random_filter(std::mt19937& random, const std::vector<long long>& companies) {
+    InitiativeFilter filter;
+    if (random() % 4 == 0) filter.company_id = companies[random() % companies.size()];
+    if (random() % 3 == 0) filter.category = kCategories[random() % kCategories.size()];
+    if (random() % 4 == 0) filter.state = kStates[random() % kStates.size()];
+    if (random() % 5 == 0) filter.active_on = kDates[random() % kDates.size()];
+    if (random() % 8 == 0) filter.published = random() % 2 == 0;
+    if (random() % 6 == 0) {
+      // Everything, nothing, or a cut through the rows (their updated_at, spelled as the API does).
+      auto cut = database_->scalar("SELECT CAST(updated_at AS CHAR) FROM initiatives ORDER BY RAND() LIMIT 1");
+      std::vector<std::string> choices = {"2000-01-01 00:00:00", "2999-01-01 00:00:00.5", cut, cut.substr(0, 19),
+                                          cut.substr(0, 22)};
+      filter.updated_since = choices[random() % choices.size()];
+    }
+    return filter;
+  }
+
+  PageRequest random_page(std::mt19937& random) {
+    PageRequest page;
+    const auto& key = service::kInitiativeSortKeys[random() % service::kInitiativeSortKeys.size()];
+    page.sort = {key, random() % 2 == 0};
+    page.limit = std::vector<int>{1, 2, 7, 20, 100}[random() % 5];
+    return page;
+  }
+
+  // Walks both services page by page; every page must be the same, cursors included.
+  void compare_lists(const InitiativeFilter& filter, PageRequest page, int max_pages) {
+    for (int n = 0; n < max_pages; ++n) {
+      auto expected = database_only_.list(filter, page, Audience::public_only);
+      auto before = catalogue_->stats();
+      auto got = through_catalogue_->list(filter, page, Audience::public_only);
+      ASSERT_TRUE(expected.ok());
+      ASSERT_TRUE(got.ok());
+      EXPECT_EQ(catalogue_->stats().answered, before.answered + 1) << "the catalogue declined a shape it serves";
+      ASSERT_EQ(got->items.size(), expected->items.size()) << "sort=" << page.sort.spelled() << " page " << n;
+      for (std::size_t i = 0; i < got->items.size(); ++i) {
+        ASSERT_TRUE(same(got->items[i], expected->items[i]))
+            << "sort=" << page.sort.spelled() << " page " << n << " item " << i << ": id " << got->items[i].id
+            << " (\"" << got->items[i].title << "\") where the database has id " << expected->items[i].id << " (\""
+            << expected->items[i].title << "\")";
+      }
+      ASSERT_EQ(got->next_cursor, expected->next_cursor);
+      if (!got->next_cursor) return;
+      auto cursor = service::decode_cursor(*got->next_cursor, page.sort);
+      ASSERT_TRUE(cursor.ok());
+      page.after = *cursor;
+    }
+  }
+
+  void compare_everything(std::mt19937& random, const std::vector<long long>& companies, int lists) {
+    auto top = database_->scalar("SELECT COALESCE(MAX(id), 0) + 3 FROM initiatives");
+    for (long long id = 1; id <= std::stoll(top); ++id) {
+      auto expected = database_only_.get(id, Audience::public_only);
+      auto got = through_catalogue_->get(id, Audience::public_only);
+      ASSERT_EQ(got.ok(), expected.ok()) << "id " << id;
+      if (got.ok()) {
+        EXPECT_TRUE(same(*got, *expected)) << "id " << id;
+      }
+    }
+    for (int i = 0; i < lists; ++i) {
+      compare_lists(random_filter(random, companies), random_page(random), 6);
+      if (HasFatalFailure()) return;
+    }
+    // Every order walked to its end.
+    for (const auto& key : service::kInitiativeSortKeys) {
+      for (bool descending : {false, true}) {
+        PageRequest page;
+        page.sort = {key, descending};
+        page.limit = 13;
+        compare_lists({}, page, 1000);
+        if (HasFatalFailure()) return;
+      }
+    }
+  }
+
+  static std::unique_ptr<TestDatabase> database_;
+  std::unique_ptr<Catalogue> catalogue_;
+  std::unique_ptr<service::InitiativeService> through_catalogue_;
+  std::unique_ptr<service::CompanyService> companies_through_catalogue_;
+};
+
+std::unique_ptr<TestDatabase> CatalogueTest::database_;
+
+// The sort keys compare as MariaDB compares the texts themselves, PAD SPACE included.
+TEST_F(CatalogueTest, WeightKeysCompareAsTheCollationDoes) {
+  auto& reader = database_->reader();
+  std::unique_ptr<::sql::Statement> statement(reader.createStatement());
+  int checked = 0;
+  for (const auto& a : kTitles) {
+    for (const auto& b : kTitles) {
+      auto quote = [](const std::string& s) { return "_utf8mb4'" + s + "' COLLATE utf8mb4_unicode_ci"; };
+      std::unique_ptr<::sql::ResultSet> row(statement->executeQuery(
+          "SELECT HEX(WEIGHT_STRING(" + quote(a) + ")), HEX(WEIGHT_STRING(" + quote(b) + ")), STRCMP(" + quote(a) +
+          ", " + quote(b) + ")"));
+      ASSERT_TRUE(row->next());
+      int expected = row->getInt(3);
+      int got = service::compare_weights(service::strip_space_weights(row->getString(1)),
+                                         service::strip_space_weights(row->getString(2)));
+      EXPECT_EQ(got, expected) << "\"" << a << "\" vs \"" << b << "\"";
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, static_cast<int>(kTitles.size() * kTitles.size()));
+}
+
+TEST_F(CatalogueTest, AnswersWhatTheDatabaseAnswers) {
+  std::mt19937 random(20261207);
+  auto companies = seed(random, 400);
+  ASSERT_TRUE(catalogue_->refresh().ok());
+  auto stats = catalogue_->stats();
+  ASSERT_TRUE(stats.serving);
+  EXPECT_EQ(static_cast<long long>(stats.initiatives),
+            database_->count("initiatives i JOIN companies c ON c.id = i.company_id",
+                             "i.published = 1 AND c.status = 'active'"));
+  EXPECT_EQ(static_cast<long long>(stats.companies), 6);
+  compare_everything(random, companies, 150);
+}
+
+// Writes of another process reach the catalogue through the change feed: new, changed, hidden,
+// shown again, deleted, a company leaving and coming back.
+TEST_F(CatalogueTest, FollowsTheChangeFeed) {
+  std::mt19937 random(7);
+  auto companies = seed(random, 150);
+  ASSERT_TRUE(catalogue_->refresh().ok());
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 40; ++i) {
+      long long id = 1 + static_cast<long long>(random() % 150);
+      auto current = elsewhere_.get(id, Audience::internal);
+      if (!current.ok()) continue;
+      switch (random() % 4) {
+        case 0:
+          ASSERT_TRUE(elsewhere_.update(id, current->version, random_input(random, companies)).ok());
+          break;
+        case 1:
+          ASSERT_TRUE(elsewhere_.remove(id, std::nullopt).ok());
+          break;
+        default:
+          ASSERT_TRUE(elsewhere_.create(random_input(random, companies)).ok());
+      }
+    }
+    long long company = companies[random() % 6];
+    auto current = elsewhere_companies_.get(company, Audience::internal);
+    ASSERT_TRUE(current.ok());
+    service::CompanyInput input = *current;
+    input.status = round % 2 == 0 ? "former" : "active";
+    ASSERT_TRUE(elsewhere_companies_.update(company, current->version, input).ok());
+
+    ASSERT_TRUE(catalogue_->refresh().ok());
+    compare_everything(random, companies, 40);
+    if (HasFatalFailure()) return;
+  }
+}
+
+// A write through a service that has the catalogue is in it before the write returns.
+TEST_F(CatalogueTest, ReadsItsOwnWrites) {
+  std::mt19937 random(11);
+  auto companies = seed(random, 20);
+  ASSERT_TRUE(catalogue_->refresh().ok());
+  auto input = random_input(random, {companies[0]});
+  input.published = true;
+  input.title = "Neu im Katalog";
+  auto created = through_catalogue_->create(input);
+  ASSERT_TRUE(created.ok());
+  auto seen = through_catalogue_->get(created->id, Audience::public_only);
+  ASSERT_TRUE(seen.ok());
+  EXPECT_EQ(seen->title, "Neu im Katalog");
+
+  input.published = false;
+  ASSERT_TRUE(through_catalogue_->update(created->id, created->version, input).ok());
+  EXPECT_FALSE(through_catalogue_->get(created->id, Audience::public_only).ok());
+
+  auto company = companies_through_catalogue_->get(companies[1], Audience::internal);
+  ASSERT_TRUE(company.ok());
+  service::CompanyInput former = *company;
+  former.status = "former";
+  ASSERT_TRUE(companies_through_catalogue_->update(companies[1], company->version, former).ok());
+  EXPECT_FALSE(companies_through_catalogue_->get(companies[1], Audience::public_only).ok());
+  InitiativeFilter of_company;
+  of_company.company_id = companies[1];
+  PageRequest first;
+  first.sort = {service::kInitiativeSortKeys.front(), false};
+  auto listed = through_catalogue_->list(of_company, first, Audience::public_only);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed->items.empty());
+  compare_everything(random, companies, 20);
+}
+
+// Where the catalogue cannot be sure, the database answers: a search, and a title cursor whose
+// row has been renamed since (only the collation can weigh the cursor's text then).
+TEST_F(CatalogueTest, LeavesToTheDatabaseWhatItCannotPlace) {
+  std::mt19937 random(3);
+  auto companies = seed(random, 60);
+  ASSERT_TRUE(catalogue_->refresh().ok());
+  PageRequest page;
+  page.sort = {service::kInitiativeSortKeys.front(), false};
+  page.limit = 5;
+  auto first = through_catalogue_->list({}, page, Audience::public_only);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(first->next_cursor);
+  auto cursor = service::decode_cursor(*first->next_cursor, page.sort);
+  ASSERT_TRUE(cursor.ok());
+  auto renamed = elsewhere_.get(cursor->id, Audience::internal);
+  ASSERT_TRUE(renamed.ok());
+  service::InitiativeInput input = *renamed;
+  input.title = "Zwischendurch umbenannt";
+  ASSERT_TRUE(elsewhere_.update(cursor->id, renamed->version, input).ok());
+  ASSERT_TRUE(catalogue_->refresh().ok());
+
+  page.after = *cursor;
+  auto declined_before = catalogue_->stats().declined;
+  auto expected = database_only_.list({}, page, Audience::public_only);
+  auto got = through_catalogue_->list({}, page, Audience::public_only);
+  ASSERT_TRUE(expected.ok());
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(catalogue_->stats().declined, declined_before + 1);
+  ASSERT_EQ(got->items.size(), expected->items.size());
+  for (std::size_t i = 0; i < got->items.size(); ++i) {
+    EXPECT_TRUE(same(got->items[i], expected->items[i]));
+  }
+
+  InitiativeFilter search;
+  search.q = "Kurs";
+  EXPECT_FALSE(catalogue_->initiatives(search, PageRequest{}).has_value());
+}
+
+// Above its bound the catalogue stays off and everything is the database's.
+TEST_F(CatalogueTest, StaysOffAboveItsBound) {
+  std::mt19937 random(5);
+  seed(random, 30);
+  Catalogue small(database_->pool(), 3);
+  ASSERT_TRUE(small.refresh().ok());
+  EXPECT_FALSE(small.stats().serving);
+  EXPECT_FALSE(small.initiative(1).has_value());
+}
+
+// Over HTTP: a server with the catalogue and one without, on the same database, give the same
+// bytes and ETags for every anonymous read the catalogue serves; writes through the first are
+// visible to its next read, and writes through the second (another process) within the watch.
+TEST_F(CatalogueTest, ServesTheSameBytesOverHttp) {
+  std::mt19937 random(13);
+  auto companies = seed(random, 120);
+  TestServer database_side(*database_);
+  api::AppOptions options;
+  options.catalogue_max_rows = 100000;
+  options.cache_watch = std::chrono::milliseconds(20);
+  TestServer memory_side(*database_, 4, options);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!memory_side.app().catalogue()->stats().serving && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(memory_side.app().catalogue()->stats().serving);
+
+  auto expected_client = database_side.client();
+  auto got_client = memory_side.client();
+  int compared = 0;
+  auto compare = [&](const std::string& path) {
+    auto expected = expected_client.get(path);
+    auto got = got_client.get(path);
+    EXPECT_EQ(got.status, expected.status) << path;
+    EXPECT_EQ(got.body, expected.body) << path;
+    EXPECT_EQ(got.header("etag"), expected.header("etag")) << path;
+    ++compared;
+    return got;
+  };
+  auto answered_before = memory_side.app().catalogue()->stats().answered;
+  for (int id = 1; id <= 125; ++id) {
+    compare("/v1/initiatives/" + std::to_string(id));
+    compare("/v1/initiatives/" + std::to_string(id) + "?include=company");
+  }
+  for (long long id : companies) compare("/v1/companies/" + std::to_string(id));
+  for (const std::string& query : std::vector<std::string>
+       {"", "sort=-title&limit=7", "category=language&include=company", "sort=participants&limit=9&state=DE-BY",
+        "sort=-updated_at&limit=3&active_on=2026-01-01", "company_id=" + std::to_string(companies[2]) + "&limit=5",
+        "sort=created_at&limit=11&include=company", "published=false", "limit=0", "sort=nope"}) {
+    std::string path = "/v1/initiatives?" + query;
+    for (int page = 0; page < 4; ++page) {
+      auto got = compare(path);
+      if (got.status != 200) break;
+      auto cursor = got.json()["next_cursor"];
+      if (cursor.is_null()) break;
+      path = "/v1/initiatives?" + query + "&cursor=" + api::url_encode(cursor.get<std::string>());
+    }
+  }
+  EXPECT_GT(compared, 280);
+  // The catalogue answered them (declines would have passed the comparison too).
+  EXPECT_GT(memory_side.app().catalogue()->stats().answered, answered_before + 270);
+
+  // Read-your-writes through the same process.
+  std::string writer = memory_side.key({"content:write", "content:read"});
+  nlohmann::json body = {{"company_id", companies[0]}, {"title", "Frisch geschrieben"}, {"category", "language"},
+                         {"published", true}};
+  auto created = got_client.post("/v1/initiatives", body, {{"Authorization", "Bearer " + writer}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string path = "/v1/initiatives/" + std::to_string(created.json()["id"].get<long long>());
+  auto seen = got_client.get(path);
+  ASSERT_EQ(seen.status, 200);
+  EXPECT_EQ(seen.json()["title"], "Frisch geschrieben");
+  auto hidden = got_client.patch(path, {{"published", false}},
+                                 {{"Authorization", "Bearer " + writer}});
+  ASSERT_EQ(hidden.status, 200) << hidden.body;
+  EXPECT_EQ(got_client.get(path).status, 404);
+
+  // Another process's write arrives through the change feed's watch.
+  std::string other_writer = database_side.key({"content:write"});
+  body["title"] = "Anderswo geschrieben";
+  auto elsewhere = expected_client.post("/v1/initiatives", body, {{"Authorization", "Bearer " + other_writer}});
+  ASSERT_EQ(elsewhere.status, 201) << elsewhere.body;
+  std::string other_path = "/v1/initiatives/" + std::to_string(elsewhere.json()["id"].get<long long>());
+  int status = 0;
+  for (int i = 0; i < 200 && status != 200; ++i) {
+    status = got_client.get(other_path).status;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(status, 200);
+  compare(other_path);
+}
+
+}  // namespace
+}  // namespace zusammen::testing
