@@ -12,7 +12,7 @@ namespace {
 
 std::string hash_hex(const std::string& body) {
   char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(service::fnv1a64(body)));
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(service::content_hash64(body)));
   return buffer;
 }
 

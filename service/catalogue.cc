@@ -6,7 +6,6 @@
 #include <array>
 #include <charconv>
 #include <iterator>
-#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -75,7 +74,7 @@ struct Catalogue::Entry {
   std::string created_at;
   std::string updated_at;
 
-  // Compared on one key alone; ties are broken by id in Order.
+  // Compared on one key alone; ties are broken by id in ByKey.
   int compare(Key key, const Entry& other) const {
     switch (key) {
       case Key::title:
@@ -85,9 +84,9 @@ struct Catalogue::Entry {
       case Key::updated_at:
         return updated_at.compare(other.updated_at);
       case Key::participants:
-        return initiative.participants < other.initiative.participants
-                   ? -1
-                   : initiative.participants > other.initiative.participants ? 1 : 0;
+        return initiative.participants < other.initiative.participants   ? -1
+               : initiative.participants > other.initiative.participants ? 1
+                                                                         : 0;
     }
     return 0;
   }
@@ -110,7 +109,7 @@ struct Catalogue::Entry {
 namespace {
 
 // (key, id) ascending, as ORDER BY column, id does.
-struct Order {
+struct ByKey {
   Key key;
   template <typename E>
   bool operator()(const E* a, const E* b) const {
@@ -121,37 +120,101 @@ struct Order {
 
 }  // namespace
 
+// Every entry is listed in each sort order (kKeys) of each partition it falls in: all of them,
+// its category, its state, its category and state, its company. A list reads the narrowest
+// partition its filters name, from the cursor on, so it visits about the rows it returns
+// rather than a whole order. Sorted vectors: compact and fast to scan; a write moves pointers.
 struct Catalogue::State {
-  using Index = std::set<const Entry*, Order>;
+  using Order = std::vector<const Entry*>;
+  using Orders = std::array<Order, kKeys.size()>;
   std::unordered_map<long long, std::unique_ptr<Entry>> initiatives;
   std::unordered_map<long long, Company> companies;
-  std::array<Index, kKeys.size()> orders{Index(Order{Key::title}), Index(Order{Key::created_at}),
-                                         Index(Order{Key::updated_at}), Index(Order{Key::participants})};
+  std::unordered_map<std::string, Orders> partitions;
 
-  Index& order(Key key) { return orders[static_cast<std::size_t>(key)]; }
-  const Index& order(Key key) const { return orders[static_cast<std::size_t>(key)]; }
+  static std::vector<std::string> partitions_of(const Initiative& i) {
+    std::vector<std::string> out = {"", "c:" + i.category, "o:" + std::to_string(i.company_id)};
+    if (i.state) {
+      out.push_back("s:" + *i.state);
+      out.push_back("cs:" + i.category + "|" + *i.state);
+    }
+    return out;
+  }
+  // The partition of the narrowest equality filter: a company's, a category and state's, ...
+  const Orders* partition_for(const InitiativeFilter& filter) const {
+    std::string name;
+    if (filter.company_id) {
+      name = "o:" + std::to_string(*filter.company_id);
+    } else if (filter.category && filter.state) {
+      name = "cs:" + *filter.category + "|" + *filter.state;
+    } else if (filter.category) {
+      name = "c:" + *filter.category;
+    } else if (filter.state) {
+      name = "s:" + *filter.state;
+    }
+    auto it = partitions.find(name);
+    return it == partitions.end() ? nullptr : &it->second;
+  }
 
   void erase(long long id) {
     auto it = initiatives.find(id);
     if (it == initiatives.end()) return;
-    for (Key key : kKeys) order(key).erase(it->second.get());
+    const Entry* entry = it->second.get();
+    for (const auto& name : partitions_of(entry->initiative)) {
+      auto& orders = partitions[name];
+      for (Key key : kKeys) {
+        auto& order = orders[static_cast<std::size_t>(key)];
+        auto at = std::lower_bound(order.begin(), order.end(), entry, ByKey{key});
+        if (at != order.end() && *at == entry) order.erase(at);
+      }
+      if (orders.front().empty()) partitions.erase(name);
+    }
     initiatives.erase(it);
   }
+  // One row, in place (a catch-up).
   void put(initiative_repository::PublicRow row) {
     erase(row.initiative.id);
-    auto entry = std::make_unique<Entry>(Entry{std::move(row.initiative), strip_space_weights(std::move(row.title_weight)),
-                                               std::move(row.created_at), std::move(row.updated_at)});
-    for (Key key : kKeys) order(key).insert(entry.get());
-    long long id = entry->initiative.id;
-    initiatives.emplace(id, std::move(entry));
+    const Entry* entry = add(std::move(row));
+    for (const auto& name : partitions_of(entry->initiative)) {
+      auto& orders = partitions[name];
+      for (Key key : kKeys) {
+        auto& order = orders[static_cast<std::size_t>(key)];
+        order.insert(std::upper_bound(order.begin(), order.end(), entry, ByKey{key}), entry);
+      }
+    }
+  }
+  // Many rows at once (a load): appended, then every order sorted once.
+  void put_all(std::vector<initiative_repository::PublicRow> rows) {
+    for (auto& row : rows) {
+      const Entry* entry = add(std::move(row));
+      for (const auto& name : partitions_of(entry->initiative)) {
+        for (auto& order : partitions[name]) order.push_back(entry);
+      }
+    }
+    for (auto& [name, orders] : partitions) {
+      for (Key key : kKeys) {
+        auto& order = orders[static_cast<std::size_t>(key)];
+        std::sort(order.begin(), order.end(), ByKey{key});
+      }
+    }
   }
   void erase_company(long long company_id) {
     std::vector<long long> ids;
-    for (const auto& [id, entry] : initiatives) {
-      if (entry->initiative.company_id == company_id) ids.push_back(id);
+    if (auto it = partitions.find("o:" + std::to_string(company_id)); it != partitions.end()) {
+      for (const Entry* entry : it->second.front()) ids.push_back(entry->initiative.id);
     }
     for (long long id : ids) erase(id);
     companies.erase(company_id);
+  }
+
+ private:
+  const Entry* add(initiative_repository::PublicRow row) {
+    auto entry =
+        std::make_unique<Entry>(Entry{std::move(row.initiative), strip_space_weights(std::move(row.title_weight)),
+                                      std::move(row.created_at), std::move(row.updated_at)});
+    const Entry* out = entry.get();
+    long long id = entry->initiative.id;
+    initiatives.emplace(id, std::move(entry));
+    return out;
   }
 };
 
@@ -196,9 +259,7 @@ Status Catalogue::load() {
     long long count = initiative_repository::count_public(sql);
     if (count > static_cast<long long>(max_initiatives_)) return std::unique_ptr<State>();
     auto state = std::make_unique<State>();
-    for (auto& row : initiative_repository::public_rows(sql, initiative_repository::PublicScope::all)) {
-      state->put(std::move(row));
-    }
+    state->put_all(initiative_repository::public_rows(sql, initiative_repository::PublicScope::all));
     for (auto& company : company_repository::find_all(sql, Audience::public_only)) {
       long long id = company.id;
       state->companies.emplace(id, std::move(company));
@@ -209,9 +270,10 @@ Status Catalogue::load() {
   if (!*built) {
     oversized_ = true;
     serving_.store(false, std::memory_order_release);
-    spdlog::warn("catalogue: more than {} public initiatives (ZUSAMMEN_CATALOGUE_MAX_ROWS); the database answers "
-                 "every read until a restart with a higher bound",
-                 max_initiatives_);
+    spdlog::warn(
+        "catalogue: more than {} public initiatives (ZUSAMMEN_CATALOGUE_MAX_ROWS); the database answers "
+        "every read until a restart with a higher bound",
+        max_initiatives_);
     return ok_status();
   }
   std::size_t initiatives = (*built)->initiatives.size();
@@ -240,7 +302,8 @@ Status Catalogue::catch_up() {
     if (page->items.empty()) return ok_status();
     std::vector<long long> initiative_ids;
     std::vector<long long> company_ids;
-    for (const auto& change : page->items) (change.type == "company" ? company_ids : initiative_ids).push_back(change.id);
+    for (const auto& change : page->items)
+      (change.type == "company" ? company_ids : initiative_ids).push_back(change.id);
     struct Fresh {
       std::vector<initiative_repository::PublicRow> rows;
       std::vector<Company> companies;
@@ -292,7 +355,9 @@ std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& f
   if (filter.q || !key || (filter.updated_since && !since)) return decline<Page<Initiative>>();
   std::shared_lock reading(state_mutex_);
   if (!serving()) return decline<Page<Initiative>>();
-  const auto& order = state_->order(*key);
+  static const State::Order kNone;
+  const State::Orders* partition = state_->partition_for(filter);
+  const State::Order& order = partition ? (*partition)[static_cast<std::size_t>(*key)] : kNone;
 
   // Where the previous page ended, as an entry to compare with.
   Entry probe;
@@ -347,10 +412,12 @@ std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& f
       if (matches(**it)) rows.push_back(*it);
     }
   };
+  ByKey by{*key};
   if (!page.sort.descending) {
-    collect(page.after ? order.upper_bound(&probe) : order.begin(), order.end());
+    collect(page.after ? std::upper_bound(order.begin(), order.end(), &probe, by) : order.begin(), order.end());
   } else {
-    auto start = page.after ? std::make_reverse_iterator(order.lower_bound(&probe)) : order.rbegin();
+    auto start = page.after ? std::make_reverse_iterator(std::lower_bound(order.begin(), order.end(), &probe, by))
+                            : order.rbegin();
     collect(start, order.rend());
   }
 

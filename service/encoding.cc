@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 
 #include <array>
+#include <cstring>
 #include <stdexcept>
 
 namespace zusammen::service {
@@ -79,6 +80,44 @@ std::uint64_t fnv1a64(std::string_view data) {
     hash ^= c;
     hash *= 1099511628211ULL;
   }
+  return hash;
+}
+
+namespace {
+
+constexpr std::uint64_t kPrime1 = 0x9E3779B185EBCA87ULL;
+constexpr std::uint64_t kPrime2 = 0xC2B2AE3D27D4EB4FULL;
+constexpr std::uint64_t kPrime3 = 0x165667B19E3779F9ULL;
+
+std::uint64_t rotate_left(std::uint64_t x, int bits) { return (x << bits) | (x >> (64 - bits)); }
+
+std::uint64_t mix_word(std::uint64_t hash, std::uint64_t word) {
+  hash ^= rotate_left(word * kPrime2, 31) * kPrime1;
+  return rotate_left(hash, 27) * kPrime1 + kPrime3;
+}
+
+}  // namespace
+
+// One lane of xxHash64's round and avalanche, over little-endian words; the tail is packed into
+// a last word with its length, so that "a" and "a\0" differ.
+std::uint64_t content_hash64(std::string_view data) {
+  std::uint64_t hash = kPrime3 ^ (static_cast<std::uint64_t>(data.size()) * kPrime1);
+  std::size_t i = 0;
+  for (; i + 8 <= data.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, data.data() + i, 8);
+    hash = mix_word(hash, word);
+  }
+  std::uint64_t tail = static_cast<std::uint64_t>(data.size() - i) << 56;
+  for (std::size_t k = 0; i + k < data.size(); ++k) {
+    tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(data[i + k])) << (8 * k);
+  }
+  hash = mix_word(hash, tail);
+  hash ^= hash >> 33;
+  hash *= kPrime2;
+  hash ^= hash >> 29;
+  hash *= kPrime3;
+  hash ^= hash >> 32;
   return hash;
 }
 

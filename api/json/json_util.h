@@ -11,9 +11,10 @@ nlohmann::json nullable(const std::optional<T>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
-// Serialises for the wire; invalid UTF-8 (which the database never hands out) is replaced, never thrown.
-inline std::string dump(const nlohmann::json& value) {
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
+// Serialises for the wire: nlohmann's compact dump, byte for byte, with invalid UTF-8 (which the
+// database never hands out) replaced, never thrown. Written by a serialiser that copies the runs of
+// a string that need no escape at once (nlohmann's escapes byte by byte: a sixth of a list
+// request's CPU); values it does not handle (floats, binary, invalid UTF-8) go to nlohmann's.
+std::string dump(const nlohmann::json& value);
 
 }  // namespace zusammen::api

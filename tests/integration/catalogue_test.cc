@@ -6,6 +6,8 @@
 // umlaut variants, ß and ss, trailing spaces and tabs, emoji, equal titles. Then the rows are
 // changed behind the catalogue's back (another process, through the change feed) and in front
 // of it (read-your-writes), and everything is compared again.
+#include "service/catalogue.h"
+
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 #include <gtest/gtest.h>
@@ -13,14 +15,13 @@
 #include <chrono>
 #include <memory>
 #include <random>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../support/test_database.h"
 #include "../support/test_server.h"
 #include "api/http.h"
-#include "service/catalogue.h"
 #include "service/companies.h"
 #include "service/initiatives.h"
 
@@ -33,13 +34,42 @@ using service::Initiative;
 using service::InitiativeFilter;
 using service::PageRequest;
 
-const std::vector<std::string> kTitles = {
-    "Deutschkurs",  "deutschkurs", "DEUTSCHKURS", "Deutschkurs ", "Deutschkurs\t", "Deutschkurs  ",
-    "Ärger",        "arger",       "Arger",       "Aerger",       "Straße",        "Strasse",
-    "Strase",       "Kurs 😀",     "Kurs 🙂",     "Kurs",         "Kurs-A",        "Kurs A",
-    "Kurs_a",       "Kurs\tA",     "Übung",       "Ubung",        "Öl",            "Zukunft",
-    "zukunft",      "Ausbildung",  "Мост",        "جسر",          "1. Schritt",    "10 Schritte",
-    "2 Schritte",   "ǅemal",       "Ǆemal",       "a",            "A ",            "ab"};
+const std::vector<std::string> kTitles = {"Deutschkurs",
+                                          "deutschkurs",
+                                          "DEUTSCHKURS",
+                                          "Deutschkurs ",
+                                          "Deutschkurs\t",
+                                          "Deutschkurs  ",
+                                          "Ärger",
+                                          "arger",
+                                          "Arger",
+                                          "Aerger",
+                                          "Straße",
+                                          "Strasse",
+                                          "Strase",
+                                          "Kurs 😀",
+                                          "Kurs 🙂",
+                                          "Kurs",
+                                          "Kurs-A",
+                                          "Kurs A",
+                                          "Kurs_a",
+                                          "Kurs\tA",
+                                          "Übung",
+                                          "Ubung",
+                                          "Öl",
+                                          "Zukunft",
+                                          "zukunft",
+                                          "Ausbildung",
+                                          "Мост",
+                                          "جسر",
+                                          "1. Schritt",
+                                          "10 Schritte",
+                                          "2 Schritte",
+                                          "ǅemal",
+                                          "Ǆemal",
+                                          "a",
+                                          "A ",
+                                          "ab"};
 const std::vector<std::string> kCategories = {"language", "qualification", "mentoring", "return_support"};
 const std::vector<std::string> kStates = {"DE-BE", "DE-BY", "DE-HB"};
 const std::vector<std::string> kDates = {"2025-01-01", "2025-06-30", "2026-01-01", "2026-12-31"};
@@ -93,7 +123,8 @@ class CatalogueTest : public ::testing::Test {
   // Seeds companies (two of them former members) and count initiatives; returns the company ids.
   std::vector<long long> seed(std::mt19937& random, int count) {
     std::vector<long long> companies;
-    for (int i = 0; i < 8; ++i) companies.push_back(add_company("firma-" + std::to_string(i), i < 6 ? "active" : "former"));
+    for (int i = 0; i < 8; ++i)
+      companies.push_back(add_company("firma-" + std::to_string(i), i < 6 ? "active" : "former"));
     for (int i = 0; i < count; ++i) EXPECT_TRUE(elsewhere_.create(random_input(random, companies)).ok());
     return companies;
   }
@@ -135,8 +166,8 @@ class CatalogueTest : public ::testing::Test {
       ASSERT_EQ(got->items.size(), expected->items.size()) << "sort=" << page.sort.spelled() << " page " << n;
       for (std::size_t i = 0; i < got->items.size(); ++i) {
         ASSERT_TRUE(same(got->items[i], expected->items[i]))
-            << "sort=" << page.sort.spelled() << " page " << n << " item " << i << ": id " << got->items[i].id
-            << " (\"" << got->items[i].title << "\") where the database has id " << expected->items[i].id << " (\""
+            << "sort=" << page.sort.spelled() << " page " << n << " item " << i << ": id " << got->items[i].id << " (\""
+            << got->items[i].title << "\") where the database has id " << expected->items[i].id << " (\""
             << expected->items[i].title << "\")";
       }
       ASSERT_EQ(got->next_cursor, expected->next_cursor);
@@ -189,9 +220,9 @@ TEST_F(CatalogueTest, WeightKeysCompareAsTheCollationDoes) {
   for (const auto& a : kTitles) {
     for (const auto& b : kTitles) {
       auto quote = [](const std::string& s) { return "_utf8mb4'" + s + "' COLLATE utf8mb4_unicode_ci"; };
-      std::unique_ptr<::sql::ResultSet> row(statement->executeQuery(
-          "SELECT HEX(WEIGHT_STRING(" + quote(a) + ")), HEX(WEIGHT_STRING(" + quote(b) + ")), STRCMP(" + quote(a) +
-          ", " + quote(b) + ")"));
+      std::unique_ptr<::sql::ResultSet> row(statement->executeQuery("SELECT HEX(WEIGHT_STRING(" + quote(a) +
+                                                                    ")), HEX(WEIGHT_STRING(" + quote(b) +
+                                                                    ")), STRCMP(" + quote(a) + ", " + quote(b) + ")"));
       ASSERT_TRUE(row->next());
       int expected = row->getInt(3);
       int got = service::compare_weights(service::strip_space_weights(row->getString(1)),
@@ -368,10 +399,10 @@ TEST_F(CatalogueTest, ServesTheSameBytesOverHttp) {
     compare("/v1/initiatives/" + std::to_string(id) + "?include=company");
   }
   for (long long id : companies) compare("/v1/companies/" + std::to_string(id));
-  for (const std::string& query : std::vector<std::string>
-       {"", "sort=-title&limit=7", "category=language&include=company", "sort=participants&limit=9&state=DE-BY",
-        "sort=-updated_at&limit=3&active_on=2026-01-01", "company_id=" + std::to_string(companies[2]) + "&limit=5",
-        "sort=created_at&limit=11&include=company", "published=false", "limit=0", "sort=nope"}) {
+  for (const std::string& query : std::vector<std::string>{
+           "", "sort=-title&limit=7", "category=language&include=company", "sort=participants&limit=9&state=DE-BY",
+           "sort=-updated_at&limit=3&active_on=2026-01-01", "company_id=" + std::to_string(companies[2]) + "&limit=5",
+           "sort=created_at&limit=11&include=company", "published=false", "limit=0", "sort=nope"}) {
     std::string path = "/v1/initiatives?" + query;
     for (int page = 0; page < 4; ++page) {
       auto got = compare(path);
@@ -387,16 +418,15 @@ TEST_F(CatalogueTest, ServesTheSameBytesOverHttp) {
 
   // Read-your-writes through the same process.
   std::string writer = memory_side.key({"content:write", "content:read"});
-  nlohmann::json body = {{"company_id", companies[0]}, {"title", "Frisch geschrieben"}, {"category", "language"},
-                         {"published", true}};
+  nlohmann::json body = {
+      {"company_id", companies[0]}, {"title", "Frisch geschrieben"}, {"category", "language"}, {"published", true}};
   auto created = got_client.post("/v1/initiatives", body, {{"Authorization", "Bearer " + writer}});
   ASSERT_EQ(created.status, 201) << created.body;
   std::string path = "/v1/initiatives/" + std::to_string(created.json()["id"].get<long long>());
   auto seen = got_client.get(path);
   ASSERT_EQ(seen.status, 200);
   EXPECT_EQ(seen.json()["title"], "Frisch geschrieben");
-  auto hidden = got_client.patch(path, {{"published", false}},
-                                 {{"Authorization", "Bearer " + writer}});
+  auto hidden = got_client.patch(path, {{"published", false}}, {{"Authorization", "Bearer " + writer}});
   ASSERT_EQ(hidden.status, 200) << hidden.body;
   EXPECT_EQ(got_client.get(path).status, 404);
 

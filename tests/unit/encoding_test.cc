@@ -87,6 +87,29 @@ TEST(Fnv1a64, KnownVectors) {
   EXPECT_NE(fnv1a64("ab"), fnv1a64("ba"));
 }
 
+// No reference vectors exist for this hash (it is ours): what an ETag needs is checked instead.
+// Deterministic, every length and tail byte counts, and a one-bit change anywhere changes it.
+TEST(ContentHash64, EveryByteAndTheLengthCount) {
+  EXPECT_EQ(content_hash64("Wir zusammen"), content_hash64(std::string("Wir ") + "zusammen"));
+  std::set<std::uint64_t> seen;
+  std::string text;
+  for (int length = 0; length <= 40; ++length) {
+    EXPECT_TRUE(seen.insert(content_hash64(text)).second) << "length " << length;
+    text.push_back('\0');  // zeros only: the length alone must tell them apart
+  }
+  std::string body = R"({"items":[{"id":1,"title":"Sprachförderung für Geflüchtete"}],"next_cursor":null})";
+  std::uint64_t original = content_hash64(body);
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string changed = body;
+      changed[i] = static_cast<char>(changed[i] ^ (1 << bit));
+      EXPECT_NE(content_hash64(changed), original) << "byte " << i << " bit " << bit;
+    }
+  }
+  EXPECT_NE(content_hash64("ab"), content_hash64("ba"));
+  EXPECT_NE(content_hash64("abcdefgh12345678"), content_hash64("12345678abcdefgh"));
+}
+
 TEST(RandomBytes, SizeAndVariety) {
   EXPECT_EQ(random_bytes(0), "");
   std::set<std::string> seen;
