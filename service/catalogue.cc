@@ -182,14 +182,16 @@ struct Catalogue::State {
       }
     }
   }
-  // Many rows at once (a load): appended, then every order sorted once.
-  void put_all(std::vector<initiative_repository::PublicRow> rows) {
+  // Many rows at once (a load): appended unordered, then sort() orders everything once.
+  void append(std::vector<initiative_repository::PublicRow> rows) {
     for (auto& row : rows) {
       const Entry* entry = add(std::move(row));
       for (const auto& name : partitions_of(entry->initiative)) {
         for (auto& order : partitions[name]) order.push_back(entry);
       }
     }
+  }
+  void sort() {
     for (auto& [name, orders] : partitions) {
       for (Key key : kKeys) {
         auto& order = orders[static_cast<std::size_t>(key)];
@@ -259,7 +261,13 @@ Status Catalogue::load() {
     long long count = initiative_repository::count_public(sql);
     if (count > static_cast<long long>(max_initiatives_)) return std::unique_ptr<State>();
     auto state = std::make_unique<State>();
-    state->put_all(initiative_repository::public_rows(sql, initiative_repository::PublicScope::all));
+    for (long long after = 0;;) {
+      auto batch = initiative_repository::public_rows(sql, initiative_repository::PublicScope::after_id, {after});
+      if (batch.empty()) break;
+      after = batch.back().initiative.id;
+      state->append(std::move(batch));
+    }
+    state->sort();
     for (auto& company : company_repository::find_all(sql, Audience::public_only)) {
       long long id = company.id;
       state->companies.emplace(id, std::move(company));

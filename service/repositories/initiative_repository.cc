@@ -158,11 +158,15 @@ std::optional<Initiative> find_visible(soci::session& session, long long id, Aud
 
 std::vector<PublicRow> public_rows(soci::session& session, PublicScope scope, const std::vector<long long>& ids) {
   std::vector<PublicRow> out;
-  if (scope != PublicScope::all && ids.empty()) return out;
+  if (ids.empty()) return out;
   auto query = select_query("HEX(WEIGHT_STRING(i.title)), CAST(i.created_at AS CHAR), CAST(i.updated_at AS CHAR)");
   restrict_to(query, Audience::public_only);
   if (scope == PublicScope::ids) query.where("i.id IN (" + sql::id_list(ids) + ")");
   if (scope == PublicScope::companies) query.where("i.company_id IN (" + sql::id_list(ids) + ")");
+  if (scope == PublicScope::after_id) {
+    query.where("i.id > ?", {std::to_string(ids.front())});
+    query.append(" ORDER BY i.id LIMIT " + std::to_string(kPublicBatch));
+  }
   query.for_each(session, [&](const soci::row& r) {
     out.push_back({from_row(r), r.get<std::string>(17), r.get<std::string>(18), r.get<std::string>(19)});
   });

@@ -33,9 +33,12 @@ struct PublicRow {
   std::string created_at;    // CAST(created_at AS CHAR), microseconds included
   std::string updated_at;
 };
-enum class PublicScope { all, ids, companies };
-// Every row anonymous callers may see; with ids, only those initiatives or those companies' ones.
-std::vector<PublicRow> public_rows(soci::session& session, PublicScope scope, const std::vector<long long>& ids = {});
+enum class PublicScope { ids, companies, after_id };
+// Rows anonymous callers may see: those initiatives, those companies' ones, or (after_id, ids
+// holding one id) the next kPublicBatch rows in id order after it: a load in pieces, so that
+// neither the client library nor the caller holds the whole table's text at once.
+constexpr int kPublicBatch = 2000;
+std::vector<PublicRow> public_rows(soci::session& session, PublicScope scope, const std::vector<long long>& ids);
 long long count_public(soci::session& session);
 
 }  // namespace zusammen::service::initiative_repository
