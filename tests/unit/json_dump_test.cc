@@ -19,13 +19,31 @@ std::string reference(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-const std::vector<std::string> kPieces = {
-    "",  "a", "Straße", "„Wir zusammen“", "\"", "\\", "/", "\b", "\f", "\n", "\r", "\t", std::string(1, '\0'),
-    "\x1f", "\x7f", "😀", "Мост", "جسر", "\xc3",  // truncated
-    "\xed\xa0\x80",                                // an encoded surrogate
-    "\xc0\xaf",                                    // overlong
-    "\xff", "\xf4\x90\x80\x80",                    // above U+10FFFF
-    "u00e9", "\\u0041"};
+const std::vector<std::string> kPieces = {"",
+                                          "a",
+                                          "Straße",
+                                          "„Wir zusammen“",
+                                          "\"",
+                                          "\\",
+                                          "/",
+                                          "\b",
+                                          "\f",
+                                          "\n",
+                                          "\r",
+                                          "\t",
+                                          std::string(1, '\0'),
+                                          "\x1f",
+                                          "\x7f",
+                                          "😀",
+                                          "Мост",
+                                          "جسر",
+                                          "\xc3",          // truncated
+                                          "\xed\xa0\x80",  // an encoded surrogate
+                                          "\xc0\xaf",      // overlong
+                                          "\xff",
+                                          "\xf4\x90\x80\x80",  // above U+10FFFF
+                                          "u00e9",
+                                          "\\u0041"};
 
 std::string random_text(std::mt19937& random, bool valid_only) {
   std::string out;
@@ -49,8 +67,13 @@ nlohmann::json random_value(std::mt19937& random, int depth, bool valid_only) {
     case 1:
       return random() % 2 == 0;
     case 2: {
-      std::vector<long long> ints = {0, -1, 1, 42, std::numeric_limits<long long>::min(),
-                                     std::numeric_limits<long long>::max(), static_cast<long long>(random())};
+      std::vector<long long> ints = {0,
+                                     -1,
+                                     1,
+                                     42,
+                                     std::numeric_limits<long long>::min(),
+                                     std::numeric_limits<long long>::max(),
+                                     static_cast<long long>(random())};
       return ints[random() % ints.size()];
     }
     case 3:
