@@ -16,8 +16,6 @@ constexpr const char* kInsert =
     "INSERT INTO api_keys (name, prefix, key_hash, scopes) VALUES (:name, :prefix, :hash, :scopes)";
 constexpr const char* kRevoke =
     "UPDATE api_keys SET revoked_at = CURRENT_TIMESTAMP(6) WHERE id = :id AND revoked_at IS NULL";
-constexpr const char* kExists = "SELECT COUNT(*) FROM api_keys WHERE id = :id";
-constexpr const char* kLastInsertId = "SELECT LAST_INSERT_ID()";
 const std::string kSelect = "SELECT id, name, prefix, scopes, " + sql::rfc3339("created_at") + ", " +
                             sql::rfc3339("revoked_at") + " FROM api_keys";
 
@@ -71,8 +69,7 @@ Result<CreatedApiKey> ApiKeyService::create(const std::string& name, const std::
   std::string hash = sha256_hex(secret);
   auto created = in_transaction<ApiKey>(pool_, [&](soci::session& sql) -> Result<ApiKey> {
     sql << kInsert, soci::use(name), soci::use(prefix), soci::use(hash), soci::use(joined);
-    long long id = 0;
-    sql << kLastInsertId, soci::into(id);
+    long long id = service::sql::last_insert_id(sql);
     std::optional<ApiKey> key;
     sql::Query query(kSelect);
     query.where("id = ?", {std::to_string(id)});
@@ -95,9 +92,9 @@ Result<std::vector<ApiKey>> ApiKeyService::list() {
 
 Status ApiKeyService::revoke(long long id) {
   return in_transaction<Unit>(pool_, [&](soci::session& sql) -> Result<Unit> {
-    long long count = 0;
-    sql << kExists, soci::use(id), soci::into(count);
-    if (count == 0) return Error::not_found("No API key with id " + std::to_string(id) + ".");
+    if (!service::sql::exists(sql, service::sql::Table::api_keys, id)) {
+      return Error::not_found("No API key with id " + std::to_string(id) + ".");
+    }
     sql << kRevoke, soci::use(id);
     return Unit{};
   });

@@ -48,7 +48,7 @@ struct Error {
 
 // A value or an Error; the smallest thing that does the job of std::expected (C++23).
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : state_(std::move(error)) {}  // NOLINT(google-explicit-constructor)

@@ -31,7 +31,6 @@ constexpr const char* kIdsOfMeeting = "SELECT id FROM agenda_items WHERE meeting
 constexpr const char* kTimeSpan =
     "SELECT COUNT(*), CAST(MIN(starts_at) AS CHAR), CAST(MAX(ends_at) AS CHAR) FROM agenda_items "
     "WHERE meeting_id = :meeting_id LOCK IN SHARE MODE";
-constexpr const char* kLastInsertId = "SELECT LAST_INSERT_ID()";
 
 AgendaItem from_row(const soci::row& r) {
   AgendaItem a;
@@ -324,8 +323,7 @@ long long insert(soci::session& session, long long meeting_id, const AgendaItemI
   std::string speakers = speakers_to_column(a.speakers);
   session << kInsert, soci::use(meeting_id), soci::use(a.kind), soci::use(a.title), soci::use(a.description),
       soci::use(starts_at), soci::use(ends_at), soci::use(a.room), soci::use(a.capacity), soci::use(speakers);
-  long long id = 0;
-  session << kLastInsertId, soci::into(id);
+  long long id = sql::last_insert_id(session);
   return id;
 }
 

@@ -18,7 +18,6 @@ constexpr const char* kUpdate =
     "WHERE id = :id AND version = :version";
 constexpr const char* kDelete = "DELETE FROM companies WHERE id = :id";
 constexpr const char* kHasInitiatives = "SELECT COUNT(*) FROM initiatives WHERE company_id = :id";
-constexpr const char* kLastInsertId = "SELECT LAST_INSERT_ID()";
 
 Company from_row(const soci::row& r) {
   Company c;
@@ -67,8 +66,7 @@ long long insert(soci::session& session, const CompanyInput& c) {
   session << kInsert, soci::use(c.slug), soci::use(c.name), soci::use(c.sector), soci::use(c.website),
       soci::use(c.logo_url), soci::use(c.city), soci::use(c.state), soci::use(c.description), soci::use(c.member_since),
       soci::use(c.status), soci::use(c.contact_email);
-  long long id = 0;
-  session << kLastInsertId, soci::into(id);
+  long long id = sql::last_insert_id(session);
   return id;
 }
 

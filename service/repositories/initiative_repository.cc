@@ -21,8 +21,6 @@ constexpr const char* kUpdate =
     "published = :published, version = version + 1, updated_at = CURRENT_TIMESTAMP(6) "
     "WHERE id = :id AND version = :version";
 constexpr const char* kDelete = "DELETE FROM initiatives WHERE id = :id";
-constexpr const char* kCompanyExists = "SELECT COUNT(*) FROM companies WHERE id = :id";
-constexpr const char* kLastInsertId = "SELECT LAST_INSERT_ID()";
 
 Initiative from_row(const soci::row& r) {
   Initiative i;
@@ -93,8 +91,7 @@ long long insert(soci::session& session, const InitiativeInput& i) {
   session << kInsert, soci::use(i.company_id), soci::use(i.title), soci::use(i.summary), soci::use(i.description),
       soci::use(i.category), soci::use(i.target_group), soci::use(i.city), soci::use(i.state), soci::use(i.start_date),
       soci::use(i.end_date), soci::use(i.participants), soci::use(i.url), soci::use(published);
-  long long id = 0;
-  session << kLastInsertId, soci::into(id);
+  long long id = sql::last_insert_id(session);
   return id;
 }
 
@@ -116,9 +113,7 @@ bool erase(soci::session& session, long long id) {
 }
 
 bool company_exists(soci::session& session, long long company_id) {
-  long long count = 0;
-  session << kCompanyExists, soci::use(company_id), soci::into(count);
-  return count > 0;
+  return sql::exists(session, sql::Table::companies, company_id);
 }
 
 SortedRows<Initiative> list(soci::session& session, const InitiativeFilter& filter, const PageRequest& page,

@@ -23,8 +23,6 @@ constexpr const char* kUpdate =
     "status = :status, published = :published, version = version + 1, updated_at = CURRENT_TIMESTAMP(6) "
     "WHERE id = :id AND version = :version";
 constexpr const char* kDelete = "DELETE FROM meetings WHERE id = :id";
-constexpr const char* kCompanyExists = "SELECT COUNT(*) FROM companies WHERE id = :id";
-constexpr const char* kLastInsertId = "SELECT LAST_INSERT_ID()";
 constexpr const char* kPublishedOnly = "m.published = 1";
 constexpr const char* kFullText = "MATCH (m.title, m.description) AGAINST (? IN BOOLEAN MODE)";
 constexpr const char* kNotYetOver = "m.ends_at >= UTC_TIMESTAMP()";
@@ -118,8 +116,7 @@ long long insert(soci::session& session, const MeetingInput& m) {
       soci::use(m.timezone), soci::use(row.venue_name), soci::use(row.venue_street), soci::use(row.venue_postal_code),
       soci::use(row.venue_city), soci::use(m.host_company_id), soci::use(m.description), soci::use(m.capacity),
       soci::use(row.registration_open), soci::use(m.status), soci::use(row.published);
-  long long id = 0;
-  session << kLastInsertId, soci::into(id);
+  long long id = sql::last_insert_id(session);
   return id;
 }
 
@@ -142,9 +139,7 @@ bool erase(soci::session& session, long long id) {
 }
 
 bool company_exists(soci::session& session, long long company_id) {
-  long long count = 0;
-  session << kCompanyExists, soci::use(company_id), soci::into(count);
-  return count > 0;
+  return sql::exists(session, sql::Table::companies, company_id);
 }
 
 SortedRows<Meeting> list(soci::session& session, const MeetingFilter& filter, const PageRequest& page,

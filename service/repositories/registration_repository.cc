@@ -41,8 +41,6 @@ constexpr const char* kByEmail =
     "SELECT id FROM registrations WHERE meeting_id = :meeting_id AND email_key = :email_key AND id <> :except_id";
 constexpr const char* kBySource =
     "SELECT id FROM registrations WHERE source = :source AND external_ref = :external_ref AND id <> :except_id";
-constexpr const char* kCompanyExists = "SELECT COUNT(*) FROM companies WHERE id = :id";
-constexpr const char* kLastInsertId = "SELECT LAST_INSERT_ID()";
 constexpr const char* kStarted = "SELECT COUNT(*) FROM meetings WHERE id = :id AND starts_at <= UTC_TIMESTAMP()";
 
 Registration from_row(const soci::row& r) {
@@ -134,8 +132,7 @@ long long insert(soci::session& session, const RegistrationInput& g, const std::
   session << kInsert, soci::use(g.meeting_id), soci::use(g.first_name), soci::use(g.last_name), soci::use(g.email),
       soci::use(key), soci::use(g.organization), soci::use(g.company_id), soci::use(g.job_title), soci::use(status),
       soci::use(g.source), soci::use(g.external_ref), soci::use(g.notes), soci::use(g.retain_until);
-  long long id = 0;
-  session << kLastInsertId, soci::into(id);
+  long long id = sql::last_insert_id(session);
   insert_workshops(session, id, g.workshop_ids);
   return id;
 }
@@ -180,9 +177,7 @@ std::optional<long long> find_by_source(soci::session& session, const std::strin
 }
 
 bool company_exists(soci::session& session, long long company_id) {
-  long long count = 0;
-  session << kCompanyExists, soci::use(company_id), soci::into(count);
-  return count > 0;
+  return sql::exists(session, sql::Table::companies, company_id);
 }
 
 std::vector<long long> foreign_workshops(soci::session& session, long long meeting_id,

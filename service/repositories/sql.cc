@@ -40,4 +40,31 @@ std::optional<std::string> fulltext_terms(const std::string& q) {
   return out;
 }
 
+long long last_insert_id(soci::session& session) {
+  long long id = 0;
+  session << "SELECT LAST_INSERT_ID()", soci::into(id);
+  return id;
+}
+
+bool exists(soci::session& session, Table table, long long id) {
+  const char* query = nullptr;
+  switch (table) {
+    case Table::companies:
+      query = "SELECT COUNT(*) FROM companies WHERE id = :id";
+      break;
+    case Table::meetings:
+      query = "SELECT COUNT(*) FROM meetings WHERE id = :id";
+      break;
+    case Table::initiatives:
+      query = "SELECT COUNT(*) FROM initiatives WHERE id = :id";
+      break;
+    case Table::api_keys:
+      query = "SELECT COUNT(*) FROM api_keys WHERE id = :id";
+      break;
+  }
+  long long count = 0;
+  session << query, soci::use(id), soci::into(count);
+  return count > 0;
+}
+
 }  // namespace zusammen::service::sql

@@ -53,6 +53,14 @@ using QueryObserver = void (*)(const std::string& text, const std::vector<std::s
 void set_query_observer(QueryObserver observer);
 QueryObserver query_observer();
 
+// The repositories' shared statements.
+// The id the last INSERT of this session generated (LAST_INSERT_ID()).
+long long last_insert_id(soci::session& session);
+// The tables whose rows others refer to by id.
+enum class Table { companies, meetings, initiatives, api_keys };
+// Whether the table has a row with this id.
+bool exists(soci::session& session, Table table, long long id);
+
 // A SELECT built in pieces; every value is bound, never spliced into the text.
 class Query {
  public:

@@ -18,10 +18,6 @@ constexpr const char* kUpdate =
     "initiative_id = :initiative_id, language = :language, published = :published, version = version + 1, "
     "updated_at = CURRENT_TIMESTAMP(6) WHERE id = :id AND version = :version";
 constexpr const char* kDelete = "DELETE FROM testimonials WHERE id = :id";
-constexpr const char* kCompanyExists = "SELECT COUNT(*) FROM companies WHERE id = :id";
-constexpr const char* kMeetingExists = "SELECT COUNT(*) FROM meetings WHERE id = :id";
-constexpr const char* kInitiativeExists = "SELECT COUNT(*) FROM initiatives WHERE id = :id";
-constexpr const char* kLastInsertId = "SELECT LAST_INSERT_ID()";
 
 Testimonial from_row(const soci::row& r) {
   Testimonial t;
@@ -43,12 +39,6 @@ Testimonial from_row(const soci::row& r) {
 
 void restrict_to(sql::Query& query, Audience audience) {
   if (audience == Audience::public_only) query.where("t.published = 1");
-}
-
-bool exists(soci::session& session, const char* count_query, long long id) {
-  long long count = 0;
-  session << count_query, soci::use(id), soci::into(count);
-  return count > 0;
 }
 
 }  // namespace
@@ -75,8 +65,7 @@ long long insert(soci::session& session, const TestimonialInput& t) {
   session << kInsert, soci::use(t.quote), soci::use(t.author_name), soci::use(t.author_role),
       soci::use(t.author_organization), soci::use(t.company_id), soci::use(t.meeting_id), soci::use(t.initiative_id),
       soci::use(t.language), soci::use(published);
-  long long id = 0;
-  session << kLastInsertId, soci::into(id);
+  long long id = sql::last_insert_id(session);
   return id;
 }
 
@@ -98,13 +87,13 @@ bool erase(soci::session& session, long long id) {
 
 std::vector<FieldError> unknown_links(soci::session& session, const TestimonialInput& t) {
   std::vector<FieldError> out;
-  if (t.company_id && !exists(session, kCompanyExists, *t.company_id)) {
+  if (t.company_id && !sql::exists(session, sql::Table::companies, *t.company_id)) {
     out.push_back({"/company_id", "does not refer to an existing company"});
   }
-  if (t.meeting_id && !exists(session, kMeetingExists, *t.meeting_id)) {
+  if (t.meeting_id && !sql::exists(session, sql::Table::meetings, *t.meeting_id)) {
     out.push_back({"/meeting_id", "does not refer to an existing meeting"});
   }
-  if (t.initiative_id && !exists(session, kInitiativeExists, *t.initiative_id)) {
+  if (t.initiative_id && !sql::exists(session, sql::Table::initiatives, *t.initiative_id)) {
     out.push_back({"/initiative_id", "does not refer to an existing initiative"});
   }
   return out;
