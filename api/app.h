@@ -115,6 +115,11 @@ class App {
   // charge_caller false: a background refresh, which no caller pays for in its rate limit.
   HttpResponse dispatch(const HttpRequest& request, std::string& route, RateCharge& charge, bool charge_caller = true);
   bool cacheable(const HttpRequest& request) const;
+  // An anonymous read the catalogue may answer without the database (service/catalogue.h).
+  bool from_memory(const HttpRequest& request) const;
+  // Its answer, given on the caller's thread without waiting for anything; nullopt when the
+  // database was needed after all (nothing was charged or stored then).
+  std::optional<HttpResponse> answer_from_memory(const HttpRequest& request, std::string& route);
   // The cached answer of key as this caller gets it (and a background refresh started when the
   // entry is due); nullopt on a miss.
   std::optional<HttpResponse> cached(const HttpRequest& request, const std::string& key, std::string& route,

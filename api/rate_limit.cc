@@ -248,6 +248,11 @@ std::optional<HttpResponse> RateLimiter::admit(const HttpRequest& request, const
       .with_header("Retry-After", std::to_string(charge.decision.retry_after));
 }
 
+void RateLimiter::refund(RateCharge& charge) {
+  if (charge.buckets != nullptr && charge.decision.allowed) charge.buckets->refund(charge.client, RateClock::now());
+  charge.buckets = nullptr;
+}
+
 void RateLimiter::settle(RateCharge& charge, HttpResponse& response) {
   if (charge.buckets == nullptr) return;
   if (response.status == 304) charge.decision = charge.buckets->refund(charge.client, RateClock::now());

@@ -116,6 +116,8 @@ class RateLimiter {
   // Charges the request to the principal's key, or to the client address when there is none;
   // the 429 to send when that bucket is empty.
   std::optional<HttpResponse> admit(const HttpRequest& request, const Principal& principal, RateCharge& charge);
+  // Gives the token of a request back that is answered elsewhere after all (charged again there).
+  void refund(RateCharge& charge);
   // Gives a 304's token back and adds the RateLimit-* headers of a charged request.
   void settle(RateCharge& charge, HttpResponse& response);
 

@@ -53,6 +53,9 @@ class Catalogue {
   // The active companies among ids (absent ones left out, each once).
   std::optional<std::vector<Company>> companies(const std::vector<long long>& ids) const;
 
+  // True while it answers (loaded, current, within its bound).
+  bool serving() const { return serving_.load(std::memory_order_acquire); }
+
   struct Stats {
     bool serving = false;
     std::size_t initiatives = 0;
@@ -70,7 +73,6 @@ class Catalogue {
   struct State;
   Status load();
   Status catch_up();
-  bool serving() const { return serving_.load(std::memory_order_acquire); }
   template <typename T>
   std::optional<T> decline() const;
 

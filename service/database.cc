@@ -235,7 +235,29 @@ Status Pool::prepare(Slot& slot) {
   return ok_status();
 }
 
+namespace {
+// NoDatabaseHere's state on this thread.
+thread_local bool no_database_here = false;
+thread_local bool database_asked = false;
+}  // namespace
+
+NoDatabaseHere::NoDatabaseHere() : outer_active_(no_database_here), outer_asked_(database_asked) {
+  no_database_here = true;
+  database_asked = false;
+}
+
+NoDatabaseHere::~NoDatabaseHere() {
+  no_database_here = outer_active_;
+  database_asked = outer_asked_;
+}
+
+bool NoDatabaseHere::asked() const { return database_asked; }
+
 Result<Lease> Pool::lease() {
+  if (no_database_here) {
+    database_asked = true;
+    return Error::unavailable("No database on this thread.");
+  }
   if (fallback_ != nullptr) return lease_or_fall_back();
   return lease_own(nullptr);
 }

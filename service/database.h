@@ -164,6 +164,23 @@ namespace detail {
 Status run_unit(Pool& pool, bool transactional, const std::function<Status(soci::session&)>& fn);
 }
 
+// While one lives on a thread, Pool::lease() on that thread refuses at once (unavailable)
+// instead of taking or waiting for a connection, and the guard records that it was asked. The
+// HTTP reactor answers what needs no database under one (the catalogue's reads); when the
+// database was asked for after all, it drops that answer and hands the request to a worker.
+class NoDatabaseHere {
+ public:
+  NoDatabaseHere();
+  ~NoDatabaseHere();
+  NoDatabaseHere(const NoDatabaseHere&) = delete;
+  NoDatabaseHere& operator=(const NoDatabaseHere&) = delete;
+  bool asked() const;
+
+ private:
+  bool outer_active_;
+  bool outer_asked_;
+};
+
 template <typename T>
 Result<T> with_session(Pool& pool, const std::function<Result<T>(soci::session&)>& fn) {
   std::optional<Result<T>> out;
