@@ -186,7 +186,7 @@ std::optional<HttpResponse> App::handle_now(const HttpRequest& request, std::str
 bool App::from_memory(const HttpRequest& request) const {
   bool read = request.method == "GET" || request.method == "HEAD";
   return catalogue_ && catalogue_->serving() && read && !starting_ && !request.header("authorization") &&
-         (request.path.rfind("/v1/initiatives", 0) == 0 || request.path.rfind("/v1/companies/", 0) == 0);
+         (request.path.rfind("/v1/initiatives", 0) == 0 || request.path.rfind("/v1/companies", 0) == 0);
 }
 
 std::optional<HttpResponse> App::answer_from_memory(const HttpRequest& request, std::string& route) {

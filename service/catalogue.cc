@@ -34,13 +34,16 @@ std::string strip_space_weights(std::string key) {
   return key;
 }
 
-namespace {
-
+// The sort keys of both kinds: title (an initiative's title, a company's name), the two times,
+// and participants (initiatives only).
 enum class Key { title, created_at, updated_at, participants };
 constexpr std::array<Key, 4> kKeys = {Key::title, Key::created_at, Key::updated_at, Key::participants};
+constexpr std::array<Key, 3> kCompanyKeys = {Key::title, Key::created_at, Key::updated_at};
+
+namespace {
 
 std::optional<Key> key_named(const std::string& name) {
-  if (name == "title") return Key::title;
+  if (name == "title" || name == "name") return Key::title;
   if (name == "created_at") return Key::created_at;
   if (name == "updated_at") return Key::updated_at;
   if (name == "participants") return Key::participants;
@@ -68,25 +71,40 @@ std::optional<std::string> canonical_since(const std::string& since) {
 
 }  // namespace
 
-struct Catalogue::Entry {
-  Initiative initiative;
-  std::string title_weight;  // stripped of trailing space weights
+}  // namespace zusammen::service
+
+namespace zusammen::service::catalogue_detail {
+
+using service::Key;
+
+const std::string& text_of(const Initiative& i) { return i.title; }
+const std::string& text_of(const Company& c) { return c.name; }
+int number_of(const Initiative& i) { return i.participants; }
+int number_of(const Company&) { return 0; }
+
+// A row with the keys its lists order it by, exactly as the list queries compare them.
+template <typename Item>
+struct Keyed {
+  Item item;
+  std::string weight;  // the text key's (title, name) collation weight, trailing spaces stripped
   std::string created_at;
   std::string updated_at;
 
+  long long id() const { return item.id; }
   // Compared on one key alone; ties are broken by id in ByKey.
-  int compare(Key key, const Entry& other) const {
+  int compare(Key key, const Keyed& other) const {
     switch (key) {
       case Key::title:
-        return compare_weights(title_weight, other.title_weight);
+        return compare_weights(weight, other.weight);
       case Key::created_at:
         return created_at.compare(other.created_at);
       case Key::updated_at:
         return updated_at.compare(other.updated_at);
-      case Key::participants:
-        return initiative.participants < other.initiative.participants   ? -1
-               : initiative.participants > other.initiative.participants ? 1
-                                                                         : 0;
+      case Key::participants: {
+        int a = number_of(item);
+        int b = number_of(other.item);
+        return a < b ? -1 : a > b ? 1 : 0;
+      }
     }
     return 0;
   }
@@ -94,19 +112,17 @@ struct Catalogue::Entry {
   std::string sort_value(Key key) const {
     switch (key) {
       case Key::title:
-        return initiative.title;
+        return text_of(item);
       case Key::created_at:
         return created_at;
       case Key::updated_at:
         return updated_at;
       case Key::participants:
-        return std::to_string(initiative.participants);
+        return std::to_string(number_of(item));
     }
     return {};
   }
 };
-
-namespace {
 
 // (key, id) ascending, as ORDER BY column, id does.
 struct ByKey {
@@ -114,22 +130,106 @@ struct ByKey {
   template <typename E>
   bool operator()(const E* a, const E* b) const {
     int c = a->compare(key, *b);
-    return c != 0 ? c < 0 : a->initiative.id < b->initiative.id;
+    return c != 0 ? c < 0 : a->id() < b->id();
   }
 };
 
-}  // namespace
+template <typename E>
+using Order = std::vector<const E*>;
+
+// One page of an order: the rows after the cursor that match, and the cursor after them.
+// Nullopt when the cursor cannot be placed: a text cursor whose row is gone or renamed (only the
+// collation can weigh arbitrary text), or a value the database would have to convert.
+template <typename E, typename Item, typename Matches>
+std::optional<Page<Item>> page_of(const Order<E>& order, Key key, const PageRequest& page,
+                                  const std::unordered_map<long long, std::unique_ptr<E>>& by_id, Matches matches) {
+  E probe;
+  if (page.after) {
+    const Cursor& cursor = *page.after;
+    probe.item.id = cursor.id;
+    switch (key) {
+      case Key::title: {
+        auto it = by_id.find(cursor.id);
+        if (it == by_id.end() || text_of(it->second->item) != cursor.value) return std::nullopt;
+        probe.weight = it->second->weight;
+        break;
+      }
+      case Key::created_at:
+      case Key::updated_at:
+        if (!is_canonical_datetime(cursor.value)) return std::nullopt;
+        (key == Key::created_at ? probe.created_at : probe.updated_at) = cursor.value;
+        break;
+      case Key::participants: {
+        int value = 0;
+        const char* end = cursor.value.data() + cursor.value.size();
+        auto [ptr, ec] = std::from_chars(cursor.value.data(), end, value);
+        if (ec != std::errc{} || ptr != end || std::to_string(value) != cursor.value) return std::nullopt;
+        if constexpr (requires { probe.item.participants; }) {
+          probe.item.participants = value;
+        } else {
+          return std::nullopt;  // companies have no such order
+        }
+        break;
+      }
+    }
+  }
+  std::vector<const E*> rows;
+  auto wanted = static_cast<std::size_t>(page.limit) + 1;  // one more tells whether a next page exists
+  auto collect = [&](auto begin, auto end) {
+    for (auto it = begin; it != end && rows.size() < wanted; ++it) {
+      if (matches(**it)) rows.push_back(*it);
+    }
+  };
+  ByKey by{key};
+  if (!page.sort.descending) {
+    collect(page.after ? std::upper_bound(order.begin(), order.end(), &probe, by) : order.begin(), order.end());
+  } else {
+    auto start = page.after ? std::make_reverse_iterator(std::lower_bound(order.begin(), order.end(), &probe, by))
+                            : order.rbegin();
+    collect(start, order.rend());
+  }
+  Page<Item> out;
+  if (rows.size() > static_cast<std::size_t>(page.limit)) {
+    rows.resize(static_cast<std::size_t>(page.limit));
+    out.next_cursor = encode_cursor({page.sort.spelled(), rows.back()->sort_value(key), rows.back()->id()});
+  }
+  out.items.reserve(rows.size());
+  for (const E* row : rows) out.items.push_back(row->item);
+  return out;
+}
+
+template <typename E>
+void insert_sorted(Order<E>& order, Key key, const E* entry) {
+  order.insert(std::upper_bound(order.begin(), order.end(), entry, ByKey{key}), entry);
+}
+
+template <typename E>
+void erase_sorted(Order<E>& order, Key key, const E* entry) {
+  auto at = std::lower_bound(order.begin(), order.end(), entry, ByKey{key});
+  if (at != order.end() && *at == entry) order.erase(at);
+}
+
+}  // namespace zusammen::service::catalogue_detail
+
+namespace zusammen::service {
+
+using catalogue_detail::ByKey;
+using catalogue_detail::Keyed;
+
+struct Catalogue::Entry : Keyed<Initiative> {};
+struct Catalogue::CompanyEntry : Keyed<Company> {};
 
 // Every entry is listed in each sort order (kKeys) of each partition it falls in: all of them,
 // its category, its state, its category and state, its company. A list reads the narrowest
 // partition its filters name, from the cursor on, so it visits about the rows it returns
 // rather than a whole order. Sorted vectors: compact and fast to scan; a write moves pointers.
 struct Catalogue::State {
-  using Order = std::vector<const Entry*>;
-  using Orders = std::array<Order, kKeys.size()>;
+  using Orders = std::array<catalogue_detail::Order<Entry>, kKeys.size()>;
   std::unordered_map<long long, std::unique_ptr<Entry>> initiatives;
-  std::unordered_map<long long, Company> companies;
   std::unordered_map<std::string, Orders> partitions;
+  // The active companies, in each order of their lists (a few hundred: no partitions).
+  std::unordered_map<long long, std::unique_ptr<CompanyEntry>> companies;
+  std::array<catalogue_detail::Order<CompanyEntry>, kCompanyKeys.size()> company_orders;
 
   static std::vector<std::string> partitions_of(const Initiative& i) {
     std::vector<std::string> out = {"", "c:" + i.category, "o:" + std::to_string(i.company_id)};
@@ -159,13 +259,9 @@ struct Catalogue::State {
     auto it = initiatives.find(id);
     if (it == initiatives.end()) return;
     const Entry* entry = it->second.get();
-    for (const auto& name : partitions_of(entry->initiative)) {
+    for (const auto& name : partitions_of(entry->item)) {
       auto& orders = partitions[name];
-      for (Key key : kKeys) {
-        auto& order = orders[static_cast<std::size_t>(key)];
-        auto at = std::lower_bound(order.begin(), order.end(), entry, ByKey{key});
-        if (at != order.end() && *at == entry) order.erase(at);
-      }
+      for (Key key : kKeys) catalogue_detail::erase_sorted(orders[static_cast<std::size_t>(key)], key, entry);
       if (orders.front().empty()) partitions.erase(name);
     }
     initiatives.erase(it);
@@ -174,19 +270,16 @@ struct Catalogue::State {
   void put(initiative_repository::PublicRow row) {
     erase(row.initiative.id);
     const Entry* entry = add(std::move(row));
-    for (const auto& name : partitions_of(entry->initiative)) {
+    for (const auto& name : partitions_of(entry->item)) {
       auto& orders = partitions[name];
-      for (Key key : kKeys) {
-        auto& order = orders[static_cast<std::size_t>(key)];
-        order.insert(std::upper_bound(order.begin(), order.end(), entry, ByKey{key}), entry);
-      }
+      for (Key key : kKeys) catalogue_detail::insert_sorted(orders[static_cast<std::size_t>(key)], key, entry);
     }
   }
   // Many rows at once (a load): appended unordered, then sort() orders everything once.
   void append(std::vector<initiative_repository::PublicRow> rows) {
     for (auto& row : rows) {
       const Entry* entry = add(std::move(row));
-      for (const auto& name : partitions_of(entry->initiative)) {
+      for (const auto& name : partitions_of(entry->item)) {
         for (auto& order : partitions[name]) order.push_back(entry);
       }
     }
@@ -199,22 +292,47 @@ struct Catalogue::State {
       }
     }
   }
+  // A company's change: it and its initiatives go (put_company and put bring back what is visible).
   void erase_company(long long company_id) {
     std::vector<long long> ids;
     if (auto it = partitions.find("o:" + std::to_string(company_id)); it != partitions.end()) {
-      for (const Entry* entry : it->second.front()) ids.push_back(entry->initiative.id);
+      for (const Entry* entry : it->second.front()) ids.push_back(entry->id());
     }
     for (long long id : ids) erase(id);
-    companies.erase(company_id);
+    if (auto it = companies.find(company_id); it != companies.end()) {
+      for (Key key : kCompanyKeys) {
+        catalogue_detail::erase_sorted(company_orders[static_cast<std::size_t>(key)], key, it->second.get());
+      }
+      companies.erase(it);
+    }
+  }
+  void put_company(company_repository::PublicRow row) {
+    erase_company_only(row.company.id);
+    auto entry = std::make_unique<CompanyEntry>(
+        CompanyEntry{{std::move(row.company), strip_space_weights(std::move(row.name_weight)),
+                      std::move(row.created_at), std::move(row.updated_at)}});
+    for (Key key : kCompanyKeys) {
+      catalogue_detail::insert_sorted(company_orders[static_cast<std::size_t>(key)], key, entry.get());
+    }
+    long long id = entry->id();
+    companies.emplace(id, std::move(entry));
   }
 
  private:
+  void erase_company_only(long long company_id) {
+    auto it = companies.find(company_id);
+    if (it == companies.end()) return;
+    for (Key key : kCompanyKeys) {
+      catalogue_detail::erase_sorted(company_orders[static_cast<std::size_t>(key)], key, it->second.get());
+    }
+    companies.erase(it);
+  }
   const Entry* add(initiative_repository::PublicRow row) {
     auto entry =
-        std::make_unique<Entry>(Entry{std::move(row.initiative), strip_space_weights(std::move(row.title_weight)),
-                                      std::move(row.created_at), std::move(row.updated_at)});
+        std::make_unique<Entry>(Entry{{std::move(row.initiative), strip_space_weights(std::move(row.title_weight)),
+                                       std::move(row.created_at), std::move(row.updated_at)}});
     const Entry* out = entry.get();
-    long long id = entry->initiative.id;
+    long long id = entry->id();
     initiatives.emplace(id, std::move(entry));
     return out;
   }
@@ -268,10 +386,7 @@ Status Catalogue::load() {
       state->append(std::move(batch));
     }
     state->sort();
-    for (auto& company : company_repository::find_all(sql, Audience::public_only)) {
-      long long id = company.id;
-      state->companies.emplace(id, std::move(company));
-    }
+    for (auto& row : company_repository::public_rows(sql, {})) state->put_company(std::move(row));
     return state;
   });
   if (!built.ok()) return built.error();
@@ -314,7 +429,7 @@ Status Catalogue::catch_up() {
       (change.type == "company" ? company_ids : initiative_ids).push_back(change.id);
     struct Fresh {
       std::vector<initiative_repository::PublicRow> rows;
-      std::vector<Company> companies;
+      std::vector<company_repository::PublicRow> companies;
     };
     auto fresh = with_session<Fresh>(pool_, [&](soci::session& sql) -> Result<Fresh> {
       using initiative_repository::PublicScope;
@@ -322,7 +437,7 @@ Status Catalogue::catch_up() {
       out.rows = initiative_repository::public_rows(sql, PublicScope::ids, initiative_ids);
       auto of_companies = initiative_repository::public_rows(sql, PublicScope::companies, company_ids);
       std::move(of_companies.begin(), of_companies.end(), std::back_inserter(out.rows));
-      out.companies = company_repository::find_many(sql, company_ids, Audience::public_only);
+      if (!company_ids.empty()) out.companies = company_repository::public_rows(sql, company_ids);
       return out;
     });
     if (!fresh.ok()) return fresh.error();
@@ -331,10 +446,7 @@ Status Catalogue::catch_up() {
       for (long long id : initiative_ids) state_->erase(id);
       for (long long id : company_ids) state_->erase_company(id);
       for (auto& row : fresh->rows) state_->put(std::move(row));
-      for (auto& company : fresh->companies) {
-        long long id = company.id;
-        state_->companies.insert_or_assign(id, std::move(company));
-      }
+      for (auto& company : fresh->companies) state_->put_company(std::move(company));
     }
     applied_ = page->items.back().seq;
     if (page->items.size() < static_cast<std::size_t>(kBatch)) return ok_status();
@@ -353,7 +465,7 @@ std::optional<std::optional<Initiative>> Catalogue::initiative(long long id) con
   answered_.fetch_add(1, std::memory_order_relaxed);
   auto it = state_->initiatives.find(id);
   if (it == state_->initiatives.end()) return std::optional<Initiative>();
-  return std::optional<Initiative>(it->second->initiative);
+  return std::optional<Initiative>(it->second->item);
 }
 
 std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& filter, const PageRequest& page) const {
@@ -363,45 +475,11 @@ std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& f
   if (filter.q || !key || (filter.updated_since && !since)) return decline<Page<Initiative>>();
   std::shared_lock reading(state_mutex_);
   if (!serving()) return decline<Page<Initiative>>();
-  static const State::Order kNone;
+  static const catalogue_detail::Order<Entry> kNone;
   const State::Orders* partition = state_->partition_for(filter);
-  const State::Order& order = partition ? (*partition)[static_cast<std::size_t>(*key)] : kNone;
-
-  // Where the previous page ended, as an entry to compare with.
-  Entry probe;
-  if (page.after) {
-    const Cursor& cursor = *page.after;
-    probe.initiative.id = cursor.id;
-    switch (*key) {
-      case Key::title: {
-        // Only the collation can weigh arbitrary text; the cursor's row, unchanged, has its weight.
-        auto it = state_->initiatives.find(cursor.id);
-        if (it == state_->initiatives.end() || it->second->initiative.title != cursor.value) {
-          return decline<Page<Initiative>>();
-        }
-        probe.title_weight = it->second->title_weight;
-        break;
-      }
-      case Key::created_at:
-      case Key::updated_at:
-        if (!is_canonical_datetime(cursor.value)) return decline<Page<Initiative>>();
-        (*key == Key::created_at ? probe.created_at : probe.updated_at) = cursor.value;
-        break;
-      case Key::participants: {
-        int value = 0;
-        const char* end = cursor.value.data() + cursor.value.size();
-        auto [ptr, ec] = std::from_chars(cursor.value.data(), end, value);
-        if (ec != std::errc{} || ptr != end || std::to_string(value) != cursor.value) {
-          return decline<Page<Initiative>>();
-        }
-        probe.initiative.participants = value;
-        break;
-      }
-    }
-  }
-
+  const auto& order = partition ? (*partition)[static_cast<std::size_t>(*key)] : kNone;
   auto matches = [&](const Entry& e) {
-    const Initiative& i = e.initiative;
+    const Initiative& i = e.item;
     if (filter.company_id && i.company_id != *filter.company_id) return false;
     if (filter.category && i.category != *filter.category) return false;
     if (filter.state && i.state != filter.state) return false;
@@ -413,29 +491,33 @@ std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& f
     if (since && e.updated_at < *since) return false;
     return true;
   };
-  std::vector<const Entry*> rows;
-  auto wanted = static_cast<std::size_t>(page.limit) + 1;  // one more tells whether a next page exists
-  auto collect = [&](auto begin, auto end) {
-    for (auto it = begin; it != end && rows.size() < wanted; ++it) {
-      if (matches(**it)) rows.push_back(*it);
-    }
-  };
-  ByKey by{*key};
-  if (!page.sort.descending) {
-    collect(page.after ? std::upper_bound(order.begin(), order.end(), &probe, by) : order.begin(), order.end());
-  } else {
-    auto start = page.after ? std::make_reverse_iterator(std::lower_bound(order.begin(), order.end(), &probe, by))
-                            : order.rbegin();
-    collect(start, order.rend());
-  }
+  auto out = catalogue_detail::page_of<Entry, Initiative>(order, *key, page, state_->initiatives, matches);
+  if (!out) return decline<Page<Initiative>>();
+  answered_.fetch_add(1, std::memory_order_relaxed);
+  return out;
+}
 
-  Page<Initiative> out;
-  if (rows.size() > static_cast<std::size_t>(page.limit)) {
-    rows.resize(static_cast<std::size_t>(page.limit));
-    out.next_cursor = encode_cursor({page.sort.spelled(), rows.back()->sort_value(*key), rows.back()->initiative.id});
+std::optional<Page<Company>> Catalogue::companies(const CompanyFilter& filter, const PageRequest& page) const {
+  auto key = key_named(page.sort.key.name);
+  std::optional<std::string> since;
+  if (filter.updated_since) since = canonical_since(*filter.updated_since);
+  // sector is free text that the database compares under the collation (case, trailing spaces).
+  if (filter.q || filter.sector || !key || *key == Key::participants || (filter.updated_since && !since)) {
+    return decline<Page<Company>>();
   }
-  out.items.reserve(rows.size());
-  for (const Entry* row : rows) out.items.push_back(row->initiative);
+  std::shared_lock reading(state_mutex_);
+  if (!serving()) return decline<Page<Company>>();
+  static const catalogue_detail::Order<CompanyEntry> kNone;
+  // Every company anonymous callers see is active.
+  bool none = filter.status && *filter.status != "active";
+  const auto& order = none ? kNone : state_->company_orders[static_cast<std::size_t>(*key)];
+  auto matches = [&](const CompanyEntry& e) {
+    if (filter.state && e.item.state != filter.state) return false;
+    if (since && e.updated_at < *since) return false;
+    return true;
+  };
+  auto out = catalogue_detail::page_of<CompanyEntry, Company>(order, *key, page, state_->companies, matches);
+  if (!out) return decline<Page<Company>>();
   answered_.fetch_add(1, std::memory_order_relaxed);
   return out;
 }
@@ -446,7 +528,7 @@ std::optional<std::optional<Company>> Catalogue::company(long long id) const {
   answered_.fetch_add(1, std::memory_order_relaxed);
   auto it = state_->companies.find(id);
   if (it == state_->companies.end()) return std::optional<Company>();
-  return std::optional<Company>(it->second);
+  return std::optional<Company>(it->second->item);
 }
 
 std::optional<std::vector<Company>> Catalogue::companies(const std::vector<long long>& ids) const {
@@ -457,7 +539,7 @@ std::optional<std::vector<Company>> Catalogue::companies(const std::vector<long 
   std::unordered_set<long long> seen;
   for (long long id : ids) {
     auto it = state_->companies.find(id);
-    if (it != state_->companies.end() && seen.insert(id).second) out.push_back(it->second);
+    if (it != state_->companies.end() && seen.insert(id).second) out.push_back(it->second->item);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // The public catalogue in memory: every initiative and company anonymous callers may see,
 // loaded once and kept current by the change feed, so that the partner websites' reads (by id,
-// lists in every order and filter but q, include=company) need no database round trip.
+// lists in every order and filter but q, include=company, and the companies' lists but q and
+// sector) need no database round trip.
 //
 // It answers exactly what the database would: the same rows, the same order (titles compare
 // by the collation's own sort keys, WEIGHT_STRING), the same cursors, which both sides accept.
@@ -52,6 +53,8 @@ class Catalogue {
   std::optional<std::optional<Company>> company(long long id) const;
   // The active companies among ids (absent ones left out, each once).
   std::optional<std::vector<Company>> companies(const std::vector<long long>& ids) const;
+  // A page of the companies list (every filter and sort but q and sector).
+  std::optional<Page<Company>> companies(const CompanyFilter& filter, const PageRequest& page) const;
 
   // True while it answers (loaded, current, within its bound).
   bool serving() const { return serving_.load(std::memory_order_acquire); }
@@ -70,6 +73,7 @@ class Catalogue {
 
  private:
   struct Entry;
+  struct CompanyEntry;
   struct State;
   Status load();
   Status catch_up();

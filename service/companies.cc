@@ -39,6 +39,9 @@ Error duplicate_slug() {
 
 Result<Page<Company>> CompanyService::list(const CompanyFilter& filter, const PageRequest& page, Audience audience) {
   if (filter.q && !sql::fulltext_terms(*filter.q)) return search_without_words();
+  if (audience == Audience::public_only && catalogue_) {
+    if (auto answer = catalogue_->companies(filter, page)) return std::move(*answer);
+  }
   return with_session<Page<Company>>(pool_, [&](soci::session& sql) -> Result<Page<Company>> {
     return make_page(company_repository::list(sql, filter, page, audience), page);
   });

@@ -1,5 +1,7 @@
 #include "service/repositories/company_repository.h"
 
+#include "service/repositories/id_list.h"
+
 namespace zusammen::service::company_repository {
 namespace {
 
@@ -124,11 +126,14 @@ std::vector<Company> find_many(soci::session& session, const std::vector<long lo
   return out;
 }
 
-std::vector<Company> find_all(soci::session& session, Audience audience) {
-  std::vector<Company> out;
-  auto query = select_query();
-  restrict_to(query, audience);
-  for (auto& row : fetch(session, query)) out.push_back(std::move(row.first));
+std::vector<PublicRow> public_rows(soci::session& session, const std::vector<long long>& ids) {
+  std::vector<PublicRow> out;
+  auto query = select_query("HEX(WEIGHT_STRING(c.name)), CAST(c.created_at AS CHAR), CAST(c.updated_at AS CHAR)");
+  restrict_to(query, Audience::public_only);
+  if (!ids.empty()) query.where("c.id IN (" + sql::id_list(ids) + ")");
+  query.for_each(session, [&](const soci::row& r) {
+    out.push_back({from_row(r), r.get<std::string>(15), r.get<std::string>(16), r.get<std::string>(17)});
+  });
   return out;
 }
 

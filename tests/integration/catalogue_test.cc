@@ -354,6 +354,61 @@ TEST_F(CatalogueTest, LeavesToTheDatabaseWhatItCannotPlace) {
   EXPECT_FALSE(catalogue_->initiatives(search, PageRequest{}).has_value());
 }
 
+// The companies' lists too: names compared under the collation, every sort and filter walked.
+TEST_F(CatalogueTest, CompanyListsAnswerWhatTheDatabaseAnswers) {
+  std::mt19937 random(17);
+  for (int i = 0; i < 80; ++i) {
+    service::CompanyInput input;
+    input.slug = "name-" + std::to_string(i);
+    input.name = kTitles[random() % kTitles.size()];
+    input.status = random() % 6 == 0 ? "former" : "active";
+    if (random() % 4 != 0) input.state = kStates[random() % kStates.size()];
+    ASSERT_TRUE(elsewhere_companies_.create(input).ok()) << input.name;
+  }
+  ASSERT_TRUE(catalogue_->refresh().ok());
+  service::CompanyService database_only(database_->pool());
+  int walked = 0;
+  for (int round = 0; round < 60; ++round) {
+    service::CompanyFilter filter;
+    if (random() % 3 == 0) filter.state = kStates[random() % kStates.size()];
+    if (random() % 5 == 0) filter.status = random() % 2 == 0 ? "active" : "former";
+    if (random() % 6 == 0) {
+      filter.updated_since =
+          database_->scalar("SELECT CAST(updated_at AS CHAR) FROM companies ORDER BY RAND() LIMIT 1");
+    }
+    PageRequest page;
+    page.sort = {service::kCompanySortKeys[random() % service::kCompanySortKeys.size()], random() % 2 == 0};
+    page.limit = std::vector<int>{1, 3, 20}[random() % 3];
+    for (int n = 0; n < 100; ++n, ++walked) {
+      auto expected = database_only.list(filter, page, Audience::public_only);
+      auto answered = catalogue_->stats().answered;
+      auto got = companies_through_catalogue_->list(filter, page, Audience::public_only);
+      ASSERT_TRUE(expected.ok());
+      ASSERT_TRUE(got.ok());
+      EXPECT_EQ(catalogue_->stats().answered, answered + 1);
+      ASSERT_EQ(got->items.size(), expected->items.size()) << "sort=" << page.sort.spelled();
+      for (std::size_t i = 0; i < got->items.size(); ++i) {
+        ASSERT_EQ(got->items[i].id, expected->items[i].id)
+            << "sort=" << page.sort.spelled() << " page " << n << ": \"" << got->items[i].name
+            << "\" where the database has \"" << expected->items[i].name << "\"";
+        EXPECT_EQ(got->items[i].version, expected->items[i].version);
+      }
+      ASSERT_EQ(got->next_cursor, expected->next_cursor);
+      if (!got->next_cursor) break;
+      auto cursor = service::decode_cursor(*got->next_cursor, page.sort);
+      ASSERT_TRUE(cursor.ok());
+      page.after = *cursor;
+    }
+  }
+  EXPECT_GT(walked, 100);
+  // sector is compared by the database's collation: left to it.
+  service::CompanyFilter by_sector;
+  by_sector.sector = "IT";
+  PageRequest first;
+  first.sort = {service::kCompanySortKeys.front(), false};
+  EXPECT_FALSE(catalogue_->companies(by_sector, first).has_value());
+}
+
 // Above its bound the catalogue stays off and everything is the database's.
 TEST_F(CatalogueTest, StaysOffAboveItsBound) {
   std::mt19937 random(5);
@@ -400,6 +455,10 @@ TEST_F(CatalogueTest, ServesTheSameBytesOverHttp) {
     compare("/v1/initiatives/" + std::to_string(id) + "?include=company");
   }
   for (long long id : companies) compare("/v1/companies/" + std::to_string(id));
+  for (const std::string& query : std::vector<std::string>{"", "sort=-name&limit=2", "sort=created_at&limit=3",
+                                                           "status=former", "state=DE-BY&sort=-updated_at"}) {
+    compare("/v1/companies?" + query);
+  }
   for (const std::string& query : std::vector<std::string>{
            "", "sort=-title&limit=7", "category=language&include=company", "sort=participants&limit=9&state=DE-BY",
            "sort=-updated_at&limit=3&active_on=2026-01-01", "company_id=" + std::to_string(companies[2]) + "&limit=5",
