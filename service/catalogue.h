@@ -32,7 +32,7 @@ namespace zusammen::service {
 class Catalogue {
  public:
   // Above max_initiatives public initiatives the catalogue stays off (a memory bound: about
-  // 1 KiB each with the seed's texts); the database answers everything then.
+  // 2 KiB each with the benchmark's texts); the database answers everything then.
   Catalogue(Pool& pool, std::size_t max_initiatives);
   ~Catalogue();
   Catalogue(const Catalogue&) = delete;
