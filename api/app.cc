@@ -91,41 +91,7 @@ void App::watch_changes(std::chrono::milliseconds interval) {
 
 std::string App::cache_metrics() const {
   std::string out = cache_.render_metrics();
-  if (!catalogue_) return out;
-  auto stats = catalogue_->stats();
-  out +=
-      "# HELP zusammen_catalogue_serving 1 while anonymous initiative and company reads come from memory.\n"
-      "# TYPE zusammen_catalogue_serving gauge\n"
-      "zusammen_catalogue_serving " +
-      std::string(stats.serving ? "1" : "0") +
-      "\n"
-      "# HELP zusammen_catalogue_rows What the catalogue holds.\n"
-      "# TYPE zusammen_catalogue_rows gauge\n"
-      "zusammen_catalogue_rows{kind=\"initiatives\"} " +
-      std::to_string(stats.initiatives) + "\nzusammen_catalogue_rows{kind=\"companies\"} " +
-      std::to_string(stats.companies) +
-      "\n"
-      "# HELP zusammen_catalogue_sequence The change feed's sequence number the catalogue is current with.\n"
-      "# TYPE zusammen_catalogue_sequence gauge\n"
-      "zusammen_catalogue_sequence " +
-      std::to_string(stats.applied) +
-      "\n"
-      "# HELP zusammen_catalogue_reads_total Anonymous reads the catalogue answered, or left to the database.\n"
-      "# TYPE zusammen_catalogue_reads_total counter\n"
-      "zusammen_catalogue_reads_total{result=\"answered\"} " +
-      std::to_string(stats.answered) + "\nzusammen_catalogue_reads_total{result=\"declined\"} " +
-      std::to_string(stats.declined) +
-      "\n"
-      "# HELP zusammen_catalogue_loads_total Full loads of the catalogue.\n"
-      "# TYPE zusammen_catalogue_loads_total counter\n"
-      "zusammen_catalogue_loads_total " +
-      std::to_string(stats.loads) +
-      "\n"
-      "# HELP zusammen_catalogue_refresh_failures_total Refreshes that failed (reads go to the database until one "
-      "succeeds).\n"
-      "# TYPE zusammen_catalogue_refresh_failures_total counter\n"
-      "zusammen_catalogue_refresh_failures_total " +
-      std::to_string(stats.refresh_failures) + "\n";
+  if (catalogue_) out += render_catalogue_metrics(catalogue_->stats());
   return out;
 }
 

@@ -37,6 +37,30 @@ void family(std::string& out, std::string_view name, std::string_view type, std:
 
 }  // namespace
 
+std::string render_catalogue_metrics(const service::Catalogue::Stats& stats) {
+  std::string out;
+  auto it = std::back_inserter(out);
+  family(out, "zusammen_catalogue_serving", "gauge",
+         "1 while anonymous initiative and company reads come from memory.");
+  fmt::format_to(it, "zusammen_catalogue_serving {}\n", stats.serving ? 1 : 0);
+  family(out, "zusammen_catalogue_rows", "gauge", "What the catalogue holds.");
+  fmt::format_to(it, "zusammen_catalogue_rows{{kind=\"initiatives\"}} {}\n", stats.initiatives);
+  fmt::format_to(it, "zusammen_catalogue_rows{{kind=\"companies\"}} {}\n", stats.companies);
+  family(out, "zusammen_catalogue_sequence", "gauge",
+         "The change feed's sequence number the catalogue is current with.");
+  fmt::format_to(it, "zusammen_catalogue_sequence {}\n", stats.applied);
+  family(out, "zusammen_catalogue_reads_total", "counter",
+         "Anonymous reads the catalogue answered, or left to the database.");
+  fmt::format_to(it, "zusammen_catalogue_reads_total{{result=\"answered\"}} {}\n", stats.answered);
+  fmt::format_to(it, "zusammen_catalogue_reads_total{{result=\"declined\"}} {}\n", stats.declined);
+  family(out, "zusammen_catalogue_loads_total", "counter", "Full loads of the catalogue.");
+  fmt::format_to(it, "zusammen_catalogue_loads_total {}\n", stats.loads);
+  family(out, "zusammen_catalogue_refresh_failures_total", "counter",
+         "Refreshes that failed (reads go to the database until one succeeds).");
+  fmt::format_to(it, "zusammen_catalogue_refresh_failures_total {}\n", stats.refresh_failures);
+  return out;
+}
+
 std::string escape_label_value(std::string_view value) {
   std::string out;
   out.reserve(value.size());

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "service/catalogue.h"
 #include "service/database.h"
 
 namespace zusammen::api {
@@ -95,6 +96,8 @@ class Metrics {
 };
 
 // A label value with \, " and line feeds escaped, as the exposition format wants it.
+// The catalogue's families (service/catalogue.h), in the exposition format.
+std::string render_catalogue_metrics(const service::Catalogue::Stats& stats);
 std::string escape_label_value(std::string_view value);
 
 }  // namespace zusammen::api

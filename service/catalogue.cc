@@ -459,13 +459,19 @@ std::optional<T> Catalogue::decline() const {
   return std::nullopt;
 }
 
-std::optional<std::optional<Initiative>> Catalogue::initiative(long long id) const {
+template <typename Item, typename Entries>
+std::optional<std::optional<Item>> Catalogue::find(Entries State::*kind, long long id) const {
   std::shared_lock reading(state_mutex_);
-  if (!serving()) return decline<std::optional<Initiative>>();
+  if (!serving()) return decline<std::optional<Item>>();
   answered_.fetch_add(1, std::memory_order_relaxed);
-  auto it = state_->initiatives.find(id);
-  if (it == state_->initiatives.end()) return std::optional<Initiative>();
-  return std::optional<Initiative>(it->second->item);
+  const Entries& entries = (*state_).*kind;
+  auto it = entries.find(id);
+  if (it == entries.end()) return std::optional<Item>();
+  return std::optional<Item>(it->second->item);
+}
+
+std::optional<std::optional<Initiative>> Catalogue::initiative(long long id) const {
+  return find<Initiative>(&State::initiatives, id);
 }
 
 std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& filter, const PageRequest& page) const {
@@ -523,12 +529,7 @@ std::optional<Page<Company>> Catalogue::companies(const CompanyFilter& filter, c
 }
 
 std::optional<std::optional<Company>> Catalogue::company(long long id) const {
-  std::shared_lock reading(state_mutex_);
-  if (!serving()) return decline<std::optional<Company>>();
-  answered_.fetch_add(1, std::memory_order_relaxed);
-  auto it = state_->companies.find(id);
-  if (it == state_->companies.end()) return std::optional<Company>();
-  return std::optional<Company>(it->second->item);
+  return find<Company>(&State::companies, id);
 }
 
 std::optional<std::vector<Company>> Catalogue::companies(const std::vector<long long>& ids) const {

@@ -79,6 +79,9 @@ class Catalogue {
   Status catch_up();
   template <typename T>
   std::optional<T> decline() const;
+  // By id, in one kind of entry of the state (read under the lock: a load replaces the state).
+  template <typename Item, typename Entries>
+  std::optional<std::optional<Item>> find(Entries State::*kind, long long id) const;
 
   Pool& pool_;
   std::size_t max_initiatives_;

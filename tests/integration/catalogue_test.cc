@@ -475,6 +475,12 @@ TEST_F(CatalogueTest, ServesTheSameBytesOverHttp) {
   EXPECT_GT(compared, 280);
   // The catalogue answered them (declines would have passed the comparison too).
   EXPECT_GT(memory_side.app().catalogue()->stats().answered, answered_before + 270);
+  auto metrics = got_client.get("/metrics").body;
+  EXPECT_NE(metrics.find("\nzusammen_catalogue_serving 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\nzusammen_catalogue_rows{kind=\"initiatives\"} " +
+                         std::to_string(memory_side.app().catalogue()->stats().initiatives) + "\n"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("# TYPE zusammen_catalogue_reads_total counter\n"), std::string::npos);
 
   // Read-your-writes through the same process.
   std::string writer = memory_side.key({"content:write", "content:read"});
