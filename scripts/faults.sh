@@ -63,12 +63,15 @@ trap cleanup EXIT
 trap 'warn "stopped at line $LINENO: $BASH_COMMAND"' ERR
 
 # start_serve NAME VAR=VALUE...: zusammen serve on a free port with these settings;
-# sets SERVE_PID and SERVE_PORT. Output in $WORK/NAME.out and .err.
+# sets SERVE_PID and SERVE_PORT. Output in $WORK/NAME.out and .err. The scenarios are about
+# the database path, so the in-memory catalogue is off: it would answer the anonymous reads
+# without asking the database at all.
 start_serve() {
   local name="$1"; shift
   : >"$WORK/$name.out"
   env -u ZUSAMMEN_DATABASE_URL ZUSAMMEN_LISTEN=127.0.0.1:0 ZUSAMMEN_THREADS=2 ZUSAMMEN_DB_POOL=4 \
     ZUSAMMEN_DB_CONNECT_TIMEOUT=2 ZUSAMMEN_DB_LEASE_TIMEOUT_MS=1000 ZUSAMMEN_CACHE_TTL_MS=0 \
+    ZUSAMMEN_CATALOGUE_MAX_ROWS=0 \
     ZUSAMMEN_RATE_LIMIT_ANON_RPS=0 ZUSAMMEN_RATE_LIMIT_KEY_RPS=0 "$@" \
     "$BIN" serve >"$WORK/$name.out" 2>"$WORK/$name.err" &
   SERVE_PID=$!
