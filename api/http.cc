@@ -71,6 +71,7 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_query_stri
     auto value = url_decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1));
     // Decoded text goes on to SQL and JSON, which both need UTF-8.
     if (!key || !value || !service::is_valid_utf8(*key) || !service::is_valid_utf8(*value)) return std::nullopt;
+    if (key->empty() && value->empty()) continue;  // "=": as empty as "&&" (Pistache spells "?&a=1" so)
     out.emplace_back(std::move(*key), std::move(*value));
   }
   return out;

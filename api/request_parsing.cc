@@ -38,7 +38,9 @@ QueryReader::QueryReader(const HttpRequest& request, std::initializer_list<const
   for (const auto& parameter : request.query) {
     const std::string& name = parameter.first;
     bool known = std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return name == a; });
-    if (!known) errors_.push_back({name, "is not a parameter of this operation"});
+    // A value without a name ("=v") is named by what was sent: a field is never empty.
+    if (!known)
+      errors_.push_back({name.empty() ? "=" + parameter.second : name, "is not a parameter of this operation"});
   }
 }
 

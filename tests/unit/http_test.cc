@@ -69,6 +69,7 @@ TEST(ParseQueryString, EdgeCases) {
   EXPECT_EQ(parse_query_string("a=").value_or(Pairs{}), (Pairs{{"a", ""}}));
   EXPECT_EQ(parse_query_string("=v").value_or(Pairs{}), (Pairs{{"", "v"}}));
   EXPECT_EQ(parse_query_string("&&a=1&&").value_or(Pairs{}), (Pairs{{"a", "1"}}));
+  EXPECT_EQ(parse_query_string("=&a=1&=").value_or(Pairs{}), (Pairs{{"a", "1"}}));
   EXPECT_EQ(parse_query_string("a=1=2").value_or(Pairs{}), (Pairs{{"a", "1=2"}}));
   EXPECT_EQ(parse_query_string("a=%26&b=%3D").value_or(Pairs{}), (Pairs{{"a", "&"}, {"b", "="}}));
   EXPECT_EQ(parse_query_string("a=1&a=2").value_or(Pairs{}), (Pairs{{"a", "1"}, {"a", "2"}}));

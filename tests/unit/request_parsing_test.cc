@@ -64,6 +64,15 @@ TEST(QueryReader, UnknownParametersAreNamed) {
   EXPECT_EQ(named, (std::vector<std::string>{"LIMIT", "colour"}));
 }
 
+// A value sent without a name is named by what was sent: an error's field is never empty.
+TEST(QueryReader, AValueWithoutANameIsNamedByItsText) {
+  auto request = with_query({{"", "Bahn"}});
+  QueryReader reader(request, {"q"});
+  auto error = reader.error();
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(fields(error->errors), (std::vector<std::string>{"=Bahn"}));
+}
+
 TEST(QueryReader, Text) {
   auto request = with_query(
       {{"q", "Grüße"}, {"empty", ""}, {"long", std::string(201, 'a')}, {"umlauts", std::string(100, 'x') + "ü"}});
