@@ -299,12 +299,7 @@ struct Catalogue::State {
       for (const Entry* entry : it->second.front()) ids.push_back(entry->id());
     }
     for (long long id : ids) erase(id);
-    if (auto it = companies.find(company_id); it != companies.end()) {
-      for (Key key : kCompanyKeys) {
-        catalogue_detail::erase_sorted(company_orders[static_cast<std::size_t>(key)], key, it->second.get());
-      }
-      companies.erase(it);
-    }
+    erase_company_only(company_id);
   }
   void put_company(company_repository::PublicRow row) {
     erase_company_only(row.company.id);
