@@ -73,7 +73,7 @@ void App::watch_changes(std::chrono::milliseconds interval) {
     if (catalogue_ && last.ok()) {
       if (seen && *last < *seen) {
         (void)catalogue_->reload();  // the feed went backwards: a restore
-      } else if (!seen || *seen != *last || !catalogue_->stats().serving) {
+      } else if (!seen || *seen != *last || !catalogue_->serving()) {
         (void)catalogue_->refresh();
       }
     }
@@ -137,15 +137,17 @@ HttpResponse App::handle(const HttpRequest& request, std::string& route) {
 std::optional<HttpResponse> App::handle_now(const HttpRequest& request, std::string& route) {
   // Outside /v1/ only /readyz asks the database: the rest is answered from memory.
   if (request.path.rfind("/v1/", 0) != 0 && request.path != "/readyz") return handle(request, route);
+  std::optional<std::string> key;
   if (cacheable(request)) {
+    key = ResponseCache::key_of(request);
     RateCharge charge;
-    if (auto response = cached(request, ResponseCache::key_of(request), route, charge)) {
+    if (auto response = cached(request, *key, route, charge)) {
       rate_limits_.settle(charge, *response);
       cors_.apply(request, *response);
       return response;
     }
   }
-  if (from_memory(request)) return answer_from_memory(request, route);
+  if (from_memory(request)) return answer_from_memory(request, key, route);
   return std::nullopt;
 }
 
@@ -155,15 +157,14 @@ bool App::from_memory(const HttpRequest& request) const {
          (request.path.rfind("/v1/initiatives", 0) == 0 || request.path.rfind("/v1/companies", 0) == 0);
 }
 
-std::optional<HttpResponse> App::answer_from_memory(const HttpRequest& request, std::string& route) {
+std::optional<HttpResponse> App::answer_from_memory(const HttpRequest& request, const std::optional<std::string>& key,
+                                                    std::string& route) {
   service::NoDatabaseHere here;
   // The cache entry is claimed before the read, as respond() does, so that a write in between
   // cannot leave this answer stored; but never waited for here: another fill in progress just
   // means this answer is not stored.
   std::shared_ptr<ResponseCache::Fill> ticket;
-  if (cacheable(request) && request.method == "GET") {
-    ticket = cache_.claim(ResponseCache::key_of(request), std::chrono::milliseconds(0)).ticket;
-  }
+  if (key && request.method == "GET") ticket = cache_.claim(*key, std::chrono::milliseconds(0)).ticket;
   RateCharge charge;
   HttpResponse response = dispatch(request, route, charge);
   if (here.asked()) {
