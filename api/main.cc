@@ -4,12 +4,14 @@
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
 
+#include "api/access_log.h"
 #include "api/app.h"
 #include "api/config.h"
 #include "api/migrate_on_start.h"
@@ -28,16 +30,9 @@ using namespace zusammen;
 class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
-    for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
-      if (c == '"' || c == '\\') {
-        dest.push_back('\\');
-        dest.push_back(c);
-      } else if (static_cast<unsigned char>(c) < 0x20) {
-        fmt::format_to(std::back_inserter(dest), "\\u{:04x}", static_cast<int>(c));
-      } else {
-        dest.push_back(c);
-      }
-    }
+    std::string escaped;
+    api::append_json_escaped(escaped, std::string_view(msg.payload.data(), msg.payload.size()));
+    dest.append(escaped.data(), escaped.data() + escaped.size());
   }
   std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonEscapedMessage>(); }
 };
@@ -90,6 +85,9 @@ std::unique_ptr<service::Pool> open_pool(const api::Config& config, std::size_t 
   options.lock_wait_timeout_seconds = config.db_lock_wait_timeout_s;
   return std::make_unique<service::Pool>(*url, options);
 }
+
+// How long an access line waits at most before it is written.
+constexpr std::chrono::milliseconds kAccessLogFlush{50};
 
 // How long an unreachable read replica is left alone (its reads go to the primary).
 constexpr std::chrono::seconds kReplicaRetry{5};
@@ -223,6 +221,9 @@ int run_serve(const api::Config& config) {
   auto pool =
       open_pool(config, static_cast<std::size_t>(pool_size), std::chrono::milliseconds(config.db_statement_timeout_ms));
   if (!pool) return 2;
+  // Access lines are batched (api/access_log.h); every other line keeps to spdlog's queue.
+  api::AccessLog::install(std::make_unique<api::AccessLog>(
+      STDERR_FILENO, config.log_format == "json" ? api::LogFormat::json : api::LogFormat::text, kAccessLogFlush));
   std::unique_ptr<service::Pool> read_pool;
   if (!config.database_read_url.empty()) {
     read_pool = open_pool(config, static_cast<std::size_t>(pool_size),
@@ -292,9 +293,11 @@ int run_serve(const api::Config& config) {
     // The stuck requests hold the server's threads: leave without waiting for them.
     spdlog::error("{} request(s) still in flight after ZUSAMMEN_SHUTDOWN_TIMEOUT_MS={}; exiting without them",
                   app.metrics().in_flight(), config.shutdown_timeout_ms);
+    api::AccessLog::uninstall();
     spdlog::shutdown();  // writes what the log queue holds
     std::_Exit(1);
   }
+  api::AccessLog::uninstall();
   spdlog::info("stopped");
   return 0;
 }

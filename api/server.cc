@@ -18,6 +18,7 @@
 #include <string_view>
 #include <thread>
 
+#include "api/access_log.h"
 #include "api/problem.h"
 #include "api/wire_guard.h"
 #include "service/encoding.h"
@@ -270,10 +271,9 @@ class RequestHandler final : public Http::Handler {
     app_->metrics().request_finished();
     send(exchange, *drain_);
     drain_->answering.fetch_sub(1);
-    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
-    spdlog::info("access method={} route={} status={} duration_ms={:.3f} bytes={} request_id={}", request.method,
-                 exchange.route, response.status, static_cast<double>(micros.count()) / 1000.0, response.body.size(),
-                 request.request_id);
+    write_access({request.method, exchange.route, response.status,
+                  std::chrono::duration_cast<std::chrono::microseconds>(elapsed), response.body.size(),
+                  request.request_id});
   }
 
   // What Http::Handler::onInput does with the bytes of one request, but a parse error is a
