@@ -68,8 +68,9 @@ long thread_id() {
 // decimals).
 void append_message(std::string& out, const AccessEntry& e) {
   auto micros = e.duration.count() < 0 ? 0 : e.duration.count();
-  fmt::format_to(std::back_inserter(out), "access method={} route={} status={} duration_ms={}.{:03d} bytes={} request_id={}",
-                 e.method, e.route, e.status, micros / 1000, static_cast<int>(micros % 1000), e.bytes, e.request_id);
+  fmt::format_to(std::back_inserter(out),
+                 "access method={} route={} status={} duration_ms={}.{:03d} bytes={} request_id={}", e.method, e.route,
+                 e.status, micros / 1000, static_cast<int>(micros % 1000), e.bytes, e.request_id);
 }
 
 }  // namespace

@@ -4,10 +4,11 @@
 // spdlog's asynchronous logger costs each line a formatted copy, a queue lock shared by every
 // thread and a wake-up of its writer, which writes and flushes each line by itself: about a
 // quarter of the throughput of a cheap read. Here a line costs its formatting and an uncontended
-// lock; the writer takes every thread's lines at most `flush_every` later (50 ms in `zusammen
-// serve`), or as soon as one thread holds 64 KiB, and writes them with one write(2) per batch. Lines keep their order per
-// thread; lines of different threads may interleave out of time order (each carries its time).
-// Nothing is dropped: a thread whose buffer the writer cannot keep up with writes it itself.
+// lock; the writer takes every thread's lines at most `flush_every` later (50 ms in
+// `zusammen serve`), or as soon as one thread holds 64 KiB, and writes them with one write(2)
+// per batch. Lines keep their order per thread; lines of different threads may interleave out
+// of time order (each carries its time). Nothing is dropped: a thread whose buffer the writer
+// cannot keep up with writes it itself.
 #pragma once
 
 #include <chrono>

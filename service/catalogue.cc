@@ -12,6 +12,8 @@
 #include "service/changes.h"
 #include "service/repositories/company_repository.h"
 #include "service/repositories/initiative_repository.h"
+#include "service/repositories/sql.h"
+#include "service/search_index.h"
 
 namespace zusammen::service {
 
@@ -216,7 +218,11 @@ namespace zusammen::service {
 using catalogue_detail::ByKey;
 using catalogue_detail::Keyed;
 
-struct Catalogue::Entry : Keyed<Initiative> {};
+struct Catalogue::Entry : Keyed<Initiative> {
+  // Its place in each order of all public initiatives (State::rank): the rows a search finds
+  // are put in order by these numbers instead of by comparing their keys again.
+  mutable std::array<std::uint32_t, kKeys.size()> rank{};
+};
 struct Catalogue::CompanyEntry : Keyed<Company> {};
 
 // Every entry is listed in each sort order (kKeys) of each partition it falls in: all of them,
@@ -230,6 +236,14 @@ struct Catalogue::State {
   // The active companies, in each order of their lists (a few hundred: no partitions).
   std::unordered_map<long long, std::unique_ptr<CompanyEntry>> companies;
   std::array<catalogue_detail::Order<CompanyEntry>, kCompanyKeys.size()> company_orders;
+  // The initiatives' words (title, summary, description: the FULLTEXT index's columns); none
+  // before the first load.
+  std::unique_ptr<SearchIndex> search;
+
+  static std::vector<std::string_view> texts_of(const Initiative& i) {
+    return {i.title, i.summary ? std::string_view(*i.summary) : std::string_view(),
+            i.description ? std::string_view(*i.description) : std::string_view()};
+  }
 
   static std::vector<std::string> partitions_of(const Initiative& i) {
     std::vector<std::string> out = {"", "c:" + i.category, "o:" + std::to_string(i.company_id)};
@@ -264,6 +278,7 @@ struct Catalogue::State {
       for (Key key : kKeys) catalogue_detail::erase_sorted(orders[static_cast<std::size_t>(key)], key, entry);
       if (orders.front().empty()) partitions.erase(name);
     }
+    if (search) search->remove(id, texts_of(entry->item));
     initiatives.erase(it);
   }
   // One row, in place (a catch-up).
@@ -290,6 +305,17 @@ struct Catalogue::State {
         auto& order = orders[static_cast<std::size_t>(key)];
         std::sort(order.begin(), order.end(), ByKey{key});
       }
+    }
+    rank();
+  }
+  // Numbers every entry's place in the orders of all of them: after a load, and after every
+  // catch-up (a write shifts the places after it).
+  void rank() {
+    auto all = partitions.find("");
+    if (all == partitions.end()) return;
+    for (std::size_t k = 0; k < kKeys.size(); ++k) {
+      const auto& order = all->second[k];
+      for (std::size_t at = 0; at < order.size(); ++at) order[at]->rank[k] = static_cast<std::uint32_t>(at);
     }
   }
   // A company's change: it and its initiatives go (put_company and put bring back what is visible).
@@ -328,6 +354,7 @@ struct Catalogue::State {
                                        std::move(row.created_at), std::move(row.updated_at)}});
     const Entry* out = entry.get();
     long long id = entry->id();
+    if (search) search->add(id, texts_of(out->item));
     initiatives.emplace(id, std::move(entry));
     return out;
   }
@@ -374,6 +401,8 @@ Status Catalogue::load() {
     long long count = initiative_repository::count_public(sql);
     if (count > static_cast<long long>(max_initiatives_)) return std::unique_ptr<State>();
     auto state = std::make_unique<State>();
+    state->search = std::make_unique<SearchIndex>(
+        std::make_shared<const FullTextRules>(sql::fulltext_rules(sql, FullTextRules::word_characters())));
     for (long long after = 0;;) {
       auto batch = initiative_repository::public_rows(sql, initiative_repository::PublicScope::after_id, {after});
       if (batch.empty()) break;
@@ -442,6 +471,7 @@ Status Catalogue::catch_up() {
       for (long long id : company_ids) state_->erase_company(id);
       for (auto& row : fresh->rows) state_->put(std::move(row));
       for (auto& company : fresh->companies) state_->put_company(std::move(company));
+      state_->rank();
     }
     applied_ = page->items.back().seq;
     if (page->items.size() < static_cast<std::size_t>(kBatch)) return ok_status();
@@ -473,14 +503,28 @@ std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& f
   auto key = key_named(page.sort.key.name);
   std::optional<std::string> since;
   if (filter.updated_since) since = canonical_since(*filter.updated_since);
-  if (filter.q || !key || (filter.updated_since && !since)) return decline<Page<Initiative>>();
+  if (!key || (filter.updated_since && !since)) return decline<Page<Initiative>>();
   std::shared_lock reading(state_mutex_);
   if (!serving()) return decline<Page<Initiative>>();
-  static const catalogue_detail::Order<Entry> kNone;
-  const State::Orders* partition = state_->partition_for(filter);
-  const auto& order = partition ? (*partition)[static_cast<std::size_t>(*key)] : kNone;
+  std::optional<std::vector<long long>> found;  // the ids q finds, ascending
+  if (filter.q) {
+    if (state_->search) found = state_->search->match(*filter.q);
+    if (!found) return decline<Page<Initiative>>();
+  }
+  // Which ids q found, as one bit each (ids are dense: a bit map is a few KiB), else searched.
+  std::vector<bool> found_bits;
+  if (found && !found->empty() && found->back() < (1LL << 24)) {
+    found_bits.resize(static_cast<std::size_t>(found->back()) + 1);
+    for (long long id : *found) found_bits[static_cast<std::size_t>(id)] = true;
+  }
+  auto was_found = [&](long long id) {
+    if (!found_bits.empty())
+      return id < static_cast<long long>(found_bits.size()) && found_bits[static_cast<std::size_t>(id)];
+    return std::binary_search(found->begin(), found->end(), id);
+  };
   auto matches = [&](const Entry& e) {
     const Initiative& i = e.item;
+    if (found && !was_found(i.id)) return false;
     if (filter.company_id && i.company_id != *filter.company_id) return false;
     if (filter.category && i.category != *filter.category) return false;
     if (filter.state && i.state != filter.state) return false;
@@ -492,7 +536,25 @@ std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& f
     if (since && e.updated_at < *since) return false;
     return true;
   };
-  auto out = catalogue_detail::page_of<Entry, Initiative>(order, *key, page, state_->initiatives, matches);
+  static const catalogue_detail::Order<Entry> kNone;
+  const State::Orders* partition = state_->partition_for(filter);
+  const auto& order = partition ? (*partition)[static_cast<std::size_t>(*key)] : kNone;
+  std::optional<Page<Initiative>> out;
+  // Scanning the order visits about (limit + 1) × order / found rows to fill a page; ordering the
+  // found rows costs each of them a lookup. The cheaper one is taken.
+  auto wanted = static_cast<std::size_t>(page.limit) + 1;
+  if (found && found->size() * found->size() < wanted * order.size()) {
+    catalogue_detail::Order<Entry> few;
+    for (long long id : *found) {
+      auto it = state_->initiatives.find(id);
+      if (it != state_->initiatives.end() && matches(*it->second)) few.push_back(it->second.get());
+    }
+    auto k = static_cast<std::size_t>(*key);
+    std::sort(few.begin(), few.end(), [k](const Entry* a, const Entry* b) { return a->rank[k] < b->rank[k]; });
+    out = catalogue_detail::page_of<Entry, Initiative>(few, *key, page, state_->initiatives, matches);
+  } else {
+    out = catalogue_detail::page_of<Entry, Initiative>(order, *key, page, state_->initiatives, matches);
+  }
   if (!out) return decline<Page<Initiative>>();
   answered_.fetch_add(1, std::memory_order_relaxed);
   return out;

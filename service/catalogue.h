@@ -1,13 +1,14 @@
 // The public catalogue in memory: every initiative and company anonymous callers may see,
 // loaded once and kept current by the change feed, so that the partner websites' reads (by id,
-// lists in every order and filter but q, include=company, and the companies' lists but q and
-// sector) need no database round trip.
+// lists in every order and filter, searches (q) included, include=company, and the companies'
+// lists but q and sector) need no database round trip.
 //
 // It answers exactly what the database would: the same rows, the same order (titles compare
 // by the collation's own sort keys, WEIGHT_STRING), the same cursors, which both sides accept.
 // Where it cannot be sure it declines and the database answers: before the first load, after
-// a refresh failed (until one succeeds), above its size bound, for q, and for a cursor whose
-// row it cannot place. tests/integration/catalogue_test.cc compares both on every shape.
+// a refresh failed (until one succeeds), above its size bound, for a q with a character its
+// search index does not know (service/search_index.h), and for a cursor whose row it cannot
+// place. tests/integration/catalogue_test.cc compares both on every shape.
 #pragma once
 
 #include <atomic>

@@ -1,6 +1,9 @@
 #include "service/repositories/sql.h"
 
+#include <algorithm>
 #include <atomic>
+
+#include "service/encoding.h"
 
 namespace zusammen::service::sql {
 
@@ -8,36 +11,63 @@ namespace {
 
 std::atomic<QueryObserver> observer{nullptr};
 
-// A byte that may stand in a word of a boolean-mode search. Every other ASCII byte is a
-// separator: InnoDB's boolean parser gives many of them a meaning (+ - < > ( ) ~ * " @) and
-// refuses others outright (q=% was a syntax error, 1064), so none of them reaches it. Bytes of
-// multi-byte UTF-8 characters stay in the word: the full-text tokenizer decides what they are.
-bool word_byte(unsigned char c) {
-  return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
 }  // namespace
 
 void set_query_observer(QueryObserver value) { observer.store(value); }
 QueryObserver query_observer() { return observer.load(std::memory_order_relaxed); }
 
+// Every ASCII byte but [A-Za-z0-9_] separates words (search_words): InnoDB's boolean parser gives
+// many of them a meaning (+ - < > ( ) ~ * " @) and refuses others outright (q=% was a syntax
+// error, 1064), so none of them reaches it. Bytes of multi-byte UTF-8 characters stay in the
+// word: the full-text tokenizer decides what they are.
 std::optional<std::string> fulltext_terms(const std::string& q) {
   std::string out;
-  std::string word;
-  auto flush = [&]() {
-    if (!word.empty()) out += (out.empty() ? "+" : " +") + word + "*";
-    word.clear();
-  };
-  for (char c : q) {
-    if (word_byte(static_cast<unsigned char>(c))) {
-      word.push_back(c);
-    } else {
-      flush();
-    }
-  }
-  flush();
+  for (const auto& word : search_words(q)) out += (out.empty() ? "+" : " +") + word + "*";
   if (out.empty()) return std::nullopt;
   return out;
+}
+
+FullTextRules fulltext_rules(soci::session& session, const std::vector<char32_t>& characters) {
+  FullTextRules rules;
+  int min_token = 0;
+  int max_token = 0;
+  int stopwords = 0;
+  session << "SELECT @@innodb_ft_min_token_size, @@innodb_ft_max_token_size, @@innodb_ft_enable_stopword",
+      soci::into(min_token), soci::into(max_token), soci::into(stopwords);
+  rules.min_token = static_cast<std::size_t>(min_token);
+  rules.max_token = static_cast<std::size_t>(max_token);
+  rules.stopwords = stopwords != 0;
+  // A few hundred characters a statement, each as a UTF-8 hex literal (no quoting to get wrong).
+  constexpr std::size_t kChunk = 256;
+  for (std::size_t from = 0; from < characters.size(); from += kChunk) {
+    std::size_t to = std::min(characters.size(), from + kChunk);
+    std::string query = "SELECT ";
+    for (std::size_t i = from; i < to; ++i) {
+      std::string utf8;
+      char32_t c = characters[i];
+      if (c < 0x80) {
+        utf8 = {static_cast<char>(c)};
+      } else if (c < 0x800) {
+        utf8 = {static_cast<char>(0xC0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3F))};
+      } else {
+        utf8 = {static_cast<char>(0xE0 | (c >> 12)), static_cast<char>(0x80 | ((c >> 6) & 0x3F)),
+                static_cast<char>(0x80 | (c & 0x3F))};
+      }
+      if (i > from) query += ", ";
+      query += "HEX(WEIGHT_STRING(CONVERT(X'" + hex_encode(utf8) + "' USING utf8mb4) COLLATE utf8mb4_unicode_ci))";
+    }
+    soci::row row;
+    session << query, soci::into(row);
+    for (std::size_t i = from; i < to; ++i) {
+      auto hex = row.get<std::string>(i - from);
+      std::string weights;
+      for (std::size_t at = 0; at + 2 <= hex.size(); at += 2) {
+        weights.push_back(static_cast<char>(std::stoi(hex.substr(at, 2), nullptr, 16)));
+      }
+      rules.weights.emplace(characters[i], std::move(weights));
+    }
+  }
+  return rules;
 }
 
 long long last_insert_id(soci::session& session) {

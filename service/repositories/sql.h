@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "service/search_index.h"
+
 namespace soci {
 
 // NULL <-> std::nullopt, in both directions, for use() and row::get().
@@ -46,6 +48,11 @@ inline std::string iso_date(const std::string& column) { return "DATE_FORMAT(" +
 // Boolean-mode full-text expression for q: every word must match as a prefix; operators and
 // punctuation are separators. Nullopt when q holds no word at all.
 std::optional<std::string> fulltext_terms(const std::string& q);
+
+// The server's full-text settings, and the primary weights (utf8mb4_unicode_ci, as
+// WEIGHT_STRING gives them, in binary) of each of characters: what SearchIndex needs to
+// answer as the FULLTEXT indexes do.
+FullTextRules fulltext_rules(soci::session& session, const std::vector<char32_t>& characters);
 
 // Test seam: when set, sees the text and the bound values of every Query before it runs
 // (tests/integration/query_plans_test.cc EXPLAINs them). Null, the default, costs one load.

@@ -10,11 +10,13 @@
 
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +26,7 @@
 #include "api/http.h"
 #include "service/companies.h"
 #include "service/initiatives.h"
+#include "service/search_index.h"
 
 namespace zusammen::testing {
 namespace {
@@ -349,9 +352,253 @@ TEST_F(CatalogueTest, LeavesToTheDatabaseWhatItCannotPlace) {
     EXPECT_TRUE(same(got->items[i], expected->items[i]));
   }
 
+  // A search with a character the search index does not know (the ligature ﬁ).
   InitiativeFilter search;
-  search.q = "Kurs";
+  search.q = "\xef\xac\x81sh";
   EXPECT_FALSE(catalogue_->initiatives(search, PageRequest{}).has_value());
+}
+
+// UTF-8 of one code point.
+std::string utf8(char32_t c) {
+  std::string out;
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  return out;
+}
+
+// The characters of a UTF-8 text, each as its bytes.
+std::vector<std::string> characters_of(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at < text.size();) {
+    auto lead = static_cast<unsigned char>(text[at]);
+    std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    out.push_back(text.substr(at, length));
+    at += length;
+  }
+  return out;
+}
+
+// Every character the search index knows is classified as InnoDB's FULLTEXT parser classifies
+// it, in a FULLTEXT index of this server: with a word character "qq" and "zzq" make one token,
+// and "zzq*" finds nothing; with a separator "zzq" is a token of its own and is found.
+TEST_F(CatalogueTest, SearchKnowsWordCharactersAndSeparatorsAsTheFullTextIndexDoes) {
+  using service::FullTextRules;
+  std::unique_ptr<::sql::Statement> statement(database_->reader().createStatement());
+  statement->execute("DROP TABLE IF EXISTS fulltext_probe");
+  statement->execute(
+      "CREATE TABLE fulltext_probe (id INT PRIMARY KEY, body TEXT, FULLTEXT (body)) ENGINE=InnoDB "
+      "DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci");
+  auto words = FullTextRules::word_characters();
+  std::set<char32_t> word(words.begin(), words.end());
+  std::vector<char32_t> probed;
+  for (char32_t c = 1; c < 0x20000; ++c) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    if (word.count(c) > 0 || FullTextRules::separator(c)) probed.push_back(c);
+  }
+  for (std::size_t from = 0; from < probed.size(); from += 500) {
+    std::string insert = "INSERT INTO fulltext_probe VALUES ";
+    for (std::size_t i = from; i < std::min(probed.size(), from + 500); ++i) {
+      std::string hex;
+      for (unsigned char b : "qq" + utf8(probed[i]) + "zzq") hex += fmt::format("{:02X}", b);
+      insert += (i > from ? ",(" : "(") + std::to_string(i) + ", CONVERT(X'" + hex + "' USING utf8mb4))";
+    }
+    statement->execute(insert);
+  }
+  std::set<std::size_t> separated;
+  std::unique_ptr<::sql::ResultSet> rows(
+      statement->executeQuery("SELECT id FROM fulltext_probe WHERE MATCH (body) AGAINST ('+zzq*' IN BOOLEAN MODE)"));
+  while (rows->next()) separated.insert(static_cast<std::size_t>(rows->getInt(1)));
+  int wrong = 0;
+  for (std::size_t i = 0; i < probed.size(); ++i) {
+    bool is_separator = FullTextRules::separator(probed[i]);
+    if ((separated.count(i) > 0) != is_separator && ++wrong <= 20) {
+      ADD_FAILURE() << fmt::format("U+{:04X} is a {} to InnoDB", static_cast<std::uint32_t>(probed[i]),
+                                   is_separator ? "word character" : "separator");
+    }
+  }
+  EXPECT_EQ(wrong, 0) << "of " << probed.size() << " characters";
+  EXPECT_GT(probed.size(), 2000u);
+  statement->execute("DROP TABLE fulltext_probe");
+}
+
+// Searches (q) are answered in memory, with what MariaDB's FULLTEXT index finds: texts with
+// umlauts and ß, apostrophes, dashes and typographic quotes, Cyrillic, Greek and Arabic, words
+// of one character and digits; queries of one to three prefixes of those words in any case,
+// with every sort, page size and filter, walked page by page.
+TEST_F(CatalogueTest, SearchesFindWhatTheDatabaseFinds) {
+  const std::vector<std::string> vocabulary = {"Sprachförderung",
+                                               "sprachforderung",
+                                               "SPRACHFÖRDERUNG",
+                                               "Straße",
+                                               "STRASSE",
+                                               "Strassenfest",
+                                               "Ärger",
+                                               "Aerger",
+                                               "arger",
+                                               "l'eau",
+                                               "don't",
+                                               "O'Brien",
+                                               "„Zitat“",
+                                               "Kurs–A",
+                                               "a_b",
+                                               "_x",
+                                               "x1",
+                                               "2025",
+                                               "20",
+                                               "Мост",
+                                               "мостик",
+                                               "جسر",
+                                               "بالعالم",
+                                               "naïve",
+                                               "Œuvre",
+                                               "Æther",
+                                               "µm",
+                                               "Ǆemal",
+                                               "ǆ",
+                                               "ab",
+                                               "Zukunft",
+                                               "zukunftsorientiert",
+                                               "Geflüchtete",
+                                               "Ausbildung",
+                                               "Ausbildungsplatz",
+                                               "Mentoring",
+                                               "Umschulung",
+                                               "Café",
+                                               "cafe",
+                                               "Ελλάδα",
+                                               "ελπίδα",
+                                               "ß",
+                                               "ss",
+                                               "Kurs 😀",
+                                               "5 €",
+                                               "Übung",
+                                               "ubung",
+                                               "a",
+                                               "Z"};
+  const std::vector<std::string> separators = {" ",  ", ",  " – ", "…", "-", "/",  "\t",
+                                               "\n", " « ", "»",   "·", "§", " → "};
+  // Words of queries: the letters of the texts, without separators.
+  const std::vector<std::string> query_words = {"Sprachförderung",
+                                                "sprachforderung",
+                                                "Straße",
+                                                "STRASSE",
+                                                "Strassenfest",
+                                                "Ärger",
+                                                "Aerger",
+                                                "eau",
+                                                "don",
+                                                "Brien",
+                                                "Zitat",
+                                                "Kurs",
+                                                "a_b",
+                                                "_x",
+                                                "x1",
+                                                "2025",
+                                                "Мост",
+                                                "мостик",
+                                                "جسر",
+                                                "بالعالم",
+                                                "naïve",
+                                                "Œuvre",
+                                                "Æther",
+                                                "µm",
+                                                "Ǆemal",
+                                                "Zukunft",
+                                                "Geflüchtete",
+                                                "Ausbildung",
+                                                "Mentoring",
+                                                "Umschulung",
+                                                "Café",
+                                                "Ελλάδα",
+                                                "ελπίδα",
+                                                "ß",
+                                                "ss",
+                                                "Übung",
+                                                "oe",
+                                                "ae",
+                                                "zz"};
+  std::mt19937 random(2026);
+  auto pick = [&](const auto& list) { return list[random() % list.size()]; };
+  auto text = [&](int words) {
+    std::string out = pick(vocabulary);
+    for (int i = 1; i < words; ++i) out += pick(separators) + pick(vocabulary);
+    return out;
+  };
+  std::vector<long long> companies;
+  for (int i = 0; i < 4; ++i) companies.push_back(add_company("suche-" + std::to_string(i), "active"));
+  for (int i = 0; i < 300; ++i) {
+    auto input = random_input(random, companies);
+    input.title = text(1 + static_cast<int>(random() % 3));
+    if (random() % 4 != 0) input.summary = text(1 + static_cast<int>(random() % 5));
+    if (random() % 3 != 0) input.description = text(1 + static_cast<int>(random() % 12));
+    ASSERT_TRUE(elsewhere_.create(input).ok());
+  }
+  ASSERT_TRUE(catalogue_->refresh().ok());
+  for (int n = 0; n < 250; ++n) {
+    std::string q;
+    int words = 1 + static_cast<int>(random() % 3);
+    for (int w = 0; w < words; ++w) {
+      auto characters = characters_of(pick(query_words));
+      std::size_t length = 1 + random() % characters.size();
+      std::string word;
+      for (std::size_t i = 0; i < length; ++i) {
+        std::string c = characters[i];
+        if (c.size() == 1 && random() % 3 == 0) c[0] = static_cast<char>(std::toupper(c[0]));
+        word += c;
+      }
+      q += (w == 0 ? "" : pick(std::vector<std::string>{" ", ", ", " +", " -", "* "})) + word;
+    }
+    InitiativeFilter filter;
+    filter.q = q;
+    if (random() % 3 == 0) filter.category = kCategories[random() % kCategories.size()];
+    if (random() % 5 == 0) filter.state = kStates[random() % kStates.size()];
+    compare_lists(filter, random_page(random), 4);
+    if (HasFatalFailure()) {
+      ADD_FAILURE() << "q=" << q;
+      return;
+    }
+  }
+}
+
+// A text with a character the search index does not know (ﬁ) makes it leave every search to
+// the database until that text is gone; the answers stay the database's.
+TEST_F(CatalogueTest, SearchesWithACharacterItDoesNotKnowAreTheDatabases) {
+  std::mt19937 random(5);
+  auto companies = seed(random, 30);
+  auto input = random_input(random, {companies[0]});
+  input.published = true;
+  input.title = "Kurs \xef\xac\x81sh";
+  auto odd = elsewhere_.create(input);
+  ASSERT_TRUE(odd.ok());
+  ASSERT_TRUE(catalogue_->refresh().ok());
+  InitiativeFilter filter;
+  filter.q = "Kurs";
+  PageRequest page;
+  page.sort = {service::kInitiativeSortKeys.front(), false};
+  EXPECT_FALSE(catalogue_->initiatives(filter, page).has_value());
+  auto expected = database_only_.list(filter, page, Audience::public_only);
+  auto got = through_catalogue_->list(filter, page, Audience::public_only);
+  ASSERT_TRUE(expected.ok());
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->items.size(), expected->items.size());
+  ASSERT_FALSE(got->items.empty());
+
+  ASSERT_TRUE(elsewhere_.remove(odd->id, std::nullopt).ok());
+  ASSERT_TRUE(catalogue_->refresh().ok());
+  compare_lists(filter, page, 10);
 }
 
 // The companies' lists too: names compared under the collation, every sort and filter walked.
@@ -462,7 +709,9 @@ TEST_F(CatalogueTest, ServesTheSameBytesOverHttp) {
   for (const std::string& query : std::vector<std::string>{
            "", "sort=-title&limit=7", "category=language&include=company", "sort=participants&limit=9&state=DE-BY",
            "sort=-updated_at&limit=3&active_on=2026-01-01", "company_id=" + std::to_string(companies[2]) + "&limit=5",
-           "sort=created_at&limit=11&include=company", "published=false", "limit=0", "sort=nope"}) {
+           "sort=created_at&limit=11&include=company", "published=false", "limit=0", "sort=nope", "q=Kurs&limit=4",
+           "q=deutsch&sort=-title&limit=3&include=company", "q=%C3%A4r", "q=stras&category=language&limit=2",
+           "q=%D0%BC%D0%BE", "q=kurs%20zu&sort=participants"}) {
     std::string path = "/v1/initiatives?" + query;
     for (int page = 0; page < 4; ++page) {
       auto got = compare(path);

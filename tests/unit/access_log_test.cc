@@ -136,8 +136,8 @@ TEST(AccessLog, JsonLinesAreJsonObjectsWithTheMessageEscaped) {
   auto json = nlohmann::json::parse(lines[0]);
   EXPECT_EQ(json.at("level"), "info");
   EXPECT_TRUE(json.at("thread").is_number_integer());
-  EXPECT_TRUE(std::regex_match(json.at("time").get<std::string>(),
-                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)")));
+  EXPECT_TRUE(
+      std::regex_match(json.at("time").get<std::string>(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)")));
   EXPECT_EQ(json.at("message"),
             "access method=GET route=/v1/\"quoted\"\\path\n status=404 duration_ms=2.500 bytes=10 request_id=r-1");
 }
