@@ -137,17 +137,19 @@ HttpResponse App::handle(const HttpRequest& request, std::string& route) {
 std::optional<HttpResponse> App::handle_now(const HttpRequest& request, std::string& route) {
   // Outside /v1/ only /readyz asks the database: the rest is answered from memory.
   if (request.path.rfind("/v1/", 0) != 0 && request.path != "/readyz") return handle(request, route);
-  std::optional<std::string> key;
+  // The catalogue first: it answers as fast as the response cache and is always current, so
+  // its answers are not stored there too (the cache keeps what the database answers).
+  if (from_memory(request)) {
+    if (auto response = answer_from_memory(request, route)) return response;
+  }
   if (cacheable(request)) {
-    key = ResponseCache::key_of(request);
     RateCharge charge;
-    if (auto response = cached(request, *key, route, charge)) {
+    if (auto response = cached(request, ResponseCache::key_of(request), route, charge)) {
       rate_limits_.settle(charge, *response);
       cors_.apply(request, *response);
       return response;
     }
   }
-  if (from_memory(request)) return answer_from_memory(request, key, route);
   return std::nullopt;
 }
 
@@ -157,25 +159,15 @@ bool App::from_memory(const HttpRequest& request) const {
          (request.path.rfind("/v1/initiatives", 0) == 0 || request.path.rfind("/v1/companies", 0) == 0);
 }
 
-std::optional<HttpResponse> App::answer_from_memory(const HttpRequest& request, const std::optional<std::string>& key,
-                                                    std::string& route) {
+std::optional<HttpResponse> App::answer_from_memory(const HttpRequest& request, std::string& route) {
   service::NoDatabaseHere here;
-  // The cache entry is claimed before the read, as respond() does, so that a write in between
-  // cannot leave this answer stored; but never waited for here: another fill in progress just
-  // means this answer is not stored.
-  std::shared_ptr<ResponseCache::Fill> ticket;
-  if (key && request.method == "GET") ticket = cache_.claim(*key, std::chrono::milliseconds(0)).ticket;
   RateCharge charge;
   HttpResponse response = dispatch(request, route, charge);
   if (here.asked()) {
-    // Not stored (not a 200) and the waiters released; a worker answers it, charged there.
-    HttpResponse refused;
-    refused.status = 503;
-    cache_.complete(ticket, refused, route);
+    // A worker answers it, charged there.
     rate_limits_.refund(charge);
     return std::nullopt;
   }
-  cache_.complete(ticket, response, route);
   rate_limits_.settle(charge, response);
   cors_.apply(request, response);
   return response;

@@ -118,10 +118,8 @@ class App {
   // An anonymous read the catalogue may answer without the database (service/catalogue.h).
   bool from_memory(const HttpRequest& request) const;
   // Its answer, given on the caller's thread without waiting for anything; nullopt when the
-  // database was needed after all (nothing was charged or stored then). key: its response
-  // cache key when the cache takes it.
-  std::optional<HttpResponse> answer_from_memory(const HttpRequest& request, const std::optional<std::string>& key,
-                                                 std::string& route);
+  // database was needed after all (nothing was charged then). Not stored in the response cache.
+  std::optional<HttpResponse> answer_from_memory(const HttpRequest& request, std::string& route);
   // The cached answer of key as this caller gets it (and a background refresh started when the
   // entry is due); nullopt on a miss.
   std::optional<HttpResponse> cached(const HttpRequest& request, const std::string& key, std::string& route,

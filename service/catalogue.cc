@@ -10,12 +10,17 @@
 #include <unordered_set>
 
 #include "service/changes.h"
+#include "service/encoding.h"
 #include "service/repositories/company_repository.h"
 #include "service/repositories/initiative_repository.h"
 #include "service/repositories/sql.h"
 #include "service/search_index.h"
 
 namespace zusammen::service {
+
+namespace {
+constexpr std::string_view kSpaceWeight("\x02\x09", 2);
+}  // namespace
 
 int compare_weights(std::string_view a, std::string_view b) {
   std::size_t common = std::min(a.size(), b.size());
@@ -24,15 +29,16 @@ int compare_weights(std::string_view a, std::string_view b) {
   // The longer one's first weight that is not a space decides against the shorter's padding.
   bool a_longer = a.size() > b.size();
   std::string_view rest = (a_longer ? a : b).substr(common);
-  for (std::size_t at = 0; at + 4 <= rest.size(); at += 4) {
-    int c = rest.substr(at, 4).compare("0209");
+  for (std::size_t at = 0; at + 2 <= rest.size(); at += 2) {
+    int c = rest.substr(at, 2).compare(kSpaceWeight);
     if (c != 0) return (c < 0) == a_longer ? -1 : 1;
   }
   return 0;
 }
 
-std::string strip_space_weights(std::string key) {
-  while (key.size() >= 4 && key.compare(key.size() - 4, 4, "0209") == 0) key.resize(key.size() - 4);
+std::string weight_key(std::string_view hex) {
+  std::string key = hex_decode(hex).value_or("");
+  while (key.size() >= 2 && std::string_view(key).substr(key.size() - 2) == kSpaceWeight) key.resize(key.size() - 2);
   return key;
 }
 
@@ -84,13 +90,26 @@ const std::string& text_of(const Company& c) { return c.name; }
 int number_of(const Initiative& i) { return i.participants; }
 int number_of(const Company&) { return 0; }
 
+// A DATETIME(6) as CAST(x AS CHAR) spells it, "YYYY-MM-DD HH:MM:SS.ffffff" (always 26
+// characters: such texts order as their times), kept inline rather than on the heap.
+class CastTime {
+ public:
+  CastTime() = default;
+  explicit CastTime(std::string_view text) { text.copy(text_.data(), std::min(text.size(), text_.size())); }
+  std::string_view view() const { return {text_.data(), text_.size()}; }
+  int compare(const CastTime& other) const { return view().compare(other.view()); }
+
+ private:
+  std::array<char, 26> text_{};
+};
+
 // A row with the keys its lists order it by, exactly as the list queries compare them.
 template <typename Item>
 struct Keyed {
   Item item;
-  std::string weight;  // the text key's (title, name) collation weight, trailing spaces stripped
-  std::string created_at;
-  std::string updated_at;
+  std::string weight;  // the text key's (title, name) weight_key
+  CastTime created_at;
+  CastTime updated_at;
 
   long long id() const { return item.id; }
   // Compared on one key alone; ties are broken by id in ByKey.
@@ -116,9 +135,9 @@ struct Keyed {
       case Key::title:
         return text_of(item);
       case Key::created_at:
-        return created_at;
+        return std::string(created_at.view());
       case Key::updated_at:
-        return updated_at;
+        return std::string(updated_at.view());
       case Key::participants:
         return std::to_string(number_of(item));
     }
@@ -159,7 +178,7 @@ std::optional<Page<Item>> page_of(const Order<E>& order, Key key, const PageRequ
       case Key::created_at:
       case Key::updated_at:
         if (!is_canonical_datetime(cursor.value)) return std::nullopt;
-        (key == Key::created_at ? probe.created_at : probe.updated_at) = cursor.value;
+        (key == Key::created_at ? probe.created_at : probe.updated_at) = CastTime(cursor.value);
         break;
       case Key::participants: {
         int value = 0;
@@ -216,6 +235,7 @@ void erase_sorted(Order<E>& order, Key key, const E* entry) {
 namespace zusammen::service {
 
 using catalogue_detail::ByKey;
+using catalogue_detail::CastTime;
 using catalogue_detail::Keyed;
 
 struct Catalogue::Entry : Keyed<Initiative> {
@@ -304,8 +324,10 @@ struct Catalogue::State {
       for (Key key : kKeys) {
         auto& order = orders[static_cast<std::size_t>(key)];
         std::sort(order.begin(), order.end(), ByKey{key});
+        order.shrink_to_fit();
       }
     }
+    if (search) search->compact();
     rank();
   }
   // Numbers every entry's place in the orders of all of them: after a load, and after every
@@ -329,9 +351,8 @@ struct Catalogue::State {
   }
   void put_company(company_repository::PublicRow row) {
     erase_company_only(row.company.id);
-    auto entry = std::make_unique<CompanyEntry>(
-        CompanyEntry{{std::move(row.company), strip_space_weights(std::move(row.name_weight)),
-                      std::move(row.created_at), std::move(row.updated_at)}});
+    auto entry = std::make_unique<CompanyEntry>(CompanyEntry{
+        {std::move(row.company), weight_key(row.name_weight), CastTime(row.created_at), CastTime(row.updated_at)}});
     for (Key key : kCompanyKeys) {
       catalogue_detail::insert_sorted(company_orders[static_cast<std::size_t>(key)], key, entry.get());
     }
@@ -349,9 +370,8 @@ struct Catalogue::State {
     companies.erase(it);
   }
   const Entry* add(initiative_repository::PublicRow row) {
-    auto entry =
-        std::make_unique<Entry>(Entry{{std::move(row.initiative), strip_space_weights(std::move(row.title_weight)),
-                                       std::move(row.created_at), std::move(row.updated_at)}});
+    auto entry = std::make_unique<Entry>(Entry{
+        {std::move(row.initiative), weight_key(row.title_weight), CastTime(row.created_at), CastTime(row.updated_at)}});
     const Entry* out = entry.get();
     long long id = entry->id();
     if (search) search->add(id, texts_of(out->item));
@@ -533,7 +553,7 @@ std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& f
       if (i.end_date && *i.end_date < *filter.active_on) return false;
     }
     if (filter.published && !*filter.published) return false;  // every public initiative is published
-    if (since && e.updated_at < *since) return false;
+    if (since && e.updated_at.view() < *since) return false;
     return true;
   };
   static const catalogue_detail::Order<Entry> kNone;
@@ -576,7 +596,7 @@ std::optional<Page<Company>> Catalogue::companies(const CompanyFilter& filter, c
   const auto& order = none ? kNone : state_->company_orders[static_cast<std::size_t>(*key)];
   auto matches = [&](const CompanyEntry& e) {
     if (filter.state && e.item.state != filter.state) return false;
-    if (since && e.updated_at < *since) return false;
+    if (since && e.updated_at.view() < *since) return false;
     return true;
   };
   auto out = catalogue_detail::page_of<CompanyEntry, Company>(order, *key, page, state_->companies, matches);

@@ -102,11 +102,11 @@ class Catalogue {
 // write is answered. A failure is logged and leaves the catalogue declining (see refresh).
 void catch_up(Catalogue* catalogue);
 
-// HEX(WEIGHT_STRING(x)) keys of utf8mb4_unicode_ci (4 hex digits per weight) compared as the
-// collation's PAD SPACE comparison does: the shorter key goes on with the space's weight, 0209.
-// Keys must come through strip_space_weights first. <0, 0, >0 like memcmp.
+// The sort key of a text from HEX(WEIGHT_STRING(x)) of utf8mb4_unicode_ci: its weights as bytes
+// (two per weight), trailing space weights dropped ("a" and "a  " are equal under PAD SPACE).
+std::string weight_key(std::string_view hex);
+// Two weight_keys compared as the collation's PAD SPACE comparison does: the shorter key goes on
+// with the space's weight, 0x0209. <0, 0, >0 like memcmp.
 int compare_weights(std::string_view a, std::string_view b);
-// Drops trailing space weights: "a" and "a  " are equal under PAD SPACE.
-std::string strip_space_weights(std::string key);
 
 }  // namespace zusammen::service

@@ -57,6 +57,25 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   return out;
 }
 
+std::optional<std::string> hex_decode(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (std::size_t at = 0; at < hex.size(); at += 2) {
+    int high = digit(hex[at]);
+    int low = digit(hex[at + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out.push_back(static_cast<char>(high * 16 + low));
+  }
+  return out;
+}
+
 std::string hex_encode(std::string_view bytes) {
   constexpr std::string_view digits = "0123456789abcdef";
   std::string out;

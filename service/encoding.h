@@ -12,6 +12,8 @@ namespace zusammen::service {
 std::string base64url_encode(std::string_view bytes);
 std::optional<std::string> base64url_decode(std::string_view text);
 std::string hex_encode(std::string_view bytes);
+// Hex digits (either case) to bytes; nullopt for an odd length or a character that is no digit.
+std::optional<std::string> hex_decode(std::string_view hex);
 std::string sha256_hex(std::string_view data);
 std::uint64_t fnv1a64(std::string_view data);
 // A fast 64-bit hash of content, eight bytes at a step (for ETags of large bodies, where

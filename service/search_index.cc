@@ -144,14 +144,19 @@ std::optional<std::vector<std::string>> SearchIndex::tokens_of(const std::vector
 
 void SearchIndex::add(long long id, const std::vector<std::string_view>& texts) {
   auto tokens = tokens_of(texts);
-  if (!tokens) {
+  if (!tokens || id < 0 || id > static_cast<long long>(UINT32_MAX)) {
     unsure_.insert(id);
     return;
   }
+  auto small = static_cast<std::uint32_t>(id);
   for (auto& token : *tokens) {
     auto& ids = postings_[std::move(token)];
-    ids.insert(std::upper_bound(ids.begin(), ids.end(), id), id);
+    ids.insert(std::upper_bound(ids.begin(), ids.end(), small), small);
   }
+}
+
+void SearchIndex::compact() {
+  for (auto& [token, ids] : postings_) ids.shrink_to_fit();
 }
 
 void SearchIndex::remove(long long id, const std::vector<std::string_view>& texts) {
@@ -162,7 +167,7 @@ void SearchIndex::remove(long long id, const std::vector<std::string_view>& text
     auto it = postings_.find(token);
     if (it == postings_.end()) continue;
     auto& ids = it->second;
-    auto at = std::lower_bound(ids.begin(), ids.end(), id);
+    auto at = std::lower_bound(ids.begin(), ids.end(), static_cast<std::uint32_t>(id));
     if (at != ids.end() && *at == id) ids.erase(at);
     if (ids.empty()) postings_.erase(it);
   }

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -64,14 +65,17 @@ class SearchIndex {
   std::optional<std::vector<long long>> match(std::string_view q) const;
 
   std::size_t tokens() const { return postings_.size(); }
+  // Gives back the spare capacity of the postings (after a load).
+  void compact();
 
  private:
   // The distinct indexed tokens' weight keys of a document; nullopt for an unknown character.
   std::optional<std::vector<std::string>> tokens_of(const std::vector<std::string_view>& texts) const;
 
   std::shared_ptr<const FullTextRules> rules_;
-  std::map<std::string, std::vector<long long>> postings_;  // token weights → ids, ascending
-  std::unordered_set<long long> unsure_;                    // documents with a character the rules do not know
+  // Token weights → ids, ascending (32 bits: half the memory; a larger id makes its document unsure).
+  std::map<std::string, std::vector<std::uint32_t>> postings_;
+  std::unordered_set<long long> unsure_;  // documents with a character the rules do not know
 };
 
 }  // namespace zusammen::service

@@ -59,12 +59,7 @@ FullTextRules fulltext_rules(soci::session& session, const std::vector<char32_t>
     soci::row row;
     session << query, soci::into(row);
     for (std::size_t i = from; i < to; ++i) {
-      auto hex = row.get<std::string>(i - from);
-      std::string weights;
-      for (std::size_t at = 0; at + 2 <= hex.size(); at += 2) {
-        weights.push_back(static_cast<char>(std::stoi(hex.substr(at, 2), nullptr, 16)));
-      }
-      rules.weights.emplace(characters[i], std::move(weights));
+      rules.weights.emplace(characters[i], hex_decode(row.get<std::string>(i - from)).value_or(""));
     }
   }
   return rules;

@@ -228,8 +228,8 @@ TEST_F(CatalogueTest, WeightKeysCompareAsTheCollationDoes) {
                                                                     ")), STRCMP(" + quote(a) + ", " + quote(b) + ")"));
       ASSERT_TRUE(row->next());
       int expected = row->getInt(3);
-      int got = service::compare_weights(service::strip_space_weights(row->getString(1)),
-                                         service::strip_space_weights(row->getString(2)));
+      int got = service::compare_weights(service::weight_key(std::string(row->getString(1))),
+                                         service::weight_key(std::string(row->getString(2))));
       EXPECT_EQ(got, expected) << "\"" << a << "\" vs \"" << b << "\"";
       ++checked;
     }

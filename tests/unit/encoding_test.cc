@@ -72,6 +72,18 @@ TEST(Hex, LowerCaseTwoDigitsPerByte) {
   EXPECT_EQ(hex_encode(std::string("\x00\x01\x0f\x10\xab\xff", 6)), "00010f10abff");
 }
 
+TEST(Hex, DecodesEitherCaseAndRefusesWhatIsNoHex) {
+  EXPECT_EQ(hex_decode(""), std::string());
+  EXPECT_EQ(hex_decode("00010f10abFF"), std::string("\x00\x01\x0f\x10\xab\xff", 6));
+  EXPECT_EQ(hex_decode("0209"), std::string("\x02\x09", 2));
+  EXPECT_EQ(hex_decode("abc"), std::nullopt);
+  EXPECT_EQ(hex_decode("0g"), std::nullopt);
+  EXPECT_EQ(hex_decode(" 1"), std::nullopt);
+  std::string every;
+  for (int b = 0; b < 256; ++b) every.push_back(static_cast<char>(b));
+  EXPECT_EQ(hex_decode(hex_encode(every)), every);
+}
+
 TEST(Sha256, KnownVectors) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
