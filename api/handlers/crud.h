@@ -38,14 +38,15 @@ inline HttpResponse created(const nlohmann::json& item, int version, const std::
   return response.with_header("Location", location).with_header("ETag", etag);
 }
 
-// POST of a content resource: content:write, a strict body, create, 201 with Location and ETag.
+// POST of a resource: the scope (content:write unless named), a strict body, create, 201 with
+// Location (collection_path/id) and ETag.
 template <typename Input, typename Entity>
 HttpResponse create_resource(const RequestContext& context,
                              const std::function<service::Result<Input>(const nlohmann::json&, bool)>& read,
                              const std::function<service::Result<Entity>(const Input&)>& create,
                              const std::function<nlohmann::json(const Entity&)>& render,
-                             const std::string& collection_path) {
-  if (auto denied = require_scope(context, "content:write")) return *denied;
+                             const std::string& collection_path, const std::string& scope = "content:write") {
+  if (auto denied = require_scope(context, scope)) return *denied;
   auto body = parse_json_object(context.request, false);
   if (body.failure) return *body.failure;
   auto input = read(*body.value, false);
@@ -55,10 +56,11 @@ HttpResponse create_resource(const RequestContext& context,
   return created(render(*entity), entity->version, collection_path + "/" + std::to_string(entity->id));
 }
 
-// DELETE of a content resource: content:write, the {id}, If-Match honoured, 204.
+// DELETE of a resource: the scope (content:write unless named), the {id}, If-Match honoured, 204.
 inline HttpResponse remove_resource(const RequestContext& context,
-                                    const std::function<service::Status(long long, std::optional<int>)>& remove) {
-  if (auto denied = require_scope(context, "content:write")) return *denied;
+                                    const std::function<service::Status(long long, std::optional<int>)>& remove,
+                                    const std::string& scope = "content:write") {
+  if (auto denied = require_scope(context, scope)) return *denied;
   auto id = path_id(context);
   if (!id.ok()) return problem(id.error());
   auto removed = remove(*id, if_match_version(context.request));

@@ -111,14 +111,9 @@ HttpResponse get(const RequestContext& context, Services& services) {
 }
 
 HttpResponse create(const RequestContext& context, Services& services) {
-  if (auto denied = require_scope(context, "content:write")) return *denied;
-  auto body = parse_json_object(context.request, false);
-  if (body.failure) return *body.failure;
-  auto input = meeting_from_json(*body.value, false);
-  if (!input.ok()) return problem(input.error());
-  auto meeting = services.meetings.create(*input);
-  if (!meeting.ok()) return problem(meeting.error());
-  return created(meeting_to_json(*meeting), meeting->version, "/v1/meetings/" + std::to_string(meeting->id));
+  return create_resource<service::MeetingInput, service::Meeting>(
+      context, meeting_from_json, [&](const service::MeetingInput& input) { return services.meetings.create(input); },
+      [](const service::Meeting& m) { return meeting_to_json(m); }, "/v1/meetings");
 }
 
 HttpResponse patch(const RequestContext& context, Services& services) {
@@ -134,12 +129,8 @@ HttpResponse patch(const RequestContext& context, Services& services) {
 }
 
 HttpResponse remove(const RequestContext& context, Services& services) {
-  if (auto denied = require_scope(context, "content:write")) return *denied;
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
-  auto removed = services.meetings.remove(*id, if_match_version(context.request));
-  if (!removed.ok()) return problem(removed.error());
-  return no_content();
+  return remove_resource(
+      context, [&](long long id, std::optional<int> version) { return services.meetings.remove(id, version); });
 }
 
 // --- agenda -----------------------------------------------------------------------------------

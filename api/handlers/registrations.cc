@@ -91,15 +91,11 @@ HttpResponse get(const RequestContext& context, Services& services) {
 }
 
 HttpResponse create(const RequestContext& context, Services& services) {
-  if (auto denied = require_scope(context, "registrations:write")) return *denied;
-  auto body = parse_json_object(context.request, false);
-  if (body.failure) return *body.failure;
-  auto input = registration_from_json(*body.value, false);
-  if (!input.ok()) return problem(input.error());
-  auto registration = services.registrations.create(*input);
-  if (!registration.ok()) return problem(registration.error());
-  return created(registration_to_json(*registration), registration->version,
-                 "/v1/registrations/" + std::to_string(registration->id));
+  return create_resource<service::RegistrationInput, service::Registration>(
+      context, registration_from_json,
+      [&](const service::RegistrationInput& input) { return services.registrations.create(input); },
+      [](const service::Registration& r) { return registration_to_json(r); }, "/v1/registrations",
+      "registrations:write");
 }
 
 // POST /v1/registrations/bulk: the whole request is 400 when it cannot be read (not an object, items not
@@ -176,12 +172,9 @@ HttpResponse patch(const RequestContext& context, Services& services) {
 }
 
 HttpResponse remove(const RequestContext& context, Services& services) {
-  if (auto denied = require_scope(context, "registrations:write")) return *denied;
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
-  auto removed = services.registrations.remove(*id, if_match_version(context.request));
-  if (!removed.ok()) return problem(removed.error());
-  return no_content();
+  return remove_resource(
+      context, [&](long long id, std::optional<int> version) { return services.registrations.remove(id, version); },
+      "registrations:write");
 }
 
 }  // namespace
