@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "api/problem.h"
+
 namespace zusammen::api {
 
 std::vector<std::string> split_path(const std::string& path) {
@@ -17,7 +19,14 @@ std::vector<std::string> split_path(const std::string& path) {
 }
 
 void Router::add(std::string method, const std::string& pattern, Handler handler) {
-  routes_.push_back({std::move(method), pattern, split_path(pattern), std::move(handler)});
+  Handler answering = [handler = std::move(handler)](const RequestContext& context) {
+    try {
+      return handler(context);
+    } catch (const Refusal& refusal) {
+      return problem(refusal.error);
+    }
+  };
+  routes_.push_back({std::move(method), pattern, split_path(pattern), std::move(answering)});
 }
 
 RouteMatch Router::match(const std::string& method, const std::string& path) const {

@@ -39,21 +39,18 @@ HttpResponse feed(const RequestContext& context, Services& services) {
     if (error) errors.insert(errors.begin(), error->errors.begin(), error->errors.end());
     return problem(service::Error::invalid("The request has invalid query parameters.", std::move(errors)));
   }
-  auto meetings = services.meetings.list_with_agendas(filter, service::Audience::public_only);
-  if (!meetings.ok()) return problem(meetings.error());
-  return calendar_response(context, ical::render_calendar(kFeedName, *meetings));
+  auto meetings = take(services.meetings.list_with_agendas(filter, service::Audience::public_only));
+  return calendar_response(context, ical::render_calendar(kFeedName, meetings));
 }
 
 HttpResponse one(const RequestContext& context, Services& services) {
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
+  auto id = take(path_id(context));
   QueryReader query(context.request, {});
   if (auto error = query.error()) return problem(*error);
-  auto found = services.meetings.get_with_agenda(*id, service::Audience::public_only);
-  if (!found.ok()) return problem(found.error());
-  std::string name = found->meeting.title;
+  auto found = take(services.meetings.get_with_agenda(id, service::Audience::public_only));
+  std::string name = found.meeting.title;
   std::vector<service::MeetingWithAgenda> meetings;
-  meetings.push_back(std::move(*found));
+  meetings.push_back(std::move(found));
   return calendar_response(context, ical::render_calendar(name, meetings));
 }
 

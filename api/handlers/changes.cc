@@ -53,14 +53,14 @@ HttpResponse list(const RequestContext& context, Services& services) {
     if (types.empty()) return problem(403, "The API key has no scope that reads any kind of change.");
   }
 
-  auto page = services.changes.list(since.value_or(""), types, static_cast<int>(limit.value_or(kDefaultFeedLimit)));
-  if (!page.ok()) return problem(page.error());
+  auto page =
+      take(services.changes.list(since.value_or(""), types, static_cast<int>(limit.value_or(kDefaultFeedLimit))));
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& change : page->items) {
+  for (const auto& change : page.items) {
     items.push_back({{"type", change.type}, {"id", change.id}, {"op", change.op}, {"at", change.at}});
   }
-  HttpResponse response = json_response(200, {{"items", std::move(items)}, {"next_cursor", page->next_cursor}});
-  std::string link = "/v1/changes?since=" + url_encode(page->next_cursor);
+  HttpResponse response = json_response(200, {{"items", std::move(items)}, {"next_cursor", page.next_cursor}});
+  std::string link = "/v1/changes?since=" + url_encode(page.next_cursor);
   if (types_param) link += "&types=" + url_encode(*types_param);
   if (limit) link += "&limit=" + std::to_string(*limit);
   response.with_header("Link", "<" + link + ">; rel=\"next\"");

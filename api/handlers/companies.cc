@@ -23,25 +23,22 @@ HttpResponse list(const RequestContext& context, Services& services) {
   auto reader = content_audience(context, denied);
   if (!reader) return denied;
   Audience audience = *reader;
-  auto result = services.companies.list(filter, *page, audience);
-  if (!result.ok()) return problem(result.error());
+  auto result = take(services.companies.list(filter, *page, audience));
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& company : result->items) items.push_back(company_to_json(company, audience == Audience::internal));
-  return list_response(context, std::move(items), result->next_cursor);
+  for (const auto& company : result.items) items.push_back(company_to_json(company, audience == Audience::internal));
+  return list_response(context, std::move(items), result.next_cursor);
 }
 
 HttpResponse get(const RequestContext& context, Services& services) {
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
+  auto id = take(path_id(context));
   QueryReader query(context.request, {});
   if (auto error = query.error()) return problem(*error);
   HttpResponse denied;
   auto reader = content_audience(context, denied);
   if (!reader) return denied;
   Audience audience = *reader;
-  auto company = services.companies.get(*id, audience);
-  if (!company.ok()) return problem(company.error());
-  return item_response(context, company_to_json(*company, audience == Audience::internal), company->version);
+  auto company = take(services.companies.get(id, audience));
+  return item_response(context, company_to_json(company, audience == Audience::internal), company.version);
 }
 
 HttpResponse create(const RequestContext& context, Services& services) {
@@ -52,12 +49,11 @@ HttpResponse create(const RequestContext& context, Services& services) {
 
 HttpResponse patch(const RequestContext& context, Services& services) {
   if (auto denied = require_scope(context, "content:write")) return *denied;
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
+  auto id = take(path_id(context));
   MergePatchSteps<service::Company, service::CompanyInput> steps{
-      [&] { return services.companies.get(*id, Audience::internal); },
+      [&] { return services.companies.get(id, Audience::internal); },
       [](const service::Company& c) { return company_writable_json(c); }, company_from_json,
-      [&](int version, const service::CompanyInput& input) { return services.companies.update(*id, version, input); },
+      [&](int version, const service::CompanyInput& input) { return services.companies.update(id, version, input); },
       [](const service::Company& c) { return company_to_json(c, true); }};
   return merge_patch(context, steps);
 }

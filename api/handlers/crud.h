@@ -49,11 +49,9 @@ HttpResponse create_resource(const RequestContext& context,
   if (auto denied = require_scope(context, scope)) return *denied;
   auto body = parse_json_object(context.request, false);
   if (body.failure) return *body.failure;
-  auto input = read(*body.value, false);
-  if (!input.ok()) return problem(input.error());
-  auto entity = create(*input);
-  if (!entity.ok()) return problem(entity.error());
-  return created(render(*entity), entity->version, collection_path + "/" + std::to_string(entity->id));
+  auto input = take(read(*body.value, false));
+  auto entity = take(create(input));
+  return created(render(entity), entity.version, collection_path + "/" + std::to_string(entity.id));
 }
 
 // DELETE of a resource: the scope (content:write unless named), the {id}, If-Match honoured, 204.
@@ -61,10 +59,8 @@ inline HttpResponse remove_resource(const RequestContext& context,
                                     const std::function<service::Status(long long, std::optional<int>)>& remove,
                                     const std::string& scope = "content:write") {
   if (auto denied = require_scope(context, scope)) return *denied;
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
-  auto removed = remove(*id, if_match_version(context.request));
-  if (!removed.ok()) return problem(removed.error());
+  auto id = take(path_id(context));
+  take(remove(id, if_match_version(context.request)));
   return no_content();
 }
 
@@ -93,13 +89,12 @@ HttpResponse merge_patch(const RequestContext& context, const MergePatchSteps<En
   std::optional<int> wanted = if_match_version(context.request);
   constexpr int kAttempts = 5;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    auto current = steps.load();
-    if (!current.ok()) return problem(current.error());
-    if (wanted && *wanted != current->version) {
+    auto current = take(steps.load());
+    if (wanted && *wanted != current.version) {
       return problem(412, "The resource has changed since you read it (it is at version " +
-                              std::to_string(current->version) + ").");
+                              std::to_string(current.version) + ").");
     }
-    nlohmann::json original = steps.writable(*current);
+    nlohmann::json original = steps.writable(current);
     nlohmann::json merged = original;
     merged.merge_patch(*body.value);
     // A patch that changes nothing (an empty object, values already held, null for what is null)
@@ -110,8 +105,8 @@ HttpResponse merge_patch(const RequestContext& context, const MergePatchSteps<En
       return object;
     };
     if (without_nulls(merged) == without_nulls(original)) {
-      HttpResponse response = json_response(200, steps.render(*current));
-      std::string etag = item_etag(current->version, response.body);
+      HttpResponse response = json_response(200, steps.render(current));
+      std::string etag = item_etag(current.version, response.body);
       return response.with_header("ETag", etag);
     }
     auto input = steps.read(merged, false);
@@ -127,7 +122,7 @@ HttpResponse merge_patch(const RequestContext& context, const MergePatchSteps<En
       return problem(service::Error::validation(std::move(errors)));
     }
     if (!input.ok()) return problem(input.error());
-    auto updated = steps.update(current->version, *input);
+    auto updated = steps.update(current.version, *input);
     if (updated.ok()) {
       HttpResponse response = json_response(200, steps.render(*updated));
       std::string etag = item_etag(updated->version, response.body);

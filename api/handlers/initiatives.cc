@@ -34,16 +34,13 @@ HttpResponse list(const RequestContext& context, Services& services) {
   auto reader = content_audience(context, denied);
   if (!reader) return denied;
   Audience audience = *reader;
-  auto result = services.initiatives.list(filter, *page, audience);
-  if (!result.ok()) return problem(result.error());
-  auto items = render(result->items, include.contains("company"), audience, services);
-  if (!items.ok()) return problem(items.error());
-  return list_response(context, std::move(*items), result->next_cursor);
+  auto result = take(services.initiatives.list(filter, *page, audience));
+  auto items = take(render(result.items, include.contains("company"), audience, services));
+  return list_response(context, std::move(items), result.next_cursor);
 }
 
 HttpResponse get(const RequestContext& context, Services& services) {
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
+  auto id = take(path_id(context));
   QueryReader query(context.request, {"include"});
   auto include = query.include({"company"});
   if (auto error = query.error()) return problem(*error);
@@ -51,11 +48,9 @@ HttpResponse get(const RequestContext& context, Services& services) {
   auto reader = content_audience(context, denied);
   if (!reader) return denied;
   Audience audience = *reader;
-  auto initiative = services.initiatives.get(*id, audience);
-  if (!initiative.ok()) return problem(initiative.error());
-  auto items = render({*initiative}, include.contains("company"), audience, services);
-  if (!items.ok()) return problem(items.error());
-  return item_response(context, items->at(0), initiative->version);
+  auto initiative = take(services.initiatives.get(id, audience));
+  auto items = take(render({initiative}, include.contains("company"), audience, services));
+  return item_response(context, items.at(0), initiative.version);
 }
 
 HttpResponse create(const RequestContext& context, Services& services) {
@@ -67,13 +62,12 @@ HttpResponse create(const RequestContext& context, Services& services) {
 
 HttpResponse patch(const RequestContext& context, Services& services) {
   if (auto denied = require_scope(context, "content:write")) return *denied;
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
+  auto id = take(path_id(context));
   MergePatchSteps<service::Initiative, service::InitiativeInput> steps{
-      [&] { return services.initiatives.get(*id, Audience::internal); },
+      [&] { return services.initiatives.get(id, Audience::internal); },
       [](const service::Initiative& i) { return initiative_writable_json(i); }, initiative_from_json,
       [&](int version, const service::InitiativeInput& input) {
-        return services.initiatives.update(*id, version, input);
+        return services.initiatives.update(id, version, input);
       },
       [](const service::Initiative& i) { return initiative_to_json(i); }};
   return merge_patch(context, steps);

@@ -82,16 +82,14 @@ HttpResponse list(const RequestContext& context, Services& services) {
   HttpResponse denied;
   auto audience = content_audience(context, denied);
   if (!audience) return denied;
-  auto result = services.meetings.list(filter, *page, *audience);
-  if (!result.ok()) return problem(result.error());
+  auto result = take(services.meetings.list(filter, *page, *audience));
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& m : result->items) items.push_back(meeting_to_json(m));
-  return list_response(context, std::move(items), result->next_cursor);
+  for (const auto& m : result.items) items.push_back(meeting_to_json(m));
+  return list_response(context, std::move(items), result.next_cursor);
 }
 
 HttpResponse get(const RequestContext& context, Services& services) {
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
+  auto id = take(path_id(context));
   QueryReader query(context.request, {"include"});
   auto include = query.include({"agenda"});
   if (auto error = query.error()) return problem(*error);
@@ -99,15 +97,13 @@ HttpResponse get(const RequestContext& context, Services& services) {
   auto audience = content_audience(context, denied);
   if (!audience) return denied;
   if (!include.contains("agenda")) {
-    auto meeting = services.meetings.get(*id, *audience);
-    if (!meeting.ok()) return problem(meeting.error());
-    return item_response(context, meeting_to_json(*meeting), meeting->version);
+    auto meeting = take(services.meetings.get(id, *audience));
+    return item_response(context, meeting_to_json(meeting), meeting.version);
   }
-  auto found = services.meetings.get_with_agenda(*id, *audience);
-  if (!found.ok()) return problem(found.error());
-  nlohmann::json item = meeting_to_json(found->meeting);
-  item["agenda"] = agenda_json(found->agenda);
-  return item_response(context, item, found->meeting.version);
+  auto found = take(services.meetings.get_with_agenda(id, *audience));
+  nlohmann::json item = meeting_to_json(found.meeting);
+  item["agenda"] = agenda_json(found.agenda);
+  return item_response(context, item, found.meeting.version);
 }
 
 HttpResponse create(const RequestContext& context, Services& services) {
@@ -118,12 +114,11 @@ HttpResponse create(const RequestContext& context, Services& services) {
 
 HttpResponse patch(const RequestContext& context, Services& services) {
   if (auto denied = require_scope(context, "content:write")) return *denied;
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
+  auto id = take(path_id(context));
   MergePatchSteps<service::Meeting, service::MeetingInput> steps{
-      [&] { return services.meetings.get(*id, Audience::internal); },
+      [&] { return services.meetings.get(id, Audience::internal); },
       [](const service::Meeting& m) { return meeting_writable_json(m); }, meeting_from_json,
-      [&](int version, const service::MeetingInput& input) { return services.meetings.update(*id, version, input); },
+      [&](int version, const service::MeetingInput& input) { return services.meetings.update(id, version, input); },
       [](const service::Meeting& m) { return meeting_to_json(m); }};
   return merge_patch(context, steps);
 }
@@ -136,60 +131,50 @@ HttpResponse remove(const RequestContext& context, Services& services) {
 // --- agenda -----------------------------------------------------------------------------------
 
 HttpResponse list_agenda(const RequestContext& context, Services& services) {
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
+  auto id = take(path_id(context));
   QueryReader query(context.request, {});
   if (auto error = query.error()) return problem(*error);
   HttpResponse denied;
   auto audience = content_audience(context, denied);
   if (!audience) return denied;
-  auto items = services.meetings.agenda(*id, *audience);
-  if (!items.ok()) return problem(items.error());
+  auto items = take(services.meetings.agenda(id, *audience));
   // The whole programme at once: a meeting has a handful of items, so there are no pages.
-  HttpResponse response = json_response(200, {{"items", agenda_json(*items)}});
+  HttpResponse response = json_response(200, {{"items", agenda_json(items)}});
   std::string etag = content_etag(response.body);
   return cacheable(context, std::move(response), std::move(etag));
 }
 
 HttpResponse get_agenda_item(const RequestContext& context, Services& services) {
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
-  auto item_id = path_item_id(context);
-  if (!item_id.ok()) return problem(item_id.error());
+  auto id = take(path_id(context));
+  auto item_id = take(path_item_id(context));
   QueryReader query(context.request, {});
   if (auto error = query.error()) return problem(*error);
   HttpResponse denied;
   auto audience = content_audience(context, denied);
   if (!audience) return denied;
-  auto item = services.meetings.get_agenda_item(*id, *item_id, *audience);
-  if (!item.ok()) return problem(item.error());
-  return item_response(context, agenda_item_to_json(*item), item->version);
+  auto item = take(services.meetings.get_agenda_item(id, item_id, *audience));
+  return item_response(context, agenda_item_to_json(item), item.version);
 }
 
 HttpResponse create_agenda_item(const RequestContext& context, Services& services) {
   if (auto denied = require_scope(context, "content:write")) return *denied;
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
+  auto id = take(path_id(context));
   auto body = parse_json_object(context.request, false);
   if (body.failure) return *body.failure;
-  auto input = agenda_item_from_json(*body.value, false);
-  if (!input.ok()) return problem(input.error());
-  auto item = services.meetings.add_agenda_item(*id, *input);
-  if (!item.ok()) return problem(item.error());
-  return created(agenda_item_to_json(*item), item->version, item_location(*id, item->id));
+  auto input = take(agenda_item_from_json(*body.value, false));
+  auto item = take(services.meetings.add_agenda_item(id, input));
+  return created(agenda_item_to_json(item), item.version, item_location(id, item.id));
 }
 
 HttpResponse patch_agenda_item(const RequestContext& context, Services& services) {
   if (auto denied = require_scope(context, "content:write")) return *denied;
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
-  auto item_id = path_item_id(context);
-  if (!item_id.ok()) return problem(item_id.error());
+  auto id = take(path_id(context));
+  auto item_id = take(path_item_id(context));
   MergePatchSteps<service::AgendaItem, service::AgendaItemInput> steps{
-      [&] { return services.meetings.get_agenda_item(*id, *item_id, Audience::internal); },
+      [&] { return services.meetings.get_agenda_item(id, item_id, Audience::internal); },
       [](const service::AgendaItem& a) { return agenda_item_writable_json(a); }, agenda_item_from_json,
       [&](int version, const service::AgendaItemInput& input) {
-        return services.meetings.update_agenda_item(*id, *item_id, version, input);
+        return services.meetings.update_agenda_item(id, item_id, version, input);
       },
       [](const service::AgendaItem& a) { return agenda_item_to_json(a); }};
   return merge_patch(context, steps);
@@ -197,12 +182,9 @@ HttpResponse patch_agenda_item(const RequestContext& context, Services& services
 
 HttpResponse remove_agenda_item(const RequestContext& context, Services& services) {
   if (auto denied = require_scope(context, "content:write")) return *denied;
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
-  auto item_id = path_item_id(context);
-  if (!item_id.ok()) return problem(item_id.error());
-  auto removed = services.meetings.remove_agenda_item(*id, *item_id, if_match_version(context.request));
-  if (!removed.ok()) return problem(removed.error());
+  auto id = take(path_id(context));
+  auto item_id = take(path_item_id(context));
+  take(services.meetings.remove_agenda_item(id, item_id, if_match_version(context.request)));
   return no_content();
 }
 

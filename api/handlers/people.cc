@@ -48,20 +48,16 @@ nlohmann::json person_to_json(const service::PersonData& data) {
 
 HttpResponse export_person(const RequestContext& context, Services& services) {
   if (auto denied = require_scope(context, "admin")) return *denied;
-  auto email = person_email(context);
-  if (!email.ok()) return problem(email.error());
-  auto data = service::PeopleService(services.pool).export_data(*email);
-  if (!data.ok()) return problem(data.error());
+  auto email = take(person_email(context));
+  auto data = take(service::PeopleService(services.pool).export_data(email));
   // Personal data: never kept by caches on the way.
-  return json_response(200, person_to_json(*data)).with_header("Cache-Control", "no-store");
+  return json_response(200, person_to_json(data)).with_header("Cache-Control", "no-store");
 }
 
 HttpResponse erase_person(const RequestContext& context, Services& services) {
   if (auto denied = require_scope(context, "admin")) return *denied;
-  auto email = person_email(context);
-  if (!email.ok()) return problem(email.error());
-  auto erased = service::PeopleService(services.pool).erase(*email);
-  if (!erased.ok()) return problem(erased.error());
+  auto email = take(person_email(context));
+  take(service::PeopleService(services.pool).erase(email));
   return no_content();
 }
 

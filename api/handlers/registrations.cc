@@ -37,26 +37,23 @@ HttpResponse list_of(const RequestContext& context, Services& services, std::opt
   auto page = query.page(service::kRegistrationSortKeys);
   if (auto error = query.error()) return problem(*error);
   if (meeting_id) {
-    auto meeting = services.meetings.get(*meeting_id, service::Audience::internal);
-    if (!meeting.ok()) return problem(meeting.error());
+    take(services.meetings.get(*meeting_id, service::Audience::internal));
   }
   if (wants_csv(context.request)) {
     // The whole export, not a page: limit and cursor do not apply.
-    auto rows = services.registrations.export_all(filter, page->sort);
-    if (!rows.ok()) return problem(rows.error());
+    auto rows = take(services.registrations.export_all(filter, page->sort));
     HttpResponse response;
     response.status = 200;
     response.content_type = std::string(kCsv);
-    response.body = registrations_to_csv(*rows);
+    response.body = registrations_to_csv(rows);
     response.with_header("Content-Disposition", "attachment; filename=\"registrations.csv\"");
     std::string etag = content_etag(response.body);
     return cacheable(context, std::move(response), std::move(etag));
   }
-  auto result = services.registrations.list(filter, *page);
-  if (!result.ok()) return problem(result.error());
+  auto result = take(services.registrations.list(filter, *page));
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& g : result->items) items.push_back(registration_to_json(g));
-  return list_response(context, std::move(items), result->next_cursor);
+  for (const auto& g : result.items) items.push_back(registration_to_json(g));
+  return list_response(context, std::move(items), result.next_cursor);
 }
 
 HttpResponse list(const RequestContext& context, Services& services) {
@@ -65,29 +62,24 @@ HttpResponse list(const RequestContext& context, Services& services) {
 
 HttpResponse list_of_meeting(const RequestContext& context, Services& services) {
   if (auto denied = require_scope(context, "registrations:read")) return *denied;
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
-  return list_of(context, services, *id);
+  auto id = take(path_id(context));
+  return list_of(context, services, id);
 }
 
 HttpResponse stats(const RequestContext& context, Services& services) {
   if (auto denied = require_scope(context, "registrations:read")) return *denied;
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
-  auto result = services.registrations.stats(*id);
-  if (!result.ok()) return problem(result.error());
-  HttpResponse response = json_response(200, meeting_stats_to_json(*result));
+  auto id = take(path_id(context));
+  auto result = take(services.registrations.stats(id));
+  HttpResponse response = json_response(200, meeting_stats_to_json(result));
   std::string etag = content_etag(response.body);
   return cacheable(context, std::move(response), std::move(etag));
 }
 
 HttpResponse get(const RequestContext& context, Services& services) {
   if (auto denied = require_scope(context, "registrations:read")) return *denied;
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
-  auto registration = services.registrations.get(*id);
-  if (!registration.ok()) return problem(registration.error());
-  return item_response(context, registration_to_json(*registration), registration->version);
+  auto id = take(path_id(context));
+  auto registration = take(services.registrations.get(id));
+  return item_response(context, registration_to_json(registration), registration.version);
 }
 
 HttpResponse create(const RequestContext& context, Services& services) {
@@ -141,11 +133,10 @@ HttpResponse bulk(const RequestContext& context, Services& services) {
     }
     inputs.push_back(registration_from_json(item, false));
   }
-  auto outcomes = services.registrations.bulk_upsert(inputs);
-  if (!outcomes.ok()) return problem(outcomes.error());
+  auto outcomes = take(services.registrations.bulk_upsert(inputs));
   nlohmann::json results = nlohmann::json::array();
-  for (std::size_t i = 0; i < outcomes->size(); ++i) {
-    const auto& outcome = (*outcomes)[i];
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    const auto& outcome = outcomes[i];
     nlohmann::json result = {{"index", i}, {"status", outcome.status}, {"id", nullptr}, {"problem", nullptr}};
     if (outcome.error) {
       result["problem"] = nlohmann::json::parse(problem(*outcome.error).body);
@@ -159,13 +150,12 @@ HttpResponse bulk(const RequestContext& context, Services& services) {
 
 HttpResponse patch(const RequestContext& context, Services& services) {
   if (auto denied = require_scope(context, "registrations:write")) return *denied;
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
+  auto id = take(path_id(context));
   MergePatchSteps<service::Registration, service::RegistrationInput> steps{
-      [&] { return services.registrations.get(*id); },
+      [&] { return services.registrations.get(id); },
       [](const service::Registration& g) { return registration_writable_json(g); }, registration_from_json,
       [&](int version, const service::RegistrationInput& input) {
-        return services.registrations.update(*id, version, input);
+        return services.registrations.update(id, version, input);
       },
       [](const service::Registration& g) { return registration_to_json(g); }};
   return merge_patch(context, steps);

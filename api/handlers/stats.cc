@@ -27,9 +27,8 @@ HttpResponse network(const RequestContext& context, service::StatsService& stats
   if (auto denied = require_scope(context, "registrations:read")) return *denied;
   QueryReader query(context.request, std::initializer_list<const char*>{});
   if (auto error = query.error()) return problem(*error);
-  auto result = stats.network();
-  if (!result.ok()) return problem(result.error());
-  HttpResponse response = json_response(200, network_stats_to_json(*result));
+  auto result = take(stats.network());
+  HttpResponse response = json_response(200, network_stats_to_json(result));
   std::string etag = content_etag(response.body);
   return cacheable(context, std::move(response), std::move(etag));
 }

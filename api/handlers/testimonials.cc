@@ -36,16 +36,13 @@ HttpResponse list(const RequestContext& context, Services& services) {
   auto reader = content_audience(context, denied);
   if (!reader) return denied;
   Audience audience = *reader;
-  auto result = services.testimonials.list(filter, *page, audience);
-  if (!result.ok()) return problem(result.error());
-  auto items = render(result->items, include.contains("company"), audience, services);
-  if (!items.ok()) return problem(items.error());
-  return list_response(context, std::move(*items), result->next_cursor);
+  auto result = take(services.testimonials.list(filter, *page, audience));
+  auto items = take(render(result.items, include.contains("company"), audience, services));
+  return list_response(context, std::move(items), result.next_cursor);
 }
 
 HttpResponse get(const RequestContext& context, Services& services) {
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
+  auto id = take(path_id(context));
   QueryReader query(context.request, {"include"});
   auto include = query.include({"company"});
   if (auto error = query.error()) return problem(*error);
@@ -53,11 +50,9 @@ HttpResponse get(const RequestContext& context, Services& services) {
   auto reader = content_audience(context, denied);
   if (!reader) return denied;
   Audience audience = *reader;
-  auto testimonial = services.testimonials.get(*id, audience);
-  if (!testimonial.ok()) return problem(testimonial.error());
-  auto items = render({*testimonial}, include.contains("company"), audience, services);
-  if (!items.ok()) return problem(items.error());
-  return item_response(context, items->at(0), testimonial->version);
+  auto testimonial = take(services.testimonials.get(id, audience));
+  auto items = take(render({testimonial}, include.contains("company"), audience, services));
+  return item_response(context, items.at(0), testimonial.version);
 }
 
 HttpResponse create(const RequestContext& context, Services& services) {
@@ -69,13 +64,12 @@ HttpResponse create(const RequestContext& context, Services& services) {
 
 HttpResponse patch(const RequestContext& context, Services& services) {
   if (auto denied = require_scope(context, "content:write")) return *denied;
-  auto id = path_id(context);
-  if (!id.ok()) return problem(id.error());
+  auto id = take(path_id(context));
   MergePatchSteps<service::Testimonial, service::TestimonialInput> steps{
-      [&] { return services.testimonials.get(*id, Audience::internal); },
+      [&] { return services.testimonials.get(id, Audience::internal); },
       [](const service::Testimonial& t) { return testimonial_writable_json(t); }, testimonial_from_json,
       [&](int version, const service::TestimonialInput& input) {
-        return services.testimonials.update(*id, version, input);
+        return services.testimonials.update(id, version, input);
       },
       [](const service::Testimonial& t) { return testimonial_to_json(t); }};
   return merge_patch(context, steps);

@@ -115,6 +115,34 @@ Router sample_router(bool literal_first) {
   return router;
 }
 
+// A handler that cannot take() the value of a Result is answered with the problem of its error,
+// by the router, as problem() maps it; a handler that takes a value goes on with it.
+TEST(Router, AFailureAHandlerCannotTakeIsAnsweredAsItsProblem) {
+  Router router;
+  router.add("GET", "/v1/things/{id}", [](const RequestContext& context) {
+    service::Result<long long> id = context.params.at("id") == "7"
+                                        ? service::Result<long long>(7LL)
+                                        : service::Result<long long>(service::Error::not_found("No such thing."));
+    long long taken = take(std::move(id));
+    HttpResponse response;
+    response.status = 200;
+    response.body = std::to_string(taken);
+    return response;
+  });
+  HttpRequest request;
+  auto found = router.match("GET", "/v1/things/7");
+  ASSERT_NE(found.route, nullptr);
+  auto answered = found.route->handler(RequestContext{request, found.params, {}});
+  EXPECT_EQ(answered.status, 200);
+  EXPECT_EQ(answered.body, "7");
+  auto missing = router.match("GET", "/v1/things/8");
+  auto refused = missing.route->handler(RequestContext{request, missing.params, {}});
+  auto expected = problem(service::Error::not_found("No such thing."));
+  EXPECT_EQ(refused.status, 404);
+  EXPECT_EQ(refused.content_type, expected.content_type);
+  EXPECT_EQ(refused.body, expected.body);
+}
+
 TEST(Router, MatchesMethodAndPathWithParameters) {
   Router router = sample_router(true);
   auto match = router.match("GET", "/v1/companies/12");
