@@ -33,7 +33,7 @@ namespace zusammen::service {
 class Catalogue {
  public:
   // Above max_initiatives public initiatives the catalogue stays off (a memory bound: about
-  // 2 KiB each with the benchmark's texts); the database answers everything then.
+  // 2.3 KiB each with the benchmark's texts, words included); the database answers everything then.
   Catalogue(Pool& pool, std::size_t max_initiatives);
   ~Catalogue();
   Catalogue(const Catalogue&) = delete;
