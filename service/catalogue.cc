@@ -256,13 +256,17 @@ struct Catalogue::State {
   // The active companies, in each order of their lists (a few hundred: no partitions).
   std::unordered_map<long long, std::unique_ptr<CompanyEntry>> companies;
   std::array<catalogue_detail::Order<CompanyEntry>, kCompanyKeys.size()> company_orders;
-  // The initiatives' words (title, summary, description: the FULLTEXT index's columns); none
-  // before the first load.
+  // The words of the initiatives (title, summary, description) and of the companies (name,
+  // description): the columns of their FULLTEXT indexes. None before the first load.
   std::unique_ptr<SearchIndex> search;
+  std::unique_ptr<SearchIndex> company_search;
 
   static std::vector<std::string_view> texts_of(const Initiative& i) {
     return {i.title, i.summary ? std::string_view(*i.summary) : std::string_view(),
             i.description ? std::string_view(*i.description) : std::string_view()};
+  }
+  static std::vector<std::string_view> texts_of(const Company& c) {
+    return {c.name, c.description ? std::string_view(*c.description) : std::string_view()};
   }
 
   static std::vector<std::string> partitions_of(const Initiative& i) {
@@ -357,6 +361,7 @@ struct Catalogue::State {
       catalogue_detail::insert_sorted(company_orders[static_cast<std::size_t>(key)], key, entry.get());
     }
     long long id = entry->id();
+    if (company_search) company_search->add(id, texts_of(entry->item));
     companies.emplace(id, std::move(entry));
   }
 
@@ -367,6 +372,7 @@ struct Catalogue::State {
     for (Key key : kCompanyKeys) {
       catalogue_detail::erase_sorted(company_orders[static_cast<std::size_t>(key)], key, it->second.get());
     }
+    if (company_search) company_search->remove(company_id, texts_of(it->second->item));
     companies.erase(it);
   }
   const Entry* add(initiative_repository::PublicRow row) {
@@ -421,8 +427,9 @@ Status Catalogue::load() {
     long long count = initiative_repository::count_public(sql);
     if (count > static_cast<long long>(max_initiatives_)) return std::unique_ptr<State>();
     auto state = std::make_unique<State>();
-    state->search = std::make_unique<SearchIndex>(
-        std::make_shared<const FullTextRules>(sql::fulltext_rules(sql, FullTextRules::word_characters())));
+    auto rules = std::make_shared<const FullTextRules>(sql::fulltext_rules(sql, FullTextRules::word_characters()));
+    state->search = std::make_unique<SearchIndex>(rules);
+    state->company_search = std::make_unique<SearchIndex>(rules);
     for (long long after = 0;;) {
       auto batch = initiative_repository::public_rows(sql, initiative_repository::PublicScope::after_id, {after});
       if (batch.empty()) break;
@@ -585,16 +592,22 @@ std::optional<Page<Company>> Catalogue::companies(const CompanyFilter& filter, c
   std::optional<std::string> since;
   if (filter.updated_since) since = canonical_since(*filter.updated_since);
   // sector is free text that the database compares under the collation (case, trailing spaces).
-  if (filter.q || filter.sector || !key || *key == Key::participants || (filter.updated_since && !since)) {
+  if (filter.sector || !key || *key == Key::participants || (filter.updated_since && !since)) {
     return decline<Page<Company>>();
   }
   std::shared_lock reading(state_mutex_);
   if (!serving()) return decline<Page<Company>>();
+  std::optional<std::vector<long long>> found;  // the ids q finds, ascending
+  if (filter.q) {
+    if (state_->company_search) found = state_->company_search->match(*filter.q);
+    if (!found) return decline<Page<Company>>();
+  }
   static const catalogue_detail::Order<CompanyEntry> kNone;
   // Every company anonymous callers see is active.
   bool none = filter.status && *filter.status != "active";
   const auto& order = none ? kNone : state_->company_orders[static_cast<std::size_t>(*key)];
   auto matches = [&](const CompanyEntry& e) {
+    if (found && !std::binary_search(found->begin(), found->end(), e.id())) return false;
     if (filter.state && e.item.state != filter.state) return false;
     if (since && e.updated_at.view() < *since) return false;
     return true;

@@ -1,7 +1,7 @@
 // The public catalogue in memory: every initiative and company anonymous callers may see,
 // loaded once and kept current by the change feed, so that the partner websites' reads (by id,
 // lists in every order and filter, searches (q) included, include=company, and the companies'
-// lists but q and sector) need no database round trip.
+// lists but sector) need no database round trip.
 //
 // It answers exactly what the database would: the same rows, the same order (titles compare
 // by the collation's own sort keys, WEIGHT_STRING), the same cursors, which both sides accept.
@@ -54,7 +54,7 @@ class Catalogue {
   std::optional<std::optional<Company>> company(long long id) const;
   // The active companies among ids (absent ones left out, each once).
   std::optional<std::vector<Company>> companies(const std::vector<long long>& ids) const;
-  // A page of the companies list (every filter and sort but q and sector).
+  // A page of the companies list (every filter and sort but sector).
   std::optional<Page<Company>> companies(const CompanyFilter& filter, const PageRequest& page) const;
 
   // True while it answers (loaded, current, within its bound).

@@ -585,11 +585,15 @@ TEST_F(CatalogueTest, CompanyListsAnswerWhatTheDatabaseAnswers) {
     input.name = kTitles[random() % kTitles.size()];
     input.status = random() % 6 == 0 ? "former" : "active";
     if (random() % 4 != 0) input.state = kStates[random() % kStates.size()];
+    if (random() % 3 != 0) {
+      input.description = kTitles[random() % kTitles.size()] + ", " + kTitles[random() % kTitles.size()];
+    }
     ASSERT_TRUE(elsewhere_companies_.create(input).ok()) << input.name;
   }
   ASSERT_TRUE(catalogue_->refresh().ok());
   service::CompanyService database_only(database_->pool());
   int walked = 0;
+  int searches_that_found = 0;
   for (int round = 0; round < 60; ++round) {
     service::CompanyFilter filter;
     if (random() % 3 == 0) filter.state = kStates[random() % kStates.size()];
@@ -598,6 +602,11 @@ TEST_F(CatalogueTest, CompanyListsAnswerWhatTheDatabaseAnswers) {
       filter.updated_since =
           database_->scalar("SELECT CAST(updated_at AS CHAR) FROM companies ORDER BY RAND() LIMIT 1");
     }
+    // Searches over names and descriptions, in memory as in the FULLTEXT index.
+    const std::vector<std::string> searches = {
+        "Deutsch",          "kurs", "Ärg", "ar", "stras", "Strasse", "\xd0\x9c\xd0\xbe",
+        "\xd8\xac\xd8\xb3", "zuk",  "1",   "ab", "dz",    "Firma",   "kurs a"};
+    if (random() % 3 == 0) filter.q = searches[random() % searches.size()];
     PageRequest page;
     page.sort = {service::kCompanySortKeys[random() % service::kCompanySortKeys.size()], random() % 2 == 0};
     page.limit = std::vector<int>{1, 3, 20}[random() % 3];
@@ -616,6 +625,7 @@ TEST_F(CatalogueTest, CompanyListsAnswerWhatTheDatabaseAnswers) {
         EXPECT_EQ(got->items[i].version, expected->items[i].version);
       }
       ASSERT_EQ(got->next_cursor, expected->next_cursor);
+      if (n == 0 && filter.q && !got->items.empty()) ++searches_that_found;
       if (!got->next_cursor) break;
       auto cursor = service::decode_cursor(*got->next_cursor, page.sort);
       ASSERT_TRUE(cursor.ok());
@@ -623,6 +633,7 @@ TEST_F(CatalogueTest, CompanyListsAnswerWhatTheDatabaseAnswers) {
     }
   }
   EXPECT_GT(walked, 100);
+  EXPECT_GT(searches_that_found, 5);
   // sector is compared by the database's collation: left to it.
   service::CompanyFilter by_sector;
   by_sector.sector = "IT";
@@ -677,8 +688,9 @@ TEST_F(CatalogueTest, ServesTheSameBytesOverHttp) {
     compare("/v1/initiatives/" + std::to_string(id) + "?include=company");
   }
   for (long long id : companies) compare("/v1/companies/" + std::to_string(id));
-  for (const std::string& query : std::vector<std::string>{"", "sort=-name&limit=2", "sort=created_at&limit=3",
-                                                           "status=former", "state=DE-BY&sort=-updated_at"}) {
+  for (const std::string& query :
+       std::vector<std::string>{"", "sort=-name&limit=2", "sort=created_at&limit=3", "status=former",
+                                "state=DE-BY&sort=-updated_at", "q=firma&limit=2", "q=firma%201&sort=-name"}) {
     compare("/v1/companies?" + query);
   }
   for (const std::string& query : std::vector<std::string>{
