@@ -12,7 +12,7 @@
 #     all           every step below
 #
 # Steps of `all`: scripts/deps.sh --test; scripts/format.sh --check and
-# tests/docs_links.sh; build build/ (RelWithDebInfo), build-asan/ (Debug,
+# tests/docs_links.sh and tests/layers.sh; build build/ (RelWithDebInfo), build-asan/ (Debug,
 # -DZUSAMMEN_SANITIZE=ON) and build-release/ (Release, the binary only:
 # it must build cleanly with -Werror as a packager's would without it);
 # start the private MariaDB (scripts/db.sh)
@@ -54,9 +54,10 @@ done
 "$ZUSAMMEN_ROOT/scripts/deps.sh" --test
 
 if [[ $slice == all ]]; then
-  log "checking the formatting (scripts/format.sh --check) and the documentation's links"
+  log "checking the formatting (scripts/format.sh --check), the documentation's links and the layers"
   "$ZUSAMMEN_ROOT/scripts/format.sh" --check || die "sources are not formatted: run scripts/format.sh"
   bash tests/docs_links.sh || die "a documentation link does not resolve"
+  bash tests/layers.sh || die "api/ reaches SOCI or a repository header"
 fi
 
 build_tree build RelWithDebInfo -DZUSAMMEN_TESTS=ON

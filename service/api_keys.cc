@@ -1,5 +1,7 @@
 #include "service/api_keys.h"
 
+#include <soci/soci.h>
+
 #include <algorithm>
 
 #include "service/encoding.h"

@@ -1,5 +1,7 @@
 #include "service/changes.h"
 
+#include <soci/soci.h>
+
 #include <algorithm>
 #include <charconv>
 

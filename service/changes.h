@@ -3,8 +3,6 @@
 // commit order (see migrations/0003_change_feed.sql).
 #pragma once
 
-#include <soci/soci.h>
-
 #include <optional>
 #include <set>
 #include <string>
@@ -13,6 +11,12 @@
 
 #include "service/database.h"
 #include "service/status.h"
+
+// SOCI stays out of the headers api/ reads: the session is only named here (service/ and the
+// repositories include <soci/soci.h> themselves).
+namespace soci {
+class session;
+}  // namespace soci
 
 namespace zusammen::service {
 

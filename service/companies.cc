@@ -1,5 +1,7 @@
 #include "service/companies.h"
 
+#include <soci/soci.h>
+
 #include "service/catalogue.h"
 #include "service/changes.h"
 #include "service/repositories/company_repository.h"

@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <soci/logger.h>
 #include <soci/mysql/soci-mysql.h>
+#include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
 #include <cctype>
@@ -193,6 +194,8 @@ Pool::Pool(DatabaseUrl url, PoolOptions options)
     free_.push_back(options_.size - 1 - i);
   }
 }
+
+Pool::~Pool() = default;
 
 Status Pool::prepare(Slot& slot) {
   auto now = std::chrono::steady_clock::now();

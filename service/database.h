@@ -3,8 +3,6 @@
 // service's error codes. SOCI is the service's only data access.
 #pragma once
 
-#include <soci/soci.h>
-
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -16,6 +14,12 @@
 #include <vector>
 
 #include "service/status.h"
+
+// SOCI stays out of the headers api/ reads: the session is only named here (service/ and the
+// repositories include <soci/soci.h> themselves).
+namespace soci {
+class session;
+}  // namespace soci
 
 namespace zusammen::service {
 
@@ -88,6 +92,7 @@ class Lease {
 class Pool {
  public:
   Pool(DatabaseUrl url, PoolOptions options);
+  ~Pool();  // where soci::session is a complete type
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 

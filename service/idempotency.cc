@@ -1,5 +1,6 @@
 #include "service/idempotency.h"
 
+#include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
 #include <optional>

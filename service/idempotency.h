@@ -7,14 +7,18 @@
 // fails with a duplicate key: its transaction, and so its write, rolls back.
 #pragma once
 
-#include <soci/soci.h>
-
 #include <chrono>
 #include <optional>
 #include <string>
 
 #include "service/database.h"
 #include "service/status.h"
+
+// SOCI stays out of the headers api/ reads: the session is only named here (service/ and the
+// repositories include <soci/soci.h> themselves).
+namespace soci {
+class session;
+}  // namespace soci
 
 namespace zusammen::service {
 

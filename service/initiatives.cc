@@ -1,5 +1,7 @@
 #include "service/initiatives.h"
 
+#include <soci/soci.h>
+
 #include "service/catalogue.h"
 #include "service/changes.h"
 #include "service/repositories/initiative_repository.h"

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "service/encoding.h"
+#include "service/repositories/paging.h"
 
 namespace zusammen::service {
 

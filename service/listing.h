@@ -6,7 +6,6 @@
 #include <string_view>
 #include <vector>
 
-#include "service/repositories/sql.h"
 #include "service/status.h"
 
 namespace zusammen::service {
@@ -54,23 +53,12 @@ struct Page {
   std::optional<std::string> next_cursor;
 };
 
-// Adds the keyset condition, ORDER BY and LIMIT (one extra row tells whether a next page exists).
-// The SELECT must expose the sort value as its last column (see sort_value_column).
-void apply_page(sql::Query& query, const PageRequest& page);
 // CAST(column AS CHAR): the exact value the next cursor carries (microseconds included).
 std::string sort_value_column(const Sort& sort);
 
 // A row of a list query with the sort value it was selected with (the query's last column).
 template <typename T>
 using SortedRows = std::vector<std::pair<T, std::string>>;
-
-// Runs a list query whose last column is the sort value (see sort_value_column), mapping each row.
-template <typename T, typename FromRow>
-SortedRows<T> fetch_sorted(soci::session& session, const sql::Query& query, FromRow from_row) {
-  SortedRows<T> out;
-  query.for_each(session, [&](const soci::row& r) { out.emplace_back(from_row(r), r.get<std::string>(r.size() - 1)); });
-  return out;
-}
 
 // Trims the extra row and computes next_cursor from the last row kept.
 template <typename T>

@@ -1,5 +1,7 @@
 #include "service/meetings.h"
 
+#include <soci/soci.h>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>

@@ -1,5 +1,6 @@
 #include "service/migrations.h"
 
+#include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
 #include <set>

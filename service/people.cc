@@ -1,5 +1,6 @@
 #include "service/people.h"
 
+#include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>

@@ -1,5 +1,7 @@
 #include "service/registrations.h"
 
+#include <soci/soci.h>
+
 #include <algorithm>
 #include <set>
 

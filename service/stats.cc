@@ -1,5 +1,7 @@
 #include "service/stats.h"
 
+#include <soci/soci.h>
+
 #include "service/initiatives.h"
 #include "service/registrations.h"
 #include "service/repositories/stats_repository.h"

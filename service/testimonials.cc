@@ -1,5 +1,7 @@
 #include "service/testimonials.h"
 
+#include <soci/soci.h>
+
 #include "service/changes.h"
 #include "service/repositories/testimonial_repository.h"
 #include "service/validation.h"

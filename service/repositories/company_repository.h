@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "service/companies.h"
+#include "service/repositories/paging.h"
 #include "service/repositories/sql.h"
 
 namespace zusammen::service::company_repository {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "service/initiatives.h"
+#include "service/repositories/paging.h"
 #include "service/repositories/sql.h"
 
 namespace zusammen::service::initiative_repository {

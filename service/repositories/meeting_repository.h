@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "service/meetings.h"
+#include "service/repositories/paging.h"
 #include "service/repositories/sql.h"
 
 namespace zusammen::service::meeting_repository {

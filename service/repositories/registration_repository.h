@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "service/registrations.h"
+#include "service/repositories/paging.h"
 #include "service/repositories/sql.h"
 
 namespace zusammen::service::registration_repository {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "service/repositories/paging.h"
 #include "service/repositories/sql.h"
 #include "service/testimonials.h"
 

@@ -3,6 +3,7 @@
 #include "service/changes.h"
 
 #include <gtest/gtest.h>
+#include <soci/soci.h>
 
 #include <atomic>
 #include <future>

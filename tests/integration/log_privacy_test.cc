@@ -6,6 +6,7 @@
 #include <cppconn/statement.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <soci/soci.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "service/encoding.h"
+#include "service/repositories/paging.h"
 
 namespace zusammen::service {
 namespace {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <soci/mysql/soci-mysql.h>
+#include <soci/soci.h>
 
 #include <chrono>
 #include <string>

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <soci/mysql/soci-mysql.h>
+#include <soci/soci.h>
 
 #include <regex>
 #include <set>

@@ -1,0 +1,26 @@
+// Pages of list queries: what the repositories add to a query for a page, and how they read
+// its rows (service/listing.h holds the SQL-free rest: sorts, cursors, pages).
+#pragma once
+
+#include <soci/soci.h>
+
+#include <string>
+
+#include "service/listing.h"
+#include "service/repositories/sql.h"
+
+namespace zusammen::service {
+
+// Adds the keyset condition, ORDER BY and LIMIT (one extra row tells whether a next page exists).
+// The SELECT must expose the sort value as its last column (see sort_value_column).
+void apply_page(sql::Query& query, const PageRequest& page);
+
+// Runs a list query whose last column is the sort value (see sort_value_column), mapping each row.
+template <typename T, typename FromRow>
+SortedRows<T> fetch_sorted(soci::session& session, const sql::Query& query, FromRow from_row) {
+  SortedRows<T> out;
+  query.for_each(session, [&](const soci::row& r) { out.emplace_back(from_row(r), r.get<std::string>(r.size() - 1)); });
+  return out;
+}
+
+}  // namespace zusammen::service
