@@ -2,6 +2,7 @@
 // (API key hashes), FNV-1a (ETags) and cryptographic random bytes.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,5 +24,10 @@ std::uint64_t content_hash64(std::string_view data);
 std::string random_bytes(std::size_t count);
 // True when text is well-formed UTF-8 (no overlongs, no surrogates).
 bool is_valid_utf8(std::string_view text);
+// The code point of well-formed UTF-8 at text[at] (at < text.size()), advancing at past it;
+// nullopt, at unchanged, when it is malformed.
+std::optional<char32_t> next_code_point(std::string_view text, std::size_t& at);
+// A code point (at most U+10FFFF, no surrogate) as UTF-8.
+std::string utf8_encode(char32_t c);
 
 }  // namespace zusammen::service

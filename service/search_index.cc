@@ -4,6 +4,8 @@
 #include <iterator>
 #include <utility>
 
+#include "service/encoding.h"
+
 namespace zusammen::service {
 
 namespace {
@@ -58,23 +60,6 @@ constexpr Range kSeparatorRanges[] = {
 template <std::size_t N>
 bool in(const Range (&ranges)[N], char32_t c) {
   return std::any_of(std::begin(ranges), std::end(ranges), [c](Range r) { return c >= r.first && c <= r.last; });
-}
-
-// The next code point of well-formed UTF-8 at text[at], advancing at; nullopt when malformed.
-std::optional<char32_t> next_code_point(std::string_view text, std::size_t& at) {
-  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  unsigned char lead = byte(at);
-  std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
-  if (length == 0 || at + length > text.size()) return std::nullopt;
-  char32_t c = length == 1 ? lead : length == 2 ? (lead & 0x1F) : length == 3 ? (lead & 0x0F) : (lead & 0x07);
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(at + i) & 0xC0) != 0x80) return std::nullopt;
-    c = (c << 6) | (byte(at + i) & 0x3F);
-  }
-  static constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (c < kSmallest[length] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return std::nullopt;
-  at += length;
-  return c;
 }
 
 }  // namespace

@@ -43,18 +43,9 @@ FullTextRules fulltext_rules(soci::session& session, const std::vector<char32_t>
     std::size_t to = std::min(characters.size(), from + kChunk);
     std::string query = "SELECT ";
     for (std::size_t i = from; i < to; ++i) {
-      std::string utf8;
-      char32_t c = characters[i];
-      if (c < 0x80) {
-        utf8 = {static_cast<char>(c)};
-      } else if (c < 0x800) {
-        utf8 = {static_cast<char>(0xC0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3F))};
-      } else {
-        utf8 = {static_cast<char>(0xE0 | (c >> 12)), static_cast<char>(0x80 | ((c >> 6) & 0x3F)),
-                static_cast<char>(0x80 | (c & 0x3F))};
-      }
       if (i > from) query += ", ";
-      query += "HEX(WEIGHT_STRING(CONVERT(X'" + hex_encode(utf8) + "' USING utf8mb4) COLLATE utf8mb4_unicode_ci))";
+      query += "HEX(WEIGHT_STRING(CONVERT(X'" + hex_encode(utf8_encode(characters[i])) +
+               "' USING utf8mb4) COLLATE utf8mb4_unicode_ci))";
     }
     soci::row row;
     session << query, soci::into(row);

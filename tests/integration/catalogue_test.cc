@@ -25,6 +25,7 @@
 #include "../support/test_server.h"
 #include "api/http.h"
 #include "service/companies.h"
+#include "service/encoding.h"
 #include "service/initiatives.h"
 #include "service/search_index.h"
 
@@ -358,27 +359,6 @@ TEST_F(CatalogueTest, LeavesToTheDatabaseWhatItCannotPlace) {
   EXPECT_FALSE(catalogue_->initiatives(search, PageRequest{}).has_value());
 }
 
-// UTF-8 of one code point.
-std::string utf8(char32_t c) {
-  std::string out;
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-  return out;
-}
-
 // The characters of a UTF-8 text, each as its bytes.
 std::vector<std::string> characters_of(const std::string& text) {
   std::vector<std::string> out;
@@ -412,7 +392,7 @@ TEST_F(CatalogueTest, SearchKnowsWordCharactersAndSeparatorsAsTheFullTextIndexDo
     std::string insert = "INSERT INTO fulltext_probe VALUES ";
     for (std::size_t i = from; i < std::min(probed.size(), from + 500); ++i) {
       std::string hex;
-      for (unsigned char b : "qq" + utf8(probed[i]) + "zzq") hex += fmt::format("{:02X}", b);
+      for (unsigned char b : "qq" + service::utf8_encode(probed[i]) + "zzq") hex += fmt::format("{:02X}", b);
       insert += (i > from ? ",(" : "(") + std::to_string(i) + ", CONVERT(X'" + hex + "' USING utf8mb4))";
     }
     statement->execute(insert);

@@ -84,6 +84,24 @@ TEST(Hex, DecodesEitherCaseAndRefusesWhatIsNoHex) {
   EXPECT_EQ(hex_decode(hex_encode(every)), every);
 }
 
+TEST(Utf8, EveryCodePointRoundTripsAndMalformedTextIsRefused) {
+  for (char32_t c = 0; c <= 0x10FFFF; ++c) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    std::string text = utf8_encode(c);
+    std::size_t at = 0;
+    auto decoded = next_code_point(text, at);
+    ASSERT_EQ(decoded, std::optional<char32_t>(c));
+    ASSERT_EQ(at, text.size());
+  }
+  for (std::string bad : {std::string("\xc0\x80"), std::string("\xed\xa0\x80"), std::string("\xf4\x90\x80\x80"),
+                          std::string("\xc3"), std::string("\x80"), std::string("\xff")}) {
+    std::size_t at = 0;
+    EXPECT_EQ(next_code_point(bad, at), std::nullopt);
+    EXPECT_EQ(at, 0u);
+    EXPECT_FALSE(is_valid_utf8(bad));
+  }
+}
+
 TEST(Sha256, KnownVectors) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
