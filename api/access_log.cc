@@ -133,6 +133,10 @@ struct AccessLog::State {
     {
       std::lock_guard lock(registry_mutex);
       for (auto it = buffers.begin(); it != buffers.end();) {
+        // Whether the thread has ended is read before its lines are taken: a thread still alive
+        // may append after the take, and its buffer must then stay for the next batch.
+        bool ended = it->use_count() == 1;
+        std::atomic_thread_fence(std::memory_order_acquire);
         {
           std::lock_guard held((*it)->mutex);
           if (batch.empty()) {
@@ -142,7 +146,7 @@ struct AccessLog::State {
             (*it)->text.clear();
           }
         }
-        it = it->use_count() == 1 ? buffers.erase(it) : it + 1;
+        it = ended ? buffers.erase(it) : it + 1;
       }
     }
     if (!batch.empty()) write_all(fd, batch);
