@@ -22,7 +22,7 @@ void mount_resources(Router& router, Services& services) {
 App::App(service::Pool& pool, AppOptions options)
     : catalogue_(options.catalogue_max_rows > 0
                      ? std::make_unique<service::Catalogue>(options.read_pool ? *options.read_pool : pool,
-                                                            options.catalogue_max_rows)
+                                                            options.catalogue_max_rows, options.read_pool == nullptr)
                      : nullptr),
       services_(pool, catalogue_.get()),
       cache_(options.cache_ttl, options.cache_entries, options.cache_stale, options.cache_bytes),

@@ -32,7 +32,7 @@
 namespace zusammen::api {
 
 struct Services {
-  // catalogue: answers anonymous initiative and company reads where it can (service/catalogue.h).
+  // catalogue: answers initiative and company reads where it can (service/catalogue.h).
   explicit Services(service::Pool& primary, service::Catalogue* catalogue = nullptr)
       : pool(primary),
         companies(primary, catalogue),

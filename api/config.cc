@@ -42,8 +42,8 @@ const std::vector<Setting> kSettings = {
     {"ZUSAMMEN_CACHE_WATCH_MS", "--cache-watch-ms", "100",
      "read the change feed's counter this often and empty the cache when another process wrote (0: off)"},
     {"ZUSAMMEN_CATALOGUE_MAX_ROWS", "--catalogue-max-rows", "200000",
-     "answer anonymous initiative and company reads from memory, kept current by the change feed, while there "
-     "are at most this many public initiatives (0: off; about 2 KiB each)"},
+     "answer initiative and company reads from memory, kept current by the change feed, while there are at "
+     "most this many initiatives (0: off; about 2 KiB each)"},
     {"ZUSAMMEN_IDEMPOTENCY_HOURS", "--idempotency-hours", "24",
      "keep Idempotency-Key records (and replay their answers) for this long"},
     {"ZUSAMMEN_DB_LOCK_WAIT_TIMEOUT_S", "--db-lock-wait-timeout-s", "5",

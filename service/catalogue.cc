@@ -111,6 +111,7 @@ struct Keyed {
   std::string weight;  // the text key's (title, name) weight_key
   CastTime created_at;
   CastTime updated_at;
+  bool visible = false;  // to anonymous callers
 
   long long id() const { return item.id; }
   // Compared on one key alone; ties are broken by id in ByKey.
@@ -145,6 +146,12 @@ struct Keyed {
     return {};
   }
 };
+
+// Whether the audience may see the row: anonymous callers only what is visible, keys everything.
+template <typename Item>
+bool sees(Audience audience, const Keyed<Item>& row) {
+  return audience == Audience::internal || row.visible;
+}
 
 // (key, id) ascending, as ORDER BY column, id does.
 struct ByKey {
@@ -238,9 +245,10 @@ namespace zusammen::service {
 using catalogue_detail::ByKey;
 using catalogue_detail::CastTime;
 using catalogue_detail::Keyed;
+using catalogue_detail::sees;
 
 struct Catalogue::Entry : Keyed<Initiative> {
-  // Its place in each order of all public initiatives (State::rank): the rows a search finds
+  // Its place in each order of all initiatives (State::rank): the rows a search finds
   // are put in order by these numbers instead of by comparing their keys again.
   mutable std::array<std::uint32_t, kKeys.size()> rank{};
 };
@@ -307,7 +315,7 @@ struct Catalogue::State {
     initiatives.erase(it);
   }
   // One row, in place (a catch-up).
-  void put(initiative_repository::PublicRow row) {
+  void put(initiative_repository::CatalogueRow row) {
     erase(row.initiative.id);
     const Entry* entry = add(std::move(row));
     for (const auto& name : partitions_of(entry->item)) {
@@ -316,7 +324,7 @@ struct Catalogue::State {
     }
   }
   // Many rows at once (a load): appended unordered, then sort() orders everything once.
-  void append(std::vector<initiative_repository::PublicRow> rows) {
+  void append(std::vector<initiative_repository::CatalogueRow> rows) {
     for (auto& row : rows) {
       const Entry* entry = add(std::move(row));
       for (const auto& name : partitions_of(entry->item)) {
@@ -345,7 +353,8 @@ struct Catalogue::State {
       for (std::size_t at = 0; at < order.size(); ++at) order[at]->rank[k] = static_cast<std::uint32_t>(at);
     }
   }
-  // A company's change: it and its initiatives go (put_company and put bring back what is visible).
+  // A company's change: it and its initiatives go (put_company and put bring them back, with
+  // what anonymous callers may see of them now).
   void erase_company(long long company_id) {
     std::vector<long long> ids;
     if (auto it = partitions.find("o:" + std::to_string(company_id)); it != partitions.end()) {
@@ -354,10 +363,11 @@ struct Catalogue::State {
     for (long long id : ids) erase(id);
     erase_company_only(company_id);
   }
-  void put_company(company_repository::PublicRow row) {
+  void put_company(company_repository::CatalogueRow row) {
     erase_company_only(row.company.id);
-    auto entry = std::make_unique<CompanyEntry>(CompanyEntry{
-        {std::move(row.company), weight_key(row.name_weight), CastTime(row.created_at), CastTime(row.updated_at)}});
+    auto entry =
+        std::make_unique<CompanyEntry>(CompanyEntry{{std::move(row.company), weight_key(row.name_weight),
+                                                     CastTime(row.created_at), CastTime(row.updated_at), row.visible}});
     for (Key key : kCompanyKeys) {
       catalogue_detail::insert_sorted(company_orders[static_cast<std::size_t>(key)], key, entry.get());
     }
@@ -376,9 +386,9 @@ struct Catalogue::State {
     if (company_search) company_search->remove(company_id, texts_of(it->second->item));
     companies.erase(it);
   }
-  const Entry* add(initiative_repository::PublicRow row) {
-    auto entry = std::make_unique<Entry>(Entry{
-        {std::move(row.initiative), weight_key(row.title_weight), CastTime(row.created_at), CastTime(row.updated_at)}});
+  const Entry* add(initiative_repository::CatalogueRow row) {
+    auto entry = std::make_unique<Entry>(Entry{{std::move(row.initiative), weight_key(row.title_weight),
+                                                CastTime(row.created_at), CastTime(row.updated_at), row.visible}});
     const Entry* out = entry.get();
     long long id = entry->id();
     if (search) search->add(id, texts_of(out->item));
@@ -392,8 +402,11 @@ void catch_up(Catalogue* catalogue) {
   if (auto done = catalogue->refresh(); !done.ok()) spdlog::warn("catalogue: {}", done.error().detail);
 }
 
-Catalogue::Catalogue(Pool& pool, std::size_t max_initiatives)
-    : pool_(pool), max_initiatives_(max_initiatives), state_(std::make_unique<State>()) {}
+Catalogue::Catalogue(Pool& pool, std::size_t max_initiatives, bool follows_primary)
+    : pool_(pool),
+      max_initiatives_(max_initiatives),
+      follows_primary_(follows_primary),
+      state_(std::make_unique<State>()) {}
 
 Catalogue::~Catalogue() = default;
 
@@ -423,22 +436,22 @@ Status Catalogue::reload() {
 Status Catalogue::load() {
   auto position = ChangeService(pool_).last_sequence();
   if (!position.ok()) return position.error();
-  // Null when the public initiatives are more than the bound.
+  // Null when the initiatives are more than the bound.
   auto built = with_session<std::unique_ptr<State>>(pool_, [&](soci::session& sql) -> Result<std::unique_ptr<State>> {
-    long long count = initiative_repository::count_public(sql);
+    long long count = initiative_repository::count_all(sql);
     if (count > static_cast<long long>(max_initiatives_)) return std::unique_ptr<State>();
     auto state = std::make_unique<State>();
     auto rules = std::make_shared<const FullTextRules>(sql::fulltext_rules(sql, FullTextRules::word_characters()));
     state->search = std::make_unique<SearchIndex>(rules);
     state->company_search = std::make_unique<SearchIndex>(rules);
     for (long long after = 0;;) {
-      auto batch = initiative_repository::public_rows(sql, initiative_repository::PublicScope::after_id, {after});
+      auto batch = initiative_repository::catalogue_rows(sql, initiative_repository::RowScope::after_id, {after});
       if (batch.empty()) break;
       after = batch.back().initiative.id;
       state->append(std::move(batch));
     }
     state->sort();
-    for (auto& row : company_repository::public_rows(sql, {})) state->put_company(std::move(row));
+    for (auto& row : company_repository::catalogue_rows(sql, {})) state->put_company(std::move(row));
     return state;
   });
   if (!built.ok()) return built.error();
@@ -446,7 +459,7 @@ Status Catalogue::load() {
     oversized_ = true;
     serving_.store(false, std::memory_order_release);
     spdlog::warn(
-        "catalogue: more than {} public initiatives (ZUSAMMEN_CATALOGUE_MAX_ROWS); the database answers "
+        "catalogue: more than {} initiatives (ZUSAMMEN_CATALOGUE_MAX_ROWS); the database answers "
         "every read until a restart with a higher bound",
         max_initiatives_);
     return ok_status();
@@ -458,16 +471,17 @@ Status Catalogue::load() {
     state_ = std::move(*built);
   }
   applied_ = *position;
+  current_to_ = *position;
   loads_.fetch_add(1);
   serving_.store(true, std::memory_order_release);
-  spdlog::info("catalogue: {} public initiatives and {} active companies loaded at change {}", initiatives, companies,
+  spdlog::info("catalogue: {} initiatives and {} companies loaded at change {}", initiatives, companies,
                applied_.load());
   return ok_status();
 }
 
 // Every change to a company or an initiative since applied_, a batch at a time: the rows it
-// names are read again as anonymous callers may see them (a company's change can hide or show
-// all its initiatives) and replace what the catalogue held.
+// names are read again and replace what the catalogue held (a company's change can hide or show
+// all its initiatives to anonymous callers).
 Status Catalogue::catch_up() {
   constexpr int kBatch = 1000;
   ChangeService changes(pool_);
@@ -480,16 +494,16 @@ Status Catalogue::catch_up() {
     for (const auto& change : page->items)
       (change.type == "company" ? company_ids : initiative_ids).push_back(change.id);
     struct Fresh {
-      std::vector<initiative_repository::PublicRow> rows;
-      std::vector<company_repository::PublicRow> companies;
+      std::vector<initiative_repository::CatalogueRow> rows;
+      std::vector<company_repository::CatalogueRow> companies;
     };
     auto fresh = with_session<Fresh>(pool_, [&](soci::session& sql) -> Result<Fresh> {
-      using initiative_repository::PublicScope;
+      using initiative_repository::RowScope;
       Fresh out;
-      out.rows = initiative_repository::public_rows(sql, PublicScope::ids, initiative_ids);
-      auto of_companies = initiative_repository::public_rows(sql, PublicScope::companies, company_ids);
+      out.rows = initiative_repository::catalogue_rows(sql, RowScope::ids, initiative_ids);
+      auto of_companies = initiative_repository::catalogue_rows(sql, RowScope::companies, company_ids);
       std::move(of_companies.begin(), of_companies.end(), std::back_inserter(out.rows));
-      if (!company_ids.empty()) out.companies = company_repository::public_rows(sql, company_ids);
+      if (!company_ids.empty()) out.companies = company_repository::catalogue_rows(sql, company_ids);
       return out;
     });
     if (!fresh.ok()) return fresh.error();
@@ -506,6 +520,20 @@ Status Catalogue::catch_up() {
   }
 }
 
+bool Catalogue::current_for(Audience audience) {
+  if (audience == Audience::public_only) return true;
+  if (!follows_primary_ || !serving()) return false;
+  auto last = ChangeService(pool_).last_sequence();
+  if (!last.ok()) return false;
+  if (*last <= current_to_.load()) return true;
+  if (!refresh().ok()) return false;
+  // The refresh began after `last` was read: every change up to it is in.
+  long long seen = current_to_.load();
+  while (seen < *last && !current_to_.compare_exchange_weak(seen, *last)) {
+  }
+  return serving();
+}
+
 template <typename T>
 std::optional<T> Catalogue::decline() const {
   declined_.fetch_add(1, std::memory_order_relaxed);
@@ -513,25 +541,27 @@ std::optional<T> Catalogue::decline() const {
 }
 
 template <typename Item, typename Entries>
-std::optional<std::optional<Item>> Catalogue::find(Entries State::*kind, long long id) const {
+std::optional<std::optional<Item>> Catalogue::find(Entries State::*kind, long long id, Audience audience) {
+  if (!current_for(audience)) return decline<std::optional<Item>>();
   std::shared_lock reading(state_mutex_);
   if (!serving()) return decline<std::optional<Item>>();
   answered_.fetch_add(1, std::memory_order_relaxed);
   const Entries& entries = (*state_).*kind;
   auto it = entries.find(id);
-  if (it == entries.end()) return std::optional<Item>();
+  if (it == entries.end() || !sees(audience, *it->second)) return std::optional<Item>();
   return std::optional<Item>(it->second->item);
 }
 
-std::optional<std::optional<Initiative>> Catalogue::initiative(long long id) const {
-  return find<Initiative>(&State::initiatives, id);
+std::optional<std::optional<Initiative>> Catalogue::initiative(long long id, Audience audience) {
+  return find<Initiative>(&State::initiatives, id, audience);
 }
 
-std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& filter, const PageRequest& page) const {
+std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& filter, const PageRequest& page,
+                                                       Audience audience) {
   auto key = key_named(page.sort.key.name);
   std::optional<std::string> since;
   if (filter.updated_since) since = canonical_since(*filter.updated_since);
-  if (!key || (filter.updated_since && !since)) return decline<Page<Initiative>>();
+  if (!key || (filter.updated_since && !since) || !current_for(audience)) return decline<Page<Initiative>>();
   std::shared_lock reading(state_mutex_);
   if (!serving()) return decline<Page<Initiative>>();
   std::optional<std::vector<long long>> found;  // the ids q finds, ascending
@@ -552,6 +582,7 @@ std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& f
   };
   auto matches = [&](const Entry& e) {
     const Initiative& i = e.item;
+    if (!sees(audience, e)) return false;
     if (found && !was_found(i.id)) return false;
     if (filter.company_id && i.company_id != *filter.company_id) return false;
     if (filter.category && i.category != *filter.category) return false;
@@ -560,7 +591,7 @@ std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& f
       if (i.start_date && *i.start_date > *filter.active_on) return false;
       if (i.end_date && *i.end_date < *filter.active_on) return false;
     }
-    if (filter.published && !*filter.published) return false;  // every public initiative is published
+    if (filter.published && i.published != *filter.published) return false;
     if (since && e.updated_at.view() < *since) return false;
     return true;
   };
@@ -588,12 +619,14 @@ std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& f
   return out;
 }
 
-std::optional<Page<Company>> Catalogue::companies(const CompanyFilter& filter, const PageRequest& page) const {
+std::optional<Page<Company>> Catalogue::companies(const CompanyFilter& filter, const PageRequest& page,
+                                                  Audience audience) {
   auto key = key_named(page.sort.key.name);
   std::optional<std::string> since;
   if (filter.updated_since) since = canonical_since(*filter.updated_since);
   // sector is free text that the database compares under the collation (case, trailing spaces).
-  if (filter.sector || !key || *key == Key::participants || (filter.updated_since && !since)) {
+  if (filter.sector || !key || *key == Key::participants || (filter.updated_since && !since) ||
+      !current_for(audience)) {
     return decline<Page<Company>>();
   }
   std::shared_lock reading(state_mutex_);
@@ -603,12 +636,11 @@ std::optional<Page<Company>> Catalogue::companies(const CompanyFilter& filter, c
     if (state_->company_search) found = state_->company_search->match(*filter.q);
     if (!found) return decline<Page<Company>>();
   }
-  static const catalogue_detail::Order<CompanyEntry> kNone;
-  // Every company anonymous callers see is active.
-  bool none = filter.status && *filter.status != "active";
-  const auto& order = none ? kNone : state_->company_orders[static_cast<std::size_t>(*key)];
+  const auto& order = state_->company_orders[static_cast<std::size_t>(*key)];
   auto matches = [&](const CompanyEntry& e) {
+    if (!sees(audience, e)) return false;
     if (found && !std::binary_search(found->begin(), found->end(), e.id())) return false;
+    if (filter.status && e.item.status != *filter.status) return false;
     if (filter.state && e.item.state != filter.state) return false;
     if (since && e.updated_at.view() < *since) return false;
     return true;
@@ -619,11 +651,12 @@ std::optional<Page<Company>> Catalogue::companies(const CompanyFilter& filter, c
   return out;
 }
 
-std::optional<std::optional<Company>> Catalogue::company(long long id) const {
-  return find<Company>(&State::companies, id);
+std::optional<std::optional<Company>> Catalogue::company(long long id, Audience audience) {
+  return find<Company>(&State::companies, id, audience);
 }
 
-std::optional<std::vector<Company>> Catalogue::companies(const std::vector<long long>& ids) const {
+std::optional<std::vector<Company>> Catalogue::companies(const std::vector<long long>& ids, Audience audience) {
+  if (!current_for(audience)) return decline<std::vector<Company>>();
   std::shared_lock reading(state_mutex_);
   if (!serving()) return decline<std::vector<Company>>();
   answered_.fetch_add(1, std::memory_order_relaxed);
@@ -631,7 +664,9 @@ std::optional<std::vector<Company>> Catalogue::companies(const std::vector<long 
   std::unordered_set<long long> seen;
   for (long long id : ids) {
     auto it = state_->companies.find(id);
-    if (it != state_->companies.end() && seen.insert(id).second) out.push_back(it->second->item);
+    if (it != state_->companies.end() && sees(audience, *it->second) && seen.insert(id).second) {
+      out.push_back(it->second->item);
+    }
   }
   return out;
 }

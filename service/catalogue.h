@@ -1,7 +1,8 @@
-// The public catalogue in memory: every initiative and company anonymous callers may see,
-// loaded once and kept current by the change feed, so that the partner websites' reads (by id,
-// lists in every order and filter, searches (q) included, include=company, and the companies'
-// lists but sector) need no database round trip.
+// The catalogue in memory: every initiative and company, each marked with whether anonymous
+// callers may see it, loaded once and kept current by the change feed, so that the partner
+// websites' reads and the internal dashboards' (by id, lists in every order and filter,
+// searches (q) included, include=company, and the companies' lists but sector) need no
+// database round trip for their rows.
 //
 // It answers exactly what the database would: the same rows, the same order (titles compare
 // by the collation's own sort keys, WEIGHT_STRING), the same cursors, which both sides accept.
@@ -32,9 +33,11 @@ namespace zusammen::service {
 
 class Catalogue {
  public:
-  // Above max_initiatives public initiatives the catalogue stays off (a memory bound: about
+  // Above max_initiatives initiatives the catalogue stays off (a memory bound: about
   // 2.3 KiB each with the benchmark's texts, words included); the database answers everything then.
-  Catalogue(Pool& pool, std::size_t max_initiatives);
+  // pool is the one it loads and follows; follows_primary says whether that is the primary's:
+  // only then does it answer keyed callers, who read their own writes from the primary.
+  Catalogue(Pool& pool, std::size_t max_initiatives, bool follows_primary = true);
   ~Catalogue();
   Catalogue(const Catalogue&) = delete;
   Catalogue& operator=(const Catalogue&) = delete;
@@ -47,15 +50,22 @@ class Catalogue {
   // Loads everything again (the change feed went backwards: a restore, or a test's truncation).
   Status reload();
 
-  // nullopt: the catalogue cannot answer, ask the database. Otherwise the answer: an
-  // initiative or company that is not there does not exist for anonymous callers.
-  std::optional<std::optional<Initiative>> initiative(long long id) const;
-  std::optional<Page<Initiative>> initiatives(const InitiativeFilter& filter, const PageRequest& page) const;
-  std::optional<std::optional<Company>> company(long long id) const;
-  // The active companies among ids (absent ones left out, each once).
-  std::optional<std::vector<Company>> companies(const std::vector<long long>& ids) const;
+  // nullopt: the catalogue cannot answer, ask the database. Otherwise the answer, as the
+  // audience may see it (anonymous callers: published initiatives of active companies, active
+  // companies): an initiative or company that is not there does not exist for the audience.
+  //
+  // Anonymous answers are as current as the last refresh (the App's watch keeps it within its
+  // interval). A keyed (internal) answer is as current as the database: the catalogue first
+  // asks the change feed's last sequence number (one primary-key read) and catches up if a
+  // change of any process has committed since; it declines when it follows a replica.
+  std::optional<std::optional<Initiative>> initiative(long long id, Audience audience);
+  std::optional<Page<Initiative>> initiatives(const InitiativeFilter& filter, const PageRequest& page,
+                                              Audience audience);
+  std::optional<std::optional<Company>> company(long long id, Audience audience);
+  // The companies among ids the audience may see (absent ones left out, each once).
+  std::optional<std::vector<Company>> companies(const std::vector<long long>& ids, Audience audience);
   // A page of the companies list (every filter and sort but sector).
-  std::optional<Page<Company>> companies(const CompanyFilter& filter, const PageRequest& page) const;
+  std::optional<Page<Company>> companies(const CompanyFilter& filter, const PageRequest& page, Audience audience);
 
   // True while it answers (loaded, current, within its bound).
   bool serving() const { return serving_.load(std::memory_order_acquire); }
@@ -82,14 +92,20 @@ class Catalogue {
   std::optional<T> decline() const;
   // By id, in one kind of entry of the state (read under the lock: a load replaces the state).
   template <typename Item, typename Entries>
-  std::optional<std::optional<Item>> find(Entries State::*kind, long long id) const;
+  std::optional<std::optional<Item>> find(Entries State::*kind, long long id, Audience audience);
+  // Whether it may answer the audience now (for keys: after catching up with the primary).
+  bool current_for(Audience audience);
 
   Pool& pool_;
   std::size_t max_initiatives_;
+  bool follows_primary_;
   std::mutex refresh_mutex_;  // one refresh at a time; taken before state_mutex_
   mutable std::shared_mutex state_mutex_;
   std::unique_ptr<State> state_;
   std::atomic<long long> applied_{0};  // written under refresh_mutex_
+  // The feed's last sequence number when a refresh began that then succeeded: every change up
+  // to it is in the catalogue.
+  std::atomic<long long> current_to_{0};
   bool oversized_ = false;
   std::atomic<bool> serving_{false};
   mutable std::atomic<std::uint64_t> answered_{0};

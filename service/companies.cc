@@ -41,8 +41,8 @@ Error duplicate_slug() {
 
 Result<Page<Company>> CompanyService::list(const CompanyFilter& filter, const PageRequest& page, Audience audience) {
   if (filter.q && !sql::fulltext_terms(*filter.q)) return search_without_words();
-  if (audience == Audience::public_only && catalogue_) {
-    if (auto answer = catalogue_->companies(filter, page)) return std::move(*answer);
+  if (catalogue_) {
+    if (auto answer = catalogue_->companies(filter, page, audience)) return std::move(*answer);
   }
   return with_session<Page<Company>>(pool_, [&](soci::session& sql) -> Result<Page<Company>> {
     return make_page(company_repository::list(sql, filter, page, audience), page);
@@ -50,8 +50,8 @@ Result<Page<Company>> CompanyService::list(const CompanyFilter& filter, const Pa
 }
 
 Result<Company> CompanyService::get(long long id, Audience audience) {
-  if (audience == Audience::public_only && catalogue_) {
-    if (auto answer = catalogue_->company(id)) {
+  if (catalogue_) {
+    if (auto answer = catalogue_->company(id, audience)) {
       if (!*answer) return not_found(id);
       return std::move(**answer);
     }
@@ -70,8 +70,8 @@ Result<std::optional<Company>> CompanyService::find_by_slug(const std::string& s
 }
 
 Result<std::vector<Company>> CompanyService::get_many(const std::vector<long long>& ids, Audience audience) {
-  if (audience == Audience::public_only && catalogue_) {
-    if (auto answer = catalogue_->companies(ids)) return std::move(*answer);
+  if (catalogue_) {
+    if (auto answer = catalogue_->companies(ids, audience)) return std::move(*answer);
   }
   return with_session<std::vector<Company>>(pool_, [&](soci::session& sql) -> Result<std::vector<Company>> {
     return company_repository::find_many(sql, ids, audience);

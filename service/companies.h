@@ -54,7 +54,7 @@ enum class Audience { public_only, internal };
 
 class CompanyService {
  public:
-  // With a catalogue (service/catalogue.h), anonymous reads come from it where it can answer,
+  // With a catalogue (service/catalogue.h), reads come from it where it can answer,
   // and every write brings it up to date before it returns.
   explicit CompanyService(Pool& pool, Catalogue* catalogue = nullptr) : pool_(pool), catalogue_(catalogue) {}
 

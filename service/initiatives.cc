@@ -62,8 +62,8 @@ Error changed_concurrently() {
 Result<Page<Initiative>> InitiativeService::list(const InitiativeFilter& filter, const PageRequest& page,
                                                  Audience audience) {
   if (filter.q && !sql::fulltext_terms(*filter.q)) return search_without_words();
-  if (audience == Audience::public_only && catalogue_) {
-    if (auto answer = catalogue_->initiatives(filter, page)) return std::move(*answer);
+  if (catalogue_) {
+    if (auto answer = catalogue_->initiatives(filter, page, audience)) return std::move(*answer);
   }
   return with_session<Page<Initiative>>(pool_, [&](soci::session& sql) -> Result<Page<Initiative>> {
     return make_page(initiative_repository::list(sql, filter, page, audience), page);
@@ -71,8 +71,8 @@ Result<Page<Initiative>> InitiativeService::list(const InitiativeFilter& filter,
 }
 
 Result<Initiative> InitiativeService::get(long long id, Audience audience) {
-  if (audience == Audience::public_only && catalogue_) {
-    if (auto answer = catalogue_->initiative(id)) {
+  if (catalogue_) {
+    if (auto answer = catalogue_->initiative(id, audience)) {
       if (!*answer) return not_found(id);
       return std::move(**answer);
     }

@@ -58,7 +58,7 @@ struct InitiativeFilter {
 
 class InitiativeService {
  public:
-  // With a catalogue (service/catalogue.h), anonymous reads come from it where it can answer,
+  // With a catalogue (service/catalogue.h), reads come from it where it can answer,
   // and every write brings it up to date before it returns.
   explicit InitiativeService(Pool& pool, Catalogue* catalogue = nullptr) : pool_(pool), catalogue_(catalogue) {}
 

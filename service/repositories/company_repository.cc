@@ -41,8 +41,11 @@ Company from_row(const soci::row& r) {
   return c;
 }
 
+// Whether anonymous callers may see the row.
+constexpr const char* kVisible = "(c.status = 'active')";
+
 void restrict_to(sql::Query& query, Audience audience) {
-  if (audience == Audience::public_only) query.where("c.status = 'active'");
+  if (audience == Audience::public_only) query.where(kVisible);
 }
 
 }  // namespace
@@ -126,13 +129,14 @@ std::vector<Company> find_many(soci::session& session, const std::vector<long lo
   return out;
 }
 
-std::vector<PublicRow> public_rows(soci::session& session, const std::vector<long long>& ids) {
-  std::vector<PublicRow> out;
-  auto query = select_query("HEX(WEIGHT_STRING(c.name)), CAST(c.created_at AS CHAR), CAST(c.updated_at AS CHAR)");
-  restrict_to(query, Audience::public_only);
+std::vector<CatalogueRow> catalogue_rows(soci::session& session, const std::vector<long long>& ids) {
+  std::vector<CatalogueRow> out;
+  auto query = select_query("HEX(WEIGHT_STRING(c.name)), CAST(c.created_at AS CHAR), CAST(c.updated_at AS CHAR), " +
+                            std::string(kVisible));
   if (!ids.empty()) query.where("c.id IN (" + sql::id_list(ids) + ")");
   query.for_each(session, [&](const soci::row& r) {
-    out.push_back({from_row(r), r.get<std::string>(15), r.get<std::string>(16), r.get<std::string>(17)});
+    out.push_back(
+        {from_row(r), r.get<std::string>(15), r.get<std::string>(16), r.get<std::string>(17), r.get<int>(18) != 0});
   });
   return out;
 }

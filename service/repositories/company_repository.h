@@ -26,16 +26,17 @@ SortedRows<Company> list(soci::session& session, const CompanyFilter& filter, co
                          Audience audience);
 // Those of ids the audience may see (for include=company).
 std::vector<Company> find_many(soci::session& session, const std::vector<long long>& ids, Audience audience);
-// An active company with the keys the in-memory catalogue (service/catalogue.h) orders it by,
-// exactly as the list queries compare them.
-struct PublicRow {
+// A company with the keys the in-memory catalogue (service/catalogue.h) orders it by, exactly
+// as the list queries compare them, and whether anonymous callers may see it.
+struct CatalogueRow {
   Company company;
   std::string name_weight;  // HEX(WEIGHT_STRING(name)): the collation's sort key
   std::string created_at;   // CAST(created_at AS CHAR), microseconds included
   std::string updated_at;
+  bool visible = false;  // active
 };
-// The active companies among ids; every active company when ids is empty.
-std::vector<PublicRow> public_rows(soci::session& session, const std::vector<long long>& ids);
+// The companies among ids; every company when ids is empty.
+std::vector<CatalogueRow> catalogue_rows(soci::session& session, const std::vector<long long>& ids);
 std::optional<Company> find_by_slug(soci::session& session, const std::string& slug);
 
 }  // namespace zusammen::service::company_repository

@@ -44,13 +44,15 @@ Initiative from_row(const soci::row& r) {
   return i;
 }
 
+// Whether anonymous callers may see the row. A scalar subquery, not EXISTS: MariaDB turns an
+// EXISTS into a semi-join that it may drive from companies (every active company's initiatives,
+// then a sort of them all: 96 s for a page at 1 000 000 rows); this form stays a primary-key
+// lookup per row of the list's index.
+constexpr const char* kVisible =
+    "(i.published = 1 AND (SELECT c.status FROM companies c WHERE c.id = i.company_id) = 'active')";
+
 void restrict_to(sql::Query& query, Audience audience) {
-  if (audience == Audience::public_only) {
-    // A scalar subquery, not EXISTS: MariaDB turns an EXISTS into a semi-join that it may drive
-    // from companies (every active company's initiatives, then a sort of them all: 96 s for a
-    // page at 1 000 000 rows); this form stays a primary-key lookup per row of the list's index.
-    query.where("i.published = 1 AND (SELECT c.status FROM companies c WHERE c.id = i.company_id) = 'active'");
-  }
+  if (audience == Audience::public_only) query.where(kVisible);
 }
 
 // For a page after a cursor in title order: the index whose leading columns are the list's
@@ -151,26 +153,26 @@ std::optional<Initiative> find_visible(soci::session& session, long long id, Aud
   return std::move(rows.front().first);
 }
 
-std::vector<PublicRow> public_rows(soci::session& session, PublicScope scope, const std::vector<long long>& ids) {
-  std::vector<PublicRow> out;
+std::vector<CatalogueRow> catalogue_rows(soci::session& session, RowScope scope, const std::vector<long long>& ids) {
+  std::vector<CatalogueRow> out;
   if (ids.empty()) return out;
-  auto query = select_query("HEX(WEIGHT_STRING(i.title)), CAST(i.created_at AS CHAR), CAST(i.updated_at AS CHAR)");
-  restrict_to(query, Audience::public_only);
-  if (scope == PublicScope::ids) query.where("i.id IN (" + sql::id_list(ids) + ")");
-  if (scope == PublicScope::companies) query.where("i.company_id IN (" + sql::id_list(ids) + ")");
-  if (scope == PublicScope::after_id) {
+  auto query = select_query("HEX(WEIGHT_STRING(i.title)), CAST(i.created_at AS CHAR), CAST(i.updated_at AS CHAR), " +
+                            std::string(kVisible));
+  if (scope == RowScope::ids) query.where("i.id IN (" + sql::id_list(ids) + ")");
+  if (scope == RowScope::companies) query.where("i.company_id IN (" + sql::id_list(ids) + ")");
+  if (scope == RowScope::after_id) {
     query.where("i.id > ?", {std::to_string(ids.front())});
-    query.append(" ORDER BY i.id LIMIT " + std::to_string(kPublicBatch));
+    query.append(" ORDER BY i.id LIMIT " + std::to_string(kCatalogueBatch));
   }
   query.for_each(session, [&](const soci::row& r) {
-    out.push_back({from_row(r), r.get<std::string>(17), r.get<std::string>(18), r.get<std::string>(19)});
+    out.push_back(
+        {from_row(r), r.get<std::string>(17), r.get<std::string>(18), r.get<std::string>(19), r.get<int>(20) != 0});
   });
   return out;
 }
 
-long long count_public(soci::session& session) {
+long long count_all(soci::session& session) {
   sql::Query query("SELECT COUNT(*) FROM initiatives i");
-  restrict_to(query, Audience::public_only);
   long long count = 0;
   query.for_each(session, [&](const soci::row& r) { count = r.get<long long>(0); });
   return count;

@@ -26,20 +26,21 @@ SortedRows<Initiative> list(soci::session& session, const InitiativeFilter& filt
                             Audience audience);
 std::optional<Initiative> find_visible(soci::session& session, long long id, Audience audience);
 
-// A published initiative of an active company, with the keys the in-memory catalogue
-// (service/catalogue.h) orders it by, exactly as the list queries compare them.
-struct PublicRow {
+// An initiative with the keys the in-memory catalogue (service/catalogue.h) orders it by,
+// exactly as the list queries compare them, and whether anonymous callers may see it.
+struct CatalogueRow {
   Initiative initiative;
   std::string title_weight;  // HEX(WEIGHT_STRING(title)): the collation's sort key
   std::string created_at;    // CAST(created_at AS CHAR), microseconds included
   std::string updated_at;
+  bool visible = false;  // published, of an active company
 };
-enum class PublicScope { ids, companies, after_id };
-// Rows anonymous callers may see: those initiatives, those companies' ones, or (after_id, ids
-// holding one id) the next kPublicBatch rows in id order after it: a load in pieces, so that
-// neither the client library nor the caller holds the whole table's text at once.
-constexpr int kPublicBatch = 2000;
-std::vector<PublicRow> public_rows(soci::session& session, PublicScope scope, const std::vector<long long>& ids);
-long long count_public(soci::session& session);
+enum class RowScope { ids, companies, after_id };
+// Those initiatives, those companies' ones, or (after_id, ids holding one id) the next
+// kCatalogueBatch rows in id order after it: a load in pieces, so that neither the client
+// library nor the caller holds the whole table's text at once.
+constexpr int kCatalogueBatch = 2000;
+std::vector<CatalogueRow> catalogue_rows(soci::session& session, RowScope scope, const std::vector<long long>& ids);
+long long count_all(soci::session& session);
 
 }  // namespace zusammen::service::initiative_repository

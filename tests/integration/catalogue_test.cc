@@ -159,15 +159,17 @@ class CatalogueTest : public ::testing::Test {
   }
 
   // Walks both services page by page; every page must be the same, cursors included.
-  void compare_lists(const InitiativeFilter& filter, PageRequest page, int max_pages) {
+  void compare_lists(const InitiativeFilter& filter, PageRequest page, int max_pages,
+                     Audience audience = Audience::public_only) {
     for (int n = 0; n < max_pages; ++n) {
-      auto expected = database_only_.list(filter, page, Audience::public_only);
+      auto expected = database_only_.list(filter, page, audience);
       auto before = catalogue_->stats();
-      auto got = through_catalogue_->list(filter, page, Audience::public_only);
+      auto got = through_catalogue_->list(filter, page, audience);
       ASSERT_TRUE(expected.ok());
       ASSERT_TRUE(got.ok());
       EXPECT_EQ(catalogue_->stats().answered, before.answered + 1) << "the catalogue declined a shape it serves";
-      ASSERT_EQ(got->items.size(), expected->items.size()) << "sort=" << page.sort.spelled() << " page " << n;
+      ASSERT_EQ(got->items.size(), expected->items.size())
+          << "sort=" << page.sort.spelled() << " page " << n << (audience == Audience::internal ? " (keyed)" : "");
       for (std::size_t i = 0; i < got->items.size(); ++i) {
         ASSERT_TRUE(same(got->items[i], expected->items[i]))
             << "sort=" << page.sort.spelled() << " page " << n << " item " << i << ": id " << got->items[i].id << " (\""
@@ -182,28 +184,32 @@ class CatalogueTest : public ::testing::Test {
     }
   }
 
+  // Both audiences: anonymous callers (published initiatives of active companies) and keys
+  // (every row).
   void compare_everything(std::mt19937& random, const std::vector<long long>& companies, int lists) {
     auto top = database_->scalar("SELECT COALESCE(MAX(id), 0) + 3 FROM initiatives");
-    for (long long id = 1; id <= std::stoll(top); ++id) {
-      auto expected = database_only_.get(id, Audience::public_only);
-      auto got = through_catalogue_->get(id, Audience::public_only);
-      ASSERT_EQ(got.ok(), expected.ok()) << "id " << id;
-      if (got.ok()) {
-        EXPECT_TRUE(same(*got, *expected)) << "id " << id;
+    for (Audience audience : {Audience::public_only, Audience::internal}) {
+      for (long long id = 1; id <= std::stoll(top); ++id) {
+        auto expected = database_only_.get(id, audience);
+        auto got = through_catalogue_->get(id, audience);
+        ASSERT_EQ(got.ok(), expected.ok()) << "id " << id;
+        if (got.ok()) {
+          EXPECT_TRUE(same(*got, *expected)) << "id " << id;
+        }
       }
-    }
-    for (int i = 0; i < lists; ++i) {
-      compare_lists(random_filter(random, companies), random_page(random), 6);
-      if (HasFatalFailure()) return;
-    }
-    // Every order walked to its end.
-    for (const auto& key : service::kInitiativeSortKeys) {
-      for (bool descending : {false, true}) {
-        PageRequest page;
-        page.sort = {key, descending};
-        page.limit = 13;
-        compare_lists({}, page, 1000);
+      for (int i = 0; i < lists; ++i) {
+        compare_lists(random_filter(random, companies), random_page(random), 6, audience);
         if (HasFatalFailure()) return;
+      }
+      // Every order walked to its end.
+      for (const auto& key : service::kInitiativeSortKeys) {
+        for (bool descending : {false, true}) {
+          PageRequest page;
+          page.sort = {key, descending};
+          page.limit = 13;
+          compare_lists({}, page, 1000, audience);
+          if (HasFatalFailure()) return;
+        }
       }
     }
   }
@@ -244,10 +250,12 @@ TEST_F(CatalogueTest, AnswersWhatTheDatabaseAnswers) {
   ASSERT_TRUE(catalogue_->refresh().ok());
   auto stats = catalogue_->stats();
   ASSERT_TRUE(stats.serving);
-  EXPECT_EQ(static_cast<long long>(stats.initiatives),
-            database_->count("initiatives i JOIN companies c ON c.id = i.company_id",
-                             "i.published = 1 AND c.status = 'active'"));
-  EXPECT_EQ(static_cast<long long>(stats.companies), 6);
+  EXPECT_EQ(static_cast<long long>(stats.initiatives), 400);
+  EXPECT_EQ(static_cast<long long>(stats.companies), 8);
+  // Some are hidden from anonymous callers, so both audiences are compared on different rows.
+  EXPECT_GT(database_->count("initiatives i JOIN companies c ON c.id = i.company_id",
+                             "i.published = 0 OR c.status <> 'active'"),
+            40);
   compare_everything(random, companies, 150);
 }
 
@@ -320,6 +328,48 @@ TEST_F(CatalogueTest, ReadsItsOwnWrites) {
   compare_everything(random, companies, 20);
 }
 
+// Keyed callers read what the database holds now, even another process's write that no refresh
+// has taken in yet: the catalogue catches up first. Anonymous callers see it at the next refresh.
+// A catalogue that follows a replica leaves keyed callers to the primary.
+TEST_F(CatalogueTest, KeyedReadsAreAsCurrentAsTheDatabase) {
+  std::mt19937 random(19);
+  auto companies = seed(random, 30);
+  ASSERT_TRUE(catalogue_->refresh().ok());
+  auto input = random_input(random, {companies[0]});
+  input.published = true;
+  input.title = "Gerade eben";
+  auto created = elsewhere_.create(input);
+  ASSERT_TRUE(created.ok());
+  EXPECT_FALSE(through_catalogue_->get(created->id, Audience::public_only).ok());
+  auto answered = catalogue_->stats().answered;
+  auto keyed = through_catalogue_->get(created->id, Audience::internal);
+  ASSERT_TRUE(keyed.ok());
+  EXPECT_EQ(keyed->title, "Gerade eben");
+  EXPECT_EQ(catalogue_->stats().answered, answered + 1);
+  EXPECT_TRUE(through_catalogue_->get(created->id, Audience::public_only).ok());
+
+  auto current = elsewhere_.get(created->id, Audience::internal);
+  ASSERT_TRUE(current.ok());
+  service::InitiativeInput renamed = *current;
+  renamed.title = "Umbenannt";
+  ASSERT_TRUE(elsewhere_.update(created->id, current->version, renamed).ok());
+  InitiativeFilter of_company;
+  of_company.company_id = companies[0];
+  PageRequest page;
+  page.sort = {service::kInitiativeSortKeys.front(), false};
+  page.limit = 100;
+  auto listed = through_catalogue_->list(of_company, page, Audience::internal);
+  ASSERT_TRUE(listed.ok());
+  bool seen = false;
+  for (const auto& item : listed->items) seen = seen || (item.id == created->id && item.title == "Umbenannt");
+  EXPECT_TRUE(seen);
+
+  Catalogue of_replica(database_->pool(), 100000, false);
+  ASSERT_TRUE(of_replica.refresh().ok());
+  EXPECT_TRUE(of_replica.initiative(created->id, Audience::public_only).has_value());
+  EXPECT_FALSE(of_replica.initiative(created->id, Audience::internal).has_value());
+}
+
 // Where the catalogue cannot be sure, the database answers: a search, and a title cursor whose
 // row has been renamed since (only the collation can weigh the cursor's text then).
 TEST_F(CatalogueTest, LeavesToTheDatabaseWhatItCannotPlace) {
@@ -356,7 +406,7 @@ TEST_F(CatalogueTest, LeavesToTheDatabaseWhatItCannotPlace) {
   // A search with a character the search index does not know (the ligature ﬁ).
   InitiativeFilter search;
   search.q = "\xef\xac\x81sh";
-  EXPECT_FALSE(catalogue_->initiatives(search, PageRequest{}).has_value());
+  EXPECT_FALSE(catalogue_->initiatives(search, PageRequest{}, Audience::public_only).has_value());
 }
 
 // The characters of a UTF-8 text, each as its bytes.
@@ -520,9 +570,10 @@ TEST_F(CatalogueTest, SearchesFindWhatTheDatabaseFinds) {
     filter.q = q;
     if (random() % 3 == 0) filter.category = kCategories[random() % kCategories.size()];
     if (random() % 5 == 0) filter.state = kStates[random() % kStates.size()];
-    compare_lists(filter, random_page(random), 4);
+    Audience audience = random() % 3 == 0 ? Audience::internal : Audience::public_only;
+    compare_lists(filter, random_page(random), 4, audience);
     if (HasFatalFailure()) {
-      ADD_FAILURE() << "q=" << q;
+      ADD_FAILURE() << "q=" << q << (audience == Audience::internal ? " (keyed)" : "");
       return;
     }
   }
@@ -543,7 +594,7 @@ TEST_F(CatalogueTest, SearchesWithACharacterItDoesNotKnowAreTheDatabases) {
   filter.q = "Kurs";
   PageRequest page;
   page.sort = {service::kInitiativeSortKeys.front(), false};
-  EXPECT_FALSE(catalogue_->initiatives(filter, page).has_value());
+  EXPECT_FALSE(catalogue_->initiatives(filter, page, Audience::public_only).has_value());
   auto expected = database_only_.list(filter, page, Audience::public_only);
   auto got = through_catalogue_->list(filter, page, Audience::public_only);
   ASSERT_TRUE(expected.ok());
@@ -590,10 +641,11 @@ TEST_F(CatalogueTest, CompanyListsAnswerWhatTheDatabaseAnswers) {
     PageRequest page;
     page.sort = {service::kCompanySortKeys[random() % service::kCompanySortKeys.size()], random() % 2 == 0};
     page.limit = std::vector<int>{1, 3, 20}[random() % 3];
+    Audience audience = random() % 2 == 0 ? Audience::internal : Audience::public_only;
     for (int n = 0; n < 100; ++n, ++walked) {
-      auto expected = database_only.list(filter, page, Audience::public_only);
+      auto expected = database_only.list(filter, page, audience);
       auto answered = catalogue_->stats().answered;
-      auto got = companies_through_catalogue_->list(filter, page, Audience::public_only);
+      auto got = companies_through_catalogue_->list(filter, page, audience);
       ASSERT_TRUE(expected.ok());
       ASSERT_TRUE(got.ok());
       EXPECT_EQ(catalogue_->stats().answered, answered + 1);
@@ -619,7 +671,32 @@ TEST_F(CatalogueTest, CompanyListsAnswerWhatTheDatabaseAnswers) {
   by_sector.sector = "IT";
   PageRequest first;
   first.sort = {service::kCompanySortKeys.front(), false};
-  EXPECT_FALSE(catalogue_->companies(by_sector, first).has_value());
+  EXPECT_FALSE(catalogue_->companies(by_sector, first, Audience::public_only).has_value());
+  // A company by id and the companies of an include, as each audience may see them.
+  for (Audience audience : {Audience::public_only, Audience::internal}) {
+    std::vector<long long> ids;
+    for (long long id = 1; id <= 83; ++id) {
+      ids.push_back(id);
+      auto expected = database_only.get(id, audience);
+      auto got = companies_through_catalogue_->get(id, audience);
+      ASSERT_EQ(got.ok(), expected.ok()) << "company " << id;
+      if (got.ok()) {
+        EXPECT_EQ(got->version, expected->version);
+      }
+    }
+    auto expected = database_only.get_many(ids, audience);
+    auto got = companies_through_catalogue_->get_many(ids, audience);
+    ASSERT_TRUE(expected.ok());
+    ASSERT_TRUE(got.ok());
+    std::set<long long> expected_ids;
+    std::set<long long> got_ids;
+    for (const auto& company : *expected) expected_ids.insert(company.id);
+    for (const auto& company : *got) got_ids.insert(company.id);
+    EXPECT_EQ(got_ids, expected_ids);
+    EXPECT_EQ(got_ids.size(), audience == Audience::internal
+                                  ? 80u
+                                  : static_cast<std::size_t>(database_->count("companies", "status = 'active'")));
+  }
 }
 
 // Above its bound the catalogue stays off and everything is the database's.
@@ -629,7 +706,8 @@ TEST_F(CatalogueTest, StaysOffAboveItsBound) {
   Catalogue small(database_->pool(), 3);
   ASSERT_TRUE(small.refresh().ok());
   EXPECT_FALSE(small.stats().serving);
-  EXPECT_FALSE(small.initiative(1).has_value());
+  EXPECT_FALSE(small.initiative(1, Audience::public_only).has_value());
+  EXPECT_FALSE(small.initiative(1, Audience::internal).has_value());
 }
 
 // Over HTTP: a server with the catalogue and one without, on the same database, give the same
@@ -653,25 +731,31 @@ TEST_F(CatalogueTest, ServesTheSameBytesOverHttp) {
   auto expected_client = database_side.client();
   auto got_client = memory_side.client();
   int compared = 0;
-  auto compare = [&](const std::string& path) {
-    auto expected = expected_client.get(path);
-    auto got = got_client.get(path);
+  // Anonymous, or with a key (internal dashboards: every row, and fields anonymous callers do not get).
+  std::string reader = database_side.key({"content:read"});
+  auto compare = [&](const std::string& path, bool keyed = false) {
+    Headers headers;
+    if (keyed) headers = {{"Authorization", "Bearer " + reader}};
+    auto expected = expected_client.get(path, headers);
+    auto got = got_client.get(path, headers);
     EXPECT_EQ(got.status, expected.status) << path;
-    EXPECT_EQ(got.body, expected.body) << path;
+    EXPECT_EQ(got.body, expected.body) << path << (keyed ? " (keyed)" : "");
     EXPECT_EQ(got.header("etag"), expected.header("etag")) << path;
     ++compared;
     return got;
   };
   auto answered_before = memory_side.app().catalogue()->stats().answered;
-  for (int id = 1; id <= 125; ++id) {
-    compare("/v1/initiatives/" + std::to_string(id));
-    compare("/v1/initiatives/" + std::to_string(id) + "?include=company");
-  }
-  for (long long id : companies) compare("/v1/companies/" + std::to_string(id));
-  for (const std::string& query :
-       std::vector<std::string>{"", "sort=-name&limit=2", "sort=created_at&limit=3", "status=former",
-                                "state=DE-BY&sort=-updated_at", "q=firma&limit=2", "q=firma%201&sort=-name"}) {
-    compare("/v1/companies?" + query);
+  for (bool keyed : {false, true}) {
+    for (int id = 1; id <= 125; ++id) {
+      compare("/v1/initiatives/" + std::to_string(id), keyed);
+      compare("/v1/initiatives/" + std::to_string(id) + "?include=company", keyed);
+    }
+    for (long long id : companies) compare("/v1/companies/" + std::to_string(id), keyed);
+    for (const std::string& query :
+         std::vector<std::string>{"", "sort=-name&limit=2", "sort=created_at&limit=3", "status=former",
+                                  "state=DE-BY&sort=-updated_at", "q=firma&limit=2", "q=firma%201&sort=-name"}) {
+      compare("/v1/companies?" + query, keyed);
+    }
   }
   for (const std::string& query : std::vector<std::string>{
            "", "sort=-title&limit=7", "category=language&include=company", "sort=participants&limit=9&state=DE-BY",
@@ -679,18 +763,20 @@ TEST_F(CatalogueTest, ServesTheSameBytesOverHttp) {
            "sort=created_at&limit=11&include=company", "published=false", "limit=0", "sort=nope", "q=Kurs&limit=4",
            "q=deutsch&sort=-title&limit=3&include=company", "q=%C3%A4r", "q=stras&category=language&limit=2",
            "q=%D0%BC%D0%BE", "q=kurs%20zu&sort=participants"}) {
-    std::string path = "/v1/initiatives?" + query;
-    for (int page = 0; page < 4; ++page) {
-      auto got = compare(path);
-      if (got.status != 200) break;
-      auto cursor = got.json()["next_cursor"];
-      if (cursor.is_null()) break;
-      path = "/v1/initiatives?" + query + "&cursor=" + api::url_encode(cursor.get<std::string>());
+    for (bool keyed : {false, true}) {
+      std::string path = "/v1/initiatives?" + query;
+      for (int page = 0; page < 4; ++page) {
+        auto got = compare(path, keyed);
+        if (got.status != 200) break;
+        auto cursor = got.json()["next_cursor"];
+        if (cursor.is_null()) break;
+        path = "/v1/initiatives?" + query + "&cursor=" + api::url_encode(cursor.get<std::string>());
+      }
     }
   }
-  EXPECT_GT(compared, 280);
+  EXPECT_GT(compared, 560);
   // The catalogue answered them (declines would have passed the comparison too).
-  EXPECT_GT(memory_side.app().catalogue()->stats().answered, answered_before + 270);
+  EXPECT_GT(memory_side.app().catalogue()->stats().answered, answered_before + 540);
   auto metrics = got_client.get("/metrics").body;
   EXPECT_NE(metrics.find("\nzusammen_catalogue_serving 1\n"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("\nzusammen_catalogue_rows{kind=\"initiatives\"} " +
