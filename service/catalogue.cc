@@ -596,13 +596,23 @@ std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& f
     return true;
   };
   static const catalogue_detail::Order<Entry> kNone;
-  const State::Orders* partition = state_->partition_for(filter);
+  // What anonymous callers cannot see at all is not scanned for: unpublished initiatives, and
+  // those of a company that is not active.
+  bool hidden = false;
+  if (audience == Audience::public_only) {
+    if (filter.published && !*filter.published) hidden = true;
+    if (filter.company_id) {
+      auto company = state_->companies.find(*filter.company_id);
+      hidden = hidden || company == state_->companies.end() || !company->second->visible;
+    }
+  }
+  const State::Orders* partition = hidden ? nullptr : state_->partition_for(filter);
   const auto& order = partition ? (*partition)[static_cast<std::size_t>(*key)] : kNone;
   std::optional<Page<Initiative>> out;
   // Scanning the order visits about (limit + 1) × order / found rows to fill a page; ordering the
   // found rows costs each of them a lookup. The cheaper one is taken.
   auto wanted = static_cast<std::size_t>(page.limit) + 1;
-  if (found && found->size() * found->size() < wanted * order.size()) {
+  if (found && !hidden && found->size() * found->size() < wanted * order.size()) {
     catalogue_detail::Order<Entry> few;
     for (long long id : *found) {
       auto it = state_->initiatives.find(id);

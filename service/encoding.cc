@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 
@@ -184,9 +185,21 @@ std::string utf8_encode(char32_t c) {
   return out;
 }
 
+// Every JSON string written goes through here: runs of ASCII are skipped eight bytes at a step,
+// and only the rest is decoded (decoding every character was a sixth of a keyed list's CPU).
 bool is_valid_utf8(std::string_view text) {
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
   for (std::size_t at = 0; at < text.size();) {
-    if (!next_code_point(text, at)) return false;
+    for (std::uint64_t chunk = 0; at + 8 <= text.size(); at += 8) {
+      std::memcpy(&chunk, text.data() + at, 8);
+      if ((chunk & kHighBits) != 0) break;
+    }
+    if (at == text.size()) break;
+    if (static_cast<unsigned char>(text[at]) < 0x80) {
+      ++at;
+    } else if (!next_code_point(text, at)) {
+      return false;
+    }
   }
   return true;
 }

@@ -6,6 +6,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 namespace zusammen::service {
 namespace {
@@ -191,6 +192,25 @@ TEST(IsValidUtf8, RejectsTruncatedAndBrokenSequences) {
                                   std::string("Gr\xFC\xDF"
                                               "e")}) {  // Latin-1 "Grüße"
     EXPECT_FALSE(is_valid_utf8(text)) << testing::PrintToString(text);
+  }
+}
+
+// ASCII is skipped eight bytes at a step: a character at any place in a long text, before,
+// across and after such steps, is judged as it is alone.
+TEST(IsValidUtf8, JudgesACharacterAtEveryPlaceInALongText) {
+  const std::vector<std::string> good = {"\xC3\xBC", "\xE2\x80\x9E", "\xF0\x9F\x98\x80", "\x7F"};
+  const std::vector<std::string> bad = {"\xC3",         "\xE2\x80", "\xF0\x9F\x98", "\x80",
+                                        "\xED\xA0\x80", "\xC0\xAF", "\xFF",         "\xF4\x90\x80\x80"};
+  for (std::size_t before = 0; before <= 19; ++before) {
+    for (std::size_t after : {0u, 1u, 7u, 8u, 13u}) {
+      std::string head(before, 'a');
+      std::string tail(after, 'z');
+      for (const auto& c : good) EXPECT_TRUE(is_valid_utf8(head + c + tail)) << before << " " << after;
+      for (const auto& c : bad) {
+        EXPECT_FALSE(is_valid_utf8(head + c + tail)) << testing::PrintToString(c) << " " << before << " " << after;
+        EXPECT_FALSE(is_valid_utf8(head + "\xC3\xBC" + head + c + tail)) << testing::PrintToString(c);
+      }
+    }
   }
 }
 
