@@ -268,12 +268,20 @@ start_server() {  # start_server TTL_MS
   SERVER_PID=$!
   local i
   for ((i = 0; i < 300; i++)); do
-    if curl -fsS -o /dev/null --max-time 2 "$BASE/readyz" 2>/dev/null; then return 0; fi
+    if curl -fsS -o /dev/null --max-time 2 "$BASE/readyz" 2>/dev/null; then break; fi
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then server_log_tail; die "the server exited during startup"; fi
     sleep 0.1
   done
-  server_log_tail
-  die "the server did not answer /readyz within 30 s"
+  ((i < 300)) || { server_log_tail; die "the server did not answer /readyz within 30 s"; }
+  # The steady state is measured: the in-memory catalogue loaded (it stays off above its bound).
+  if ((CATALOGUE_MAX_ROWS > 0 && BENCH_INITIATIVES <= CATALOGUE_MAX_ROWS)); then
+    for ((i = 0; i < 600; i++)); do
+      if curl -fsS --max-time 2 "$BASE/metrics" 2>/dev/null | grep -q '^zusammen_catalogue_serving 1$'; then return 0; fi
+      sleep 0.1
+    done
+    server_log_tail
+    die "the catalogue did not load within 60 s"
+  fi
 }
 log "starting the server on $BASE (threads $SERVER_THREADS, workers $WORKERS, db pool $DB_POOL, log $LOG_LEVEL, cache ttl $CACHE_TTL ms)"
 start_server "$CACHE_TTL"
