@@ -124,6 +124,14 @@ class CatalogueTest : public ::testing::Test {
     return input;
   }
 
+  // A published initiative of that company with that title, the rest random.
+  service::InitiativeInput published(std::mt19937& random, long long company, const std::string& title) {
+    auto input = random_input(random, {company});
+    input.published = true;
+    input.title = title;
+    return input;
+  }
+
   // Seeds companies (two of them former members) and count initiatives; returns the company ids.
   std::vector<long long> seed(std::mt19937& random, int count) {
     std::vector<long long> companies;
@@ -299,9 +307,7 @@ TEST_F(CatalogueTest, ReadsItsOwnWrites) {
   std::mt19937 random(11);
   auto companies = seed(random, 20);
   ASSERT_TRUE(catalogue_->refresh().ok());
-  auto input = random_input(random, {companies[0]});
-  input.published = true;
-  input.title = "Neu im Katalog";
+  auto input = published(random, companies[0], "Neu im Katalog");
   auto created = through_catalogue_->create(input);
   ASSERT_TRUE(created.ok());
   auto seen = through_catalogue_->get(created->id, Audience::public_only);
@@ -335,9 +341,7 @@ TEST_F(CatalogueTest, KeyedReadsAreAsCurrentAsTheDatabase) {
   std::mt19937 random(19);
   auto companies = seed(random, 30);
   ASSERT_TRUE(catalogue_->refresh().ok());
-  auto input = random_input(random, {companies[0]});
-  input.published = true;
-  input.title = "Gerade eben";
+  auto input = published(random, companies[0], "Gerade eben");
   auto created = elsewhere_.create(input);
   ASSERT_TRUE(created.ok());
   EXPECT_FALSE(through_catalogue_->get(created->id, Audience::public_only).ok());
@@ -584,9 +588,7 @@ TEST_F(CatalogueTest, SearchesFindWhatTheDatabaseFinds) {
 TEST_F(CatalogueTest, SearchesWithACharacterItDoesNotKnowAreTheDatabases) {
   std::mt19937 random(5);
   auto companies = seed(random, 30);
-  auto input = random_input(random, {companies[0]});
-  input.published = true;
-  input.title = "Kurs \xef\xac\x81sh";
+  auto input = published(random, companies[0], "Kurs \xef\xac\x81sh");
   auto odd = elsewhere_.create(input);
   ASSERT_TRUE(odd.ok());
   ASSERT_TRUE(catalogue_->refresh().ok());
