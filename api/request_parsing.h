@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "api/http.h"
-#include "service/listing.h"
+#include "service/model/listing.h"
 #include "service/status.h"
 
 namespace zusammen::api {

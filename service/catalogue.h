@@ -26,7 +26,7 @@
 #include "service/companies.h"
 #include "service/database.h"
 #include "service/initiatives.h"
-#include "service/listing.h"
+#include "service/model/listing.h"
 #include "service/status.h"
 
 namespace zusammen::service {

@@ -6,8 +6,8 @@
 #include <charconv>
 
 #include "service/encoding.h"
-#include "service/idempotency.h"
 #include "service/repositories/sql.h"
+#include "service/unit_hooks.h"
 
 namespace zusammen::service {
 

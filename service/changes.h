@@ -3,13 +3,12 @@
 // commit order (see migrations/0003_change_feed.sql).
 #pragma once
 
-#include <optional>
 #include <set>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "service/database.h"
+#include "service/model/change.h"
 #include "service/status.h"
 
 // SOCI stays out of the headers api/ reads: the session is only named here (service/ and the
@@ -20,33 +19,10 @@ class session;
 
 namespace zusammen::service {
 
-enum class ChangeOp { upsert, remove };
-
-struct ChangeRef {
-  std::string type;  // singular resource name: company, initiative, meeting, agenda_item, registration, testimonial
-  long long id = 0;
-  ChangeOp op = ChangeOp::upsert;
-};
-
-extern const std::vector<std::string_view> kChangeTypes;
-
 // Call inside the writing transaction, after the write. Holds the feed's counter lock until
 // the transaction ends: keep it the last statement before the commit where possible.
 void record_change(soci::session& session, std::string_view type, long long id, ChangeOp op);
 void record_changes(soci::session& session, const std::vector<ChangeRef>& changes);
-
-struct Change {
-  long long seq = 0;
-  std::string type;
-  long long id = 0;
-  std::string op;  // "upsert" | "delete"
-  std::string at;  // RFC 3339
-};
-
-struct ChangePage {
-  std::vector<Change> items;
-  std::string next_cursor;  // where to resume, also when items is empty
-};
 
 class ChangeService {
  public:
@@ -60,8 +36,5 @@ class ChangeService {
  private:
   Pool& pool_;
 };
-
-std::string encode_change_cursor(long long seq);
-std::optional<long long> decode_change_cursor(const std::string& cursor);
 
 }  // namespace zusammen::service

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "service/database_stats.h"
-#include "service/idempotency.h"
+#include "service/unit_hooks.h"
 
 namespace zusammen::service {
 namespace {

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "service/repositories/idempotency_repository.h"
+#include "service/unit_hooks.h"
 
 namespace zusammen::service {
 namespace {

@@ -12,34 +12,10 @@
 #include <string>
 
 #include "service/database.h"
+#include "service/model/idempotency.h"
 #include "service/status.h"
 
-// SOCI stays out of the headers api/ reads: the session is only named here (service/ and the
-// repositories include <soci/soci.h> themselves).
-namespace soci {
-class session;
-}  // namespace soci
-
 namespace zusammen::service {
-
-// What identifies a request under a key: who sent it, the key, and a fingerprint of the request.
-struct IdempotencyRequest {
-  std::string scope;  // "key:<api key id>" or "anonymous": callers' keys never collide
-  std::string key;
-  std::string method;
-  std::string path;
-  std::string request_hash;  // SHA-256 hex of the request (api/idempotency.h)
-};
-
-struct IdempotencyRecord {
-  std::string method;
-  std::string path;
-  std::string request_hash;
-  std::optional<int> status;     // nullopt: the write committed, the answer is not stored (yet)
-  std::string response_headers;  // JSON object text
-  std::string response_body;
-  long long age_seconds = 0;
-};
 
 // While alive, the transactions this thread runs belong to a request that carries an
 // Idempotency-Key. Not nestable; one per request.
@@ -55,17 +31,6 @@ class IdempotencyClaim {
   // Another request with the same key committed first: this request's write was rolled back.
   bool duplicate() const;
 };
-
-namespace detail {
-// record_changes: the current transaction writes.
-void note_write();
-// run_unit, transactional path: at the start of each attempt, right before COMMIT (inserts the
-// key when this unit wrote and the request's key is not yet claimed; may throw a duplicate key),
-// and after a successful COMMIT.
-void unit_begin();
-void before_commit(soci::session& session);
-void after_commit();
-}  // namespace detail
 
 class IdempotencyService {
  public:

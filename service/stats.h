@@ -11,18 +11,10 @@
 #include <string>
 
 #include "service/database.h"
+#include "service/model/stats.h"
 #include "service/status.h"
 
 namespace zusammen::service {
-
-struct NetworkStats {
-  long long active_companies = 0;
-  std::map<std::string, long long> initiatives_by_category;  // every category, zeros included
-  long long people_reached = 0;
-  long long meetings_held = 0;
-  int year = 0;                                              // the database's current UTC year
-  std::map<std::string, long long> registrations_by_status;  // every status, zeros included
-};
 
 class StatsService {
  public:

@@ -1,24 +1,70 @@
 #!/usr/bin/env bash
-# Checks the layering that the compiler does not: no source or header of api/ reaches SOCI
-# (<soci/...>) or a repository header (service/repositories/), through any chain of includes.
-# api/ calls the service's interfaces; SQL and SOCI stay in service/.
+# Checks the layering that the compiler does not, through any chain of includes (the
+# preprocessor's own closure, `g++ -M`):
 #
-#   tests/layers.sh     check; exit 1 naming each api/ file and what it reaches
+#   api/                     reaches neither SOCI (<soci/...>) nor a repository header
+#                            (service/repositories/): it calls the service's interfaces.
+#   service/model/           the domain types: reaches nothing of service/ but service/model/,
+#                            service/status.h and service/encoding.h, and no SOCI.
+#   service/repositories/    the SQL: reaches the model, other repositories and the base
+#                            (status, encoding, search_index, database), never a service header
+#                            above it (companies.h, registrations.h, ...).
 #
-# Needs g++ (the include closure is the preprocessor's own, `g++ -M`).
+#   the base of service/     status, encoding, validation, search_index, database (the pool and
+#                            units of work) and unit_hooks: reach only each other, so that the
+#                            database layer and the idempotency service no longer include each
+#                            other.
+#
+#   tests/layers.sh     check; exit 1 naming each file and what it reaches
+#
+# Needs g++.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root" || exit 2
+# reaches FILE PATTERN: the headers of FILE's include closure that match PATTERN (an ERE), after
+# dropping those that ALLOWED (an ERE, may be empty) lets through.
 reaches() {
   local deps
   deps=$(g++ -std=c++20 -I. -I/usr/include/mariadb -M "$1" 2>&1) || { echo "$1: g++ -M failed: $deps"; return; }
-  tr ' \\' '\n\n' <<<"$deps" | grep -E '(^|/)soci/|service/repositories/' | sort -u | sed "s|^|$1 reaches |"
+  tr ' \\' '\n\n' <<<"$deps" | grep -E "$2" | { if [[ -n "${3:-}" ]]; then grep -vE "$3"; else cat; fi; } |
+    grep -vxF "$1" | sort -u | sed "s|^|$1 reaches |"
 }
 export -f reaches
-found=$(git ls-files 'api/*.cc' 'api/*.h' | xargs -P "$(nproc)" -I{} bash -c 'reaches {}')
-if [[ -n "$found" ]]; then
-  echo "$found"
+check() {  # check GLOBS PATTERN ALLOWED: every git-tracked file of GLOBS
+  git ls-files $1 | xargs -P "$(nproc)" -I{} bash -c 'reaches "$@"' _ {} "$2" "$3"
+}
+failed=0
+api=$(check "api/*.cc api/*.h" '(^|/)soci/|service/repositories/' '')
+if [[ -n "$api" ]]; then
+  echo "$api"
   echo "layers: api/ must not reach SOCI or service/repositories/ (forward-declare soci::session instead)"
-  exit 1
+  failed=1
 fi
-echo "layers: $(git ls-files 'api/*.cc' 'api/*.h' | wc -l) files of api/ reach neither SOCI nor a repository"
+model=$(check "service/model/*.cc service/model/*.h" '(^|/)soci/|(^|/)service/' '(^|/)service/(model/|status\.h$|encoding\.h$)')
+if [[ -n "$model" ]]; then
+  echo "$model"
+  echo "layers: service/model/ holds the domain types: only service/model/, status.h and encoding.h, no SOCI"
+  failed=1
+fi
+repositories=$(check "service/repositories/*.cc service/repositories/*.h" '(^|/)service/' \
+  '(^|/)service/(model/|repositories/|status\.h$|encoding\.h$|search_index\.h$|database\.h$)')
+if [[ -n "$repositories" ]]; then
+  echo "$repositories"
+  echo "layers: service/repositories/ must not include a service header above it (take the types from service/model/)"
+  failed=1
+fi
+base_files="service/status.h service/encoding.h service/encoding.cc service/validation.h service/validation.cc \
+service/search_index.h service/search_index.cc service/database.h service/database.cc service/database_stats.h \
+service/database_stats.cc service/unit_hooks.h"
+base=$(check "$base_files" '(^|/)service/' \
+  '(^|/)service/(status|encoding|validation|search_index|database|database_stats|unit_hooks)\.h$')
+if [[ -n "$base" ]]; then
+  echo "$base"
+  echo "layers: the base of service/ (status, encoding, validation, search_index, database, unit_hooks) reaches only itself"
+  failed=1
+fi
+((failed == 0)) || exit 1
+echo "layers: $(git ls-files 'api/*.cc' 'api/*.h' | wc -l) files of api/ reach neither SOCI nor a repository;" \
+  "$(git ls-files 'service/model/*' | wc -l) of service/model/ only the model;" \
+  "$(git ls-files 'service/repositories/*' | wc -l) of service/repositories/ no service above them;" \
+  "$(wc -w <<<"$base_files") of the base only the base"

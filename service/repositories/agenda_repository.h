@@ -7,7 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "service/meetings.h"
+#include "service/model/audience.h"
+#include "service/model/meeting.h"
 #include "service/repositories/sql.h"
 
 namespace zusammen::service::agenda_repository {

@@ -5,7 +5,8 @@
 #include <optional>
 #include <vector>
 
-#include "service/companies.h"
+#include "service/model/audience.h"
+#include "service/model/company.h"
 #include "service/repositories/paging.h"
 #include "service/repositories/sql.h"
 

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "service/idempotency.h"
+#include "service/model/idempotency.h"
 
 namespace zusammen::service::idempotency_repository {
 

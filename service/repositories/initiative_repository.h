@@ -5,7 +5,8 @@
 #include <optional>
 #include <vector>
 
-#include "service/initiatives.h"
+#include "service/model/audience.h"
+#include "service/model/initiative.h"
 #include "service/repositories/paging.h"
 #include "service/repositories/sql.h"
 

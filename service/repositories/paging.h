@@ -1,15 +1,18 @@
 // Pages of list queries: what the repositories add to a query for a page, and how they read
-// its rows (service/listing.h holds the SQL-free rest: sorts, cursors, pages).
+// its rows (service/model/listing.h holds the SQL-free rest: sorts, cursors, pages).
 #pragma once
 
 #include <soci/soci.h>
 
 #include <string>
 
-#include "service/listing.h"
+#include "service/model/listing.h"
 #include "service/repositories/sql.h"
 
 namespace zusammen::service {
+
+// CAST(column AS CHAR): the exact value the next cursor carries (microseconds included).
+std::string sort_value_column(const Sort& sort);
 
 // Adds the keyset condition, ORDER BY and LIMIT (one extra row tells whether a next page exists).
 // The SELECT must expose the sort value as its last column (see sort_value_column).

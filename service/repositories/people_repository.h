@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "service/changes.h"
-#include "service/people.h"
+#include "service/model/change.h"
+#include "service/model/person.h"
 
 namespace zusammen::service::people_repository {
 

@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "service/registrations.h"
+#include "service/model/audience.h"
+#include "service/model/registration.h"
 #include "service/repositories/paging.h"
 #include "service/repositories/sql.h"
 

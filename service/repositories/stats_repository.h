@@ -2,7 +2,7 @@
 
 #include <soci/soci.h>
 
-#include "service/stats.h"
+#include "service/model/stats.h"
 
 namespace zusammen::service::stats_repository {
 

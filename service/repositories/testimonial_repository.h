@@ -5,9 +5,10 @@
 #include <optional>
 #include <vector>
 
+#include "service/model/audience.h"
+#include "service/model/testimonial.h"
 #include "service/repositories/paging.h"
 #include "service/repositories/sql.h"
-#include "service/testimonials.h"
 
 namespace zusammen::service::testimonial_repository {
 

@@ -9,7 +9,7 @@
 #include "api/http.h"
 #include "api/request_parsing.h"
 #include "service/companies.h"
-#include "service/listing.h"
+#include "service/model/listing.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace zusammen;

@@ -1,6 +1,6 @@
 // Lists: sort keys, opaque keyset cursors, the SQL a page adds and the page a
 // result makes.
-#include "service/listing.h"
+#include "service/model/listing.h"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "service/listing.h"
+#include "service/model/listing.h"
 
 namespace zusammen::api {
 namespace {

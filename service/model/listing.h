@@ -53,9 +53,6 @@ struct Page {
   std::optional<std::string> next_cursor;
 };
 
-// CAST(column AS CHAR): the exact value the next cursor carries (microseconds included).
-std::string sort_value_column(const Sort& sort);
-
 // A row of a list query with the sort value it was selected with (the query's last column).
 template <typename T>
 using SortedRows = std::vector<std::pair<T, std::string>>;
