@@ -1,10 +1,9 @@
 #include "service/api_keys.h"
 
-#include <soci/soci.h>
-
 #include <algorithm>
 
 #include "service/encoding.h"
+#include "service/repositories/api_key_repository.h"
 #include "service/repositories/sql.h"
 
 namespace zusammen::service {
@@ -12,35 +11,11 @@ namespace zusammen::service {
 const std::vector<std::string_view> kScopes = {"content:read", "content:write", "registrations:read",
                                                "registrations:write", "admin"};
 
+namespace repo = api_key_repository;
+
 namespace {
 
-constexpr const char* kInsert =
-    "INSERT INTO api_keys (name, prefix, key_hash, scopes) VALUES (:name, :prefix, :hash, :scopes)";
-constexpr const char* kRevoke =
-    "UPDATE api_keys SET revoked_at = CURRENT_TIMESTAMP(6) WHERE id = :id AND revoked_at IS NULL";
-const std::string kSelect = "SELECT id, name, prefix, scopes, " + sql::rfc3339("created_at") + ", " +
-                            sql::rfc3339("revoked_at") + " FROM api_keys";
-
 constexpr std::string_view kKeyPrefix = "zus_";
-
-std::set<std::string> split_scopes(const std::string& text) {
-  std::set<std::string> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    auto comma = text.find(',', start);
-    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!part.empty()) out.insert(part);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
-ApiKey from_row(const soci::row& r) {
-  return {r.get<long long>(0),   r.get<std::string>(1),
-          r.get<std::string>(2), split_scopes(r.get<std::string>(3)),
-          r.get<std::string>(4), r.get<std::optional<std::string>>(5)};
-}
 
 }  // namespace
 
@@ -70,26 +45,15 @@ Result<CreatedApiKey> ApiKeyService::create(const std::string& name, const std::
   std::string prefix = secret.substr(0, kKeyPrefix.size() + 6);
   std::string hash = sha256_hex(secret);
   auto created = in_transaction<ApiKey>(pool_, [&](soci::session& sql) -> Result<ApiKey> {
-    sql << kInsert, soci::use(name), soci::use(prefix), soci::use(hash), soci::use(joined);
-    long long id = service::sql::last_insert_id(sql);
-    std::optional<ApiKey> key;
-    sql::Query query(kSelect);
-    query.where("id = ?", {std::to_string(id)});
-    query.for_each(sql, [&](const soci::row& r) { key = from_row(r); });
-    return *key;
+    return *repo::find(sql, repo::insert(sql, name, prefix, hash, joined));
   });
   if (!created.ok()) return created.error();
   return CreatedApiKey{*created, secret};
 }
 
 Result<std::vector<ApiKey>> ApiKeyService::list() {
-  return with_session<std::vector<ApiKey>>(pool_, [&](soci::session& sql) -> Result<std::vector<ApiKey>> {
-    std::vector<ApiKey> out;
-    sql::Query query(kSelect);
-    query.append(" ORDER BY id");
-    query.for_each(sql, [&](const soci::row& r) { out.push_back(from_row(r)); });
-    return out;
-  });
+  return with_session<std::vector<ApiKey>>(
+      pool_, [&](soci::session& sql) -> Result<std::vector<ApiKey>> { return repo::all(sql); });
 }
 
 Status ApiKeyService::revoke(long long id) {
@@ -97,7 +61,7 @@ Status ApiKeyService::revoke(long long id) {
     if (!service::sql::exists(sql, service::sql::Table::api_keys, id)) {
       return Error::not_found("No API key with id " + std::to_string(id) + ".");
     }
-    sql << kRevoke, soci::use(id);
+    repo::revoke(sql, id);
     return Unit{};
   });
 }
@@ -105,13 +69,8 @@ Status ApiKeyService::revoke(long long id) {
 Result<std::optional<ApiKey>> ApiKeyService::authenticate(const std::string& token) {
   if (!token.starts_with(kKeyPrefix) || token.size() > 200) return std::optional<ApiKey>{};
   std::string hash = sha256_hex(token);
-  return with_session<std::optional<ApiKey>>(pool_, [&](soci::session& sql) -> Result<std::optional<ApiKey>> {
-    std::optional<ApiKey> key;
-    sql::Query query(kSelect);
-    query.where("key_hash = ?", {hash}).where("revoked_at IS NULL");
-    query.for_each(sql, [&](const soci::row& r) { key = from_row(r); });
-    return key;
-  });
+  return with_session<std::optional<ApiKey>>(
+      pool_, [&](soci::session& sql) -> Result<std::optional<ApiKey>> { return repo::find_live_by_hash(sql, hash); });
 }
 
 }  // namespace zusammen::service

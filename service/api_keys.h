@@ -7,20 +7,12 @@
 #include <vector>
 
 #include "service/database.h"
+#include "service/model/api_key.h"
 #include "service/status.h"
 
 namespace zusammen::service {
 
 extern const std::vector<std::string_view> kScopes;  // content:read content:write registrations:read ...
-
-struct ApiKey {
-  long long id = 0;
-  std::string name;
-  std::string prefix;  // the first characters of the key, to recognise it in lists
-  std::set<std::string> scopes;
-  std::string created_at;
-  std::optional<std::string> revoked_at;
-};
 
 struct CreatedApiKey {
   ApiKey key;

@@ -6,8 +6,6 @@
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
-#include <cctype>
-#include <charconv>
 #include <cstdio>
 #include <thread>
 
@@ -16,57 +14,6 @@
 
 namespace zusammen::service {
 namespace {
-
-std::string percent_decode(std::string_view in) {
-  std::string out;
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size()) {
-      unsigned value = 0;
-      auto [ptr, ec] = std::from_chars(in.data() + i + 1, in.data() + i + 3, value, 16);
-      if (ec == std::errc{} && ptr == in.data() + i + 3) {
-        out.push_back(static_cast<char>(value));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(in[i]);
-  }
-  return out;
-}
-
-// Quotes a value for SOCI's MySQL connect string.
-std::string quoted(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('\'');
-  return out;
-}
-
-constexpr unsigned kDuplicateKey = 1062;
-constexpr unsigned kRowReferenced = 1451;
-constexpr unsigned kRowReferenced2 = 1217;
-constexpr unsigned kNoReferencedRow = 1452;
-constexpr unsigned kNoReferencedRow2 = 1216;
-constexpr unsigned kLockWaitTimeout = 1205;
-constexpr unsigned kDeadlock = 1213;
-constexpr unsigned kReadOnly = 1290;
-constexpr unsigned kReadOnlyTransaction = 1792;
-constexpr unsigned kStatementTimeout = 1969;
-constexpr unsigned kStatementTimeoutMysql = 3024;
-constexpr unsigned kQueryInterrupted = 1317;
-constexpr unsigned kServerShutdown = 1053;
-constexpr unsigned kTooManyConnections = 1040;
-constexpr unsigned kConnectionKilled = 1927;
-constexpr unsigned kDisconnectedIdle = 4031;
-
-bool is_connection_error(unsigned number) {
-  // Client errors 2000-2999 (can't connect, server gone away, lost connection ...).
-  return (number >= 2000 && number < 3000) || number == kServerShutdown || number == kTooManyConnections ||
-         number == kConnectionKilled || number == kDisconnectedIdle;
-}
 
 // Whether a statement only reads: it starts with SELECT, SHOW or SET (session variables).
 bool is_read_statement(std::string_view query) {
@@ -124,54 +71,6 @@ void report_connect_failure(const char* what) {
 }
 
 }  // namespace
-
-Result<DatabaseUrl> parse_database_url(const std::string& url) {
-  constexpr std::string_view scheme = "mysql://";
-  if (url.rfind(scheme, 0) != 0) {
-    return Error::invalid("database URL must start with mysql://");
-  }
-  std::string_view rest(url);
-  rest.remove_prefix(scheme.size());
-  DatabaseUrl out;
-  auto slash = rest.find('/');
-  std::string_view authority = rest.substr(0, slash);
-  std::string_view path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
-  if (auto q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
-  out.database = percent_decode(path);
-  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
-    std::string_view userinfo = authority.substr(0, at);
-    authority = authority.substr(at + 1);
-    auto colon = userinfo.find(':');
-    out.user = percent_decode(userinfo.substr(0, colon));
-    if (colon != std::string_view::npos) out.password = percent_decode(userinfo.substr(colon + 1));
-  }
-  std::string_view host = authority;
-  if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    std::string_view port = authority.substr(colon + 1);
-    int value = 0;
-    auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc{} || ptr != port.data() + port.size() || value <= 0 || value > 65535) {
-      return Error::invalid("database URL has an invalid port");
-    }
-    out.port = value;
-  }
-  if (host.empty()) return Error::invalid("database URL has no host");
-  out.host = std::string(host);
-  return out;
-}
-
-std::string soci_connect_string(const DatabaseUrl& url, const DatabaseTimeouts& timeouts) {
-  std::string s = "host=" + quoted(url.host) + " port=" + std::to_string(url.port);
-  if (!url.database.empty()) s += " dbname=" + quoted(url.database);
-  if (!url.user.empty()) s += " user=" + quoted(url.user);
-  if (!url.password.empty()) s += " password=" + quoted(url.password);
-  s += " charset=utf8mb4";
-  s += " connect_timeout=" + std::to_string(timeouts.connect_seconds);
-  s += " read_timeout=" + std::to_string(timeouts.read_seconds);
-  s += " write_timeout=" + std::to_string(timeouts.write_seconds);
-  return s;
-}
 
 Lease::Lease(Lease&& other) noexcept
     : pool_(other.pool_), slot_(other.slot_), session_(other.session_), broken_(other.broken_) {
@@ -344,89 +243,6 @@ PoolStats Pool::stats() const {
   return {slots_.size(), slots_.size() - free_.size(), waiting_};
 }
 
-std::string redact_for_log(std::string_view message) {
-  // SOCI appends its context: " while executing \"<statement>\" with :name=value, ...". The values
-  // are the caller's data (and a statement may quote some): the context is left out.
-  for (std::string_view marker : {" while executing", " while preparing", " while fetching", " with :"}) {
-    if (auto at = message.find(marker); at != std::string_view::npos) message = message.substr(0, at);
-  }
-  // MySQL quotes the offending value (the duplicate email of a 1062) without escaping quotes inside
-  // it: everything from the first opening quote to the last quote is cut. (An apostrophe inside a
-  // word, as in "Can't connect", opens nothing.)
-  auto is_quote = [](char c) { return c == '\'' || c == '"' || c == '`'; };
-  auto first = std::string_view::npos;
-  for (std::size_t i = 0; i < message.size() && first == std::string_view::npos; ++i) {
-    if (is_quote(message[i]) && (i == 0 || !std::isalnum(static_cast<unsigned char>(message[i - 1])))) first = i;
-  }
-  if (first == std::string_view::npos) return std::string(message);
-  auto last = message.find_last_of("'\"`");
-  std::string out(message.substr(0, first + 1));
-  out += "...";
-  if (last != first) out += message.substr(last);
-  return out;
-}
-
-unsigned mysql_error_number(const std::exception& e) {
-  if (const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&e)) return mysql->err_num_;
-  return 0;
-}
-
-Error classify_database_error(const std::exception& e, bool* connection_lost) {
-  unsigned number = mysql_error_number(e);
-  if (connection_lost != nullptr) *connection_lost = false;
-  switch (number) {
-    case kDuplicateKey:
-      count_database_error(DatabaseErrorKind::duplicate);
-      return {ErrorCode::already_exists, "A resource with these unique values exists already.", {}};
-    case kRowReferenced:
-    case kRowReferenced2:
-      count_database_error(DatabaseErrorKind::foreign_key);
-      return {ErrorCode::failed_precondition, "Other resources still refer to this one.", {}};
-    case kNoReferencedRow:
-    case kNoReferencedRow2:
-      count_database_error(DatabaseErrorKind::foreign_key);
-      return {ErrorCode::validation_failed, "A referenced resource does not exist.", {}};
-    case kLockWaitTimeout:
-    case kDeadlock:
-      count_database_error(number == kDeadlock ? DatabaseErrorKind::deadlock : DatabaseErrorKind::lock_wait);
-      return Error::unavailable("The database is busy; try again.");
-    case kReadOnly:
-    case kReadOnlyTransaction:
-      count_database_error(DatabaseErrorKind::read_only);
-      return Error::unavailable("The database accepts no writes right now.");
-    case kStatementTimeout:
-    case kStatementTimeoutMysql:
-      spdlog::warn("database statement over its time limit (mysql error {})", number);
-      count_database_error(DatabaseErrorKind::timeout);
-      return Error::unavailable("The database took too long to answer.");
-    case kQueryInterrupted:
-      spdlog::warn("database statement interrupted (mysql error {})", number);
-      return Error::unavailable("The database is unavailable.");
-    default:
-      break;
-  }
-  if (number != 0 && is_connection_error(number)) {
-    if (connection_lost != nullptr) *connection_lost = true;
-    count_database_error(DatabaseErrorKind::connection_lost);
-    spdlog::warn("database connection lost (mysql error {}): {}", number, redact_for_log(e.what()));
-    return Error::unavailable("The database is unavailable.");
-  }
-  if (dynamic_cast<const soci::soci_error*>(&e) != nullptr && number == 0) {
-    // SOCI's own errors without a server error number are mostly lost connections.
-    std::string what = e.what();
-    if (what.find("connect") != std::string::npos || what.find("gone away") != std::string::npos ||
-        what.find("Lost connection") != std::string::npos) {
-      if (connection_lost != nullptr) *connection_lost = true;
-      count_database_error(DatabaseErrorKind::connection_lost);
-      spdlog::warn("database connection lost: {}", redact_for_log(what));
-      return Error::unavailable("The database is unavailable.");
-    }
-  }
-  count_database_error(DatabaseErrorKind::other);
-  spdlog::error("database error (mysql error {}): {}", number, redact_for_log(e.what()));
-  return {ErrorCode::internal, "An internal error occurred.", {}};
-}
-
 Status ping(Pool& pool) {
   return with_session<Unit>(pool, [](soci::session& sql) -> Result<Unit> {
     int one = 0;
@@ -475,7 +291,7 @@ Status run_unit(Pool& pool, bool transactional, const std::function<Status(soci:
         reconnected = true;
         continue;
       }
-      bool retryable = transactional && (number == kDeadlock || number == kLockWaitTimeout);
+      bool retryable = transactional && is_lock_conflict(number);
       if (!retryable || attempt >= kAttempts) return error;
       spdlog::info("retrying a transaction after mysql error {} (attempt {})", number, attempt);
       std::this_thread::sleep_for(std::chrono::milliseconds(10 * attempt));

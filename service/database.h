@@ -150,6 +150,8 @@ std::string redact_for_log(std::string_view message);
 
 // MySQL error number of a SOCI MySQL error, 0 otherwise.
 unsigned mysql_error_number(const std::exception& e);
+// A deadlock or a lock wait timeout: a transaction that lost a race, worth running again.
+bool is_lock_conflict(unsigned number);
 
 // Runs fn(session) on a leased session; every exception becomes an Error. When the
 // connection is lost before fn sent anything but reads, fn runs once more on a fresh one.

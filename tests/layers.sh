@@ -10,6 +10,9 @@
 #                            (status, encoding, search_index, database), never a service header
 #                            above it (companies.h, registrations.h, ...).
 #
+#   service/*.cc             no SQL statement text: it lives in service/repositories/ (the pool and
+#                            the migration runner excepted).
+#
 #   the base of service/     status, encoding, validation, search_index, database (the pool and
 #                            units of work) and unit_hooks: reach only each other, so that the
 #                            database layer and the idempotency service no longer include each
@@ -54,8 +57,8 @@ if [[ -n "$repositories" ]]; then
   failed=1
 fi
 base_files="service/status.h service/encoding.h service/encoding.cc service/validation.h service/validation.cc \
-service/search_index.h service/search_index.cc service/database.h service/database.cc service/database_stats.h \
-service/database_stats.cc service/unit_hooks.h"
+service/search_index.h service/search_index.cc service/database.h service/database.cc service/database_url.cc \
+service/database_errors.cc service/database_stats.h service/database_stats.cc service/unit_hooks.h"
 base=$(check "$base_files" '(^|/)service/' \
   '(^|/)service/(status|encoding|validation|search_index|database|database_stats|unit_hooks)\.h$')
 if [[ -n "$base" ]]; then
@@ -63,8 +66,18 @@ if [[ -n "$base" ]]; then
   echo "layers: the base of service/ (status, encoding, validation, search_index, database, unit_hooks) reaches only itself"
   failed=1
 fi
+# SQL only in repositories: no statement text in the services. The pool (database.cc: session
+# settings and the liveness probe) and the migration runner (migrations.cc: the schema's own
+# bookkeeping) are the database layer itself.
+statements=$(git ls-files 'service/*.cc' | grep -vE '^service/(repositories/|database\.cc$|migrations\.cc$)' |
+  xargs grep -nE '"(SELECT|INSERT|UPDATE|DELETE|REPLACE|LOCK|CREATE|ALTER|DROP|TRUNCATE) ' || true)
+if [[ -n "$statements" ]]; then
+  echo "$statements"
+  echo "layers: SQL belongs in service/repositories/ (the services call repository functions)"
+  failed=1
+fi
 ((failed == 0)) || exit 1
 echo "layers: $(git ls-files 'api/*.cc' 'api/*.h' | wc -l) files of api/ reach neither SOCI nor a repository;" \
   "$(git ls-files 'service/model/*' | wc -l) of service/model/ only the model;" \
   "$(git ls-files 'service/repositories/*' | wc -l) of service/repositories/ no service above them;" \
-  "$(wc -w <<<"$base_files") of the base only the base"
+  "$(wc -w <<<"$base_files") of the base only the base; no SQL in the services"

@@ -291,4 +291,178 @@ std::vector<WorkshopFill> workshop_fill(soci::session& session, long long meetin
   return out;
 }
 
+// --- bulk sync -----------------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kColumnsList =
+    "meeting_id, first_name, last_name, email, email_key, organization, company_id, job_title, status, source, "
+    "external_ref, notes, retain_until";
+
+// "?" for a value (appended to values), NULL for none.
+std::string placeholder(std::vector<std::string>& values, const std::optional<std::string>& value) {
+  if (!value) return "NULL";
+  values.push_back(*value);
+  return "?";
+}
+
+// "(?, ?, ...)" with the row's values appended in kColumnsList order (the id first when set).
+std::string row_values(std::vector<std::string>& values, const BulkRow& row) {
+  const RegistrationInput& g = *row.input;
+  std::string text = "(";
+  if (row.id != 0) {
+    values.push_back(std::to_string(row.id));
+    text += "?, ";
+  }
+  text += "?, ?, ?, ?, ?, ";
+  values.push_back(std::to_string(g.meeting_id));
+  values.push_back(g.first_name);
+  values.push_back(g.last_name);
+  values.push_back(g.email);
+  values.push_back(email_key(g.email));
+  text += placeholder(values, g.organization) + ", ";
+  text += placeholder(values, g.company_id ? std::optional<std::string>(std::to_string(*g.company_id)) : std::nullopt) +
+          ", ";
+  text += placeholder(values, g.job_title) + ", ?, ?, ?, ";
+  values.push_back(row.status);
+  values.push_back(*g.source);
+  values.push_back(*g.external_ref);
+  text += placeholder(values, g.notes) + ", " + placeholder(values, g.retain_until) + ")";
+  return text;
+}
+
+// "?, ?, ..." for n values.
+std::string placeholders(std::size_t n) {
+  std::string out;
+  for (std::size_t k = 0; k < n; ++k) out += k == 0 ? "?" : ",?";
+  return out;
+}
+
+}  // namespace
+
+std::map<long long, MeetingPlaces> lock_meetings(soci::session& session, const std::set<long long>& ids) {
+  std::map<long long, MeetingPlaces> out;
+  if (ids.empty()) return out;
+  sql::Query("SELECT id, capacity, registration_open FROM meetings WHERE id IN (" + sql::id_list(ids) +
+             ") ORDER BY id FOR UPDATE")
+      .for_each(session, [&](const soci::row& r) {
+        out[r.get<long long>(0)] = {r.get<std::optional<int>>(1), r.get<int>(2) != 0};
+      });
+  return out;
+}
+
+std::vector<Registration> lock_by_source(soci::session& session,
+                                         const std::map<std::string, std::vector<std::string>>& refs_by_source) {
+  if (refs_by_source.empty()) return {};
+  auto query = select_query();
+  std::string condition;
+  std::vector<std::string> values;
+  for (const auto& [source, refs] : refs_by_source) {
+    condition += std::string(condition.empty() ? "" : " OR ") + "(r.source = ? AND r.external_ref IN (" +
+                 placeholders(refs.size()) + "))";
+    values.push_back(source);
+    values.insert(values.end(), refs.begin(), refs.end());
+  }
+  query.where(condition, values);
+  query.append(" FOR UPDATE");
+  std::vector<Registration> rows;
+  for (auto& row : fetch(session, query)) rows.push_back(std::move(row.first));
+  attach_workshops(session, rows);
+  return rows;
+}
+
+std::set<long long> existing_companies(soci::session& session, const std::set<long long>& ids) {
+  std::set<long long> out;
+  if (ids.empty()) return out;
+  sql::Query("SELECT id FROM companies WHERE id IN (" + sql::id_list(ids) + ")")
+      .for_each(session, [&](const soci::row& r) { out.insert(r.get<long long>(0)); });
+  return out;
+}
+
+std::map<long long, WorkshopSeats> workshop_seats(soci::session& session, const std::set<long long>& ids) {
+  std::map<long long, WorkshopSeats> out;
+  if (ids.empty()) return out;
+  sql::Query(
+      "SELECT a.id, a.meeting_id, a.capacity, (SELECT COUNT(*) FROM registration_workshops w JOIN "
+      "registrations r ON r.id = w.registration_id WHERE w.agenda_item_id = a.id AND r.status IN " +
+      std::string(kHolding) + ") FROM agenda_items a WHERE a.kind = 'workshop' AND a.id IN (" + sql::id_list(ids) + ")")
+      .for_each(session, [&](const soci::row& r) {
+        out[r.get<long long>(0)] = {r.get<long long>(1), r.get<std::optional<int>>(2),
+                                    static_cast<int>(r.get<long long>(3))};
+      });
+  return out;
+}
+
+std::map<EmailSlot, long long> email_owners(soci::session& session, const std::set<long long>& meeting_ids,
+                                            const std::set<std::string>& email_keys) {
+  std::map<EmailSlot, long long> out;
+  if (meeting_ids.empty() || email_keys.empty()) return out;
+  sql::Query query("SELECT meeting_id, email_key, id FROM registrations");
+  query.where("meeting_id IN (" + sql::id_list(meeting_ids) + ")");
+  query.where("email_key IN (" + placeholders(email_keys.size()) + ")", {email_keys.begin(), email_keys.end()});
+  query.for_each(session, [&](const soci::row& r) {
+    out[{r.get<long long>(0), r.get<std::string>(1)}] = r.get<long long>(2);
+  });
+  return out;
+}
+
+std::map<long long, int> places_taken(soci::session& session, const std::set<long long>& meeting_ids) {
+  std::map<long long, int> out;
+  if (meeting_ids.empty()) return out;
+  sql::Query("SELECT meeting_id, COUNT(*) FROM registrations WHERE meeting_id IN (" + sql::id_list(meeting_ids) +
+             ") AND status IN " + std::string(kHolding) + " GROUP BY meeting_id")
+      .for_each(session, [&](const soci::row& r) { out[r.get<long long>(0)] = static_cast<int>(r.get<long long>(1)); });
+  return out;
+}
+
+std::map<SourceKey, long long> insert_many(soci::session& session, const std::vector<BulkRow>& rows) {
+  std::map<SourceKey, long long> ids;
+  if (rows.empty()) return ids;
+  std::string text = std::string("INSERT INTO registrations (") + kColumnsList + ") VALUES ";
+  std::vector<std::string> values;
+  for (std::size_t k = 0; k < rows.size(); ++k) text += (k == 0 ? "" : ", ") + row_values(values, rows[k]);
+  sql::execute(session, text, values);
+  // The new ids by key (one statement; no reliance on consecutive auto-increment values).
+  std::string condition;
+  std::vector<std::string> keys;
+  for (const auto& row : rows) {
+    condition += std::string(condition.empty() ? "" : " OR ") + "(source = ? AND external_ref = ?)";
+    keys.push_back(*row.input->source);
+    keys.push_back(*row.input->external_ref);
+  }
+  sql::Query query("SELECT source, external_ref, id FROM registrations");
+  query.where(condition, keys);
+  query.for_each(session, [&](const soci::row& r) {
+    ids[{r.get<std::string>(0), r.get<std::string>(1)}] = r.get<long long>(2);
+  });
+  return ids;
+}
+
+void update_many(soci::session& session, const std::vector<BulkRow>& rows) {
+  if (rows.empty()) return;
+  std::string text = std::string("INSERT INTO registrations (id, ") + kColumnsList + ") VALUES ";
+  std::vector<std::string> values;
+  for (std::size_t k = 0; k < rows.size(); ++k) text += (k == 0 ? "" : ", ") + row_values(values, rows[k]);
+  text +=
+      " ON DUPLICATE KEY UPDATE first_name = VALUES(first_name), last_name = VALUES(last_name), "
+      "email = VALUES(email), email_key = VALUES(email_key), organization = VALUES(organization), "
+      "company_id = VALUES(company_id), job_title = VALUES(job_title), notes = VALUES(notes), "
+      "retain_until = VALUES(retain_until), "
+      "version = version + 1, updated_at = CURRENT_TIMESTAMP(6)";
+  sql::execute(session, text, values);
+}
+
+void replace_workshops(soci::session& session, const std::set<long long>& cleared,
+                       const std::vector<std::pair<long long, long long>>& rows) {
+  if (!cleared.empty()) {
+    session << "DELETE FROM registration_workshops WHERE registration_id IN (" + sql::id_list(cleared) + ")";
+  }
+  if (rows.empty()) return;
+  std::string text = "INSERT INTO registration_workshops (registration_id, agenda_item_id) VALUES ";
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    text += (k == 0 ? "(" : ", (") + std::to_string(rows[k].first) + ", " + std::to_string(rows[k].second) + ")";
+  }
+  session << text;
+}
+
 }  // namespace zusammen::service::registration_repository

@@ -62,6 +62,23 @@ long long last_insert_id(soci::session& session) {
   return id;
 }
 
+void execute(soci::session& session, const std::string& text, const std::vector<std::string>& values) {
+  // SOCI names its placeholders: each '?' becomes :b0, :b1, ...
+  std::string named;
+  std::size_t next = 0;
+  for (char c : text) {
+    if (c == '?') {
+      named += ":b" + std::to_string(next++);
+    } else {
+      named += c;
+    }
+  }
+  soci::details::prepare_temp_type prepared = (session.prepare << named);
+  for (const auto& value : values) prepared, soci::use(value);
+  soci::statement statement(prepared);
+  statement.execute(true);
+}
+
 bool exists(soci::session& session, Table table, long long id) {
   const char* query = nullptr;
   switch (table) {

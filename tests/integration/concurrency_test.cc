@@ -27,12 +27,13 @@ using Clock = std::chrono::steady_clock;
 
 double millis(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
-// The sanitizers make every request several times slower; the bound still separates "answered
-// at once" from "waited behind the database" (hundreds of milliseconds).
+// The held requests wait at least 400 ms; an answer that waited behind them would take as long.
+// The bound separates the two with room for a loaded 2-core machine (another build beside the
+// tests once took a probe's p99 to 5.3 ms) and the sanitizers' slowdown.
 #if defined(__SANITIZE_ADDRESS__)
-constexpr double kQuickMs = 50;
+constexpr double kQuickMs = 150;
 #else
-constexpr double kQuickMs = 5;
+constexpr double kQuickMs = 50;
 #endif
 
 double p99(std::vector<double> samples) {
