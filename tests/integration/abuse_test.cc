@@ -13,10 +13,9 @@
 #include <thread>
 #include <vector>
 
-#include "../support/assertions.h"
+#include "../support/api_test.h"
 #include "../support/child_process.h"
 #include "../support/raw_connection.h"
-#include "../support/test_database.h"
 #include "service/encoding.h"
 
 namespace zusammen::testing {
@@ -37,10 +36,13 @@ struct Exchange {
   bool closed = false;
 };
 
-class Abuse : public ::testing::Test {
- protected:
+// The database of the suite; the server is the real binary (serve_), one for all cases.
+class Abuse : public ApiTest<Abuse> {
+ public:
+  static constexpr SuiteSettings kSuite = {.database = "abuse", .server = false};
+
   static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("abuse");
+    ApiTest::SetUpTestSuite();
     Env env = {{"ZUSAMMEN_DATABASE_URL", database_->url()},
                {"ZUSAMMEN_THREADS", "2"},
                {"ZUSAMMEN_HEADER_TIMEOUT", std::to_string(kHeaderTimeoutSeconds)},
@@ -53,30 +55,28 @@ class Abuse : public ::testing::Test {
     auto output = lines(created.out);
     ASSERT_FALSE(output.empty());
     key_ = output.back();
-    server_ = std::make_unique<ServeProcess>(env);
+    serve_ = std::make_unique<ServeProcess>(env);
   }
   static void TearDownTestSuite() {
-    server_.reset();
-    database_.reset();
+    serve_.reset();
+    ApiTest::TearDownTestSuite();
   }
+
+ protected:
   // The API key stays; what a case wrote goes.
-  void SetUp() override {
-    std::unique_ptr<::sql::Statement> statement(database_->reader().createStatement());
-    statement->execute("DELETE FROM companies");
-  }
+  void SetUp() override { execute("DELETE FROM companies"); }
 
   void TearDown() override {
     // Whatever the case did, the process lives on and answers a normal request at once.
-    ASSERT_TRUE(server_->child().running()) << "the server died:\n" << server_->child().err();
+    ASSERT_TRUE(serve_->child().running()) << "the server died:\n" << serve_->child().err();
     auto started = Clock::now();
     auto health = client().get("/healthz");
     EXPECT_EQ(health.status, 200) << health.raw;
     EXPECT_LT(elapsed_ms(started), 2000);
   }
 
-  static HttpClient client() { return HttpClient(server_->port()); }
-  static int port() { return server_->port(); }
-  static TestDatabase& db() { return *database_; }
+  static HttpClient client() { return HttpClient(serve_->port()); }
+  static int port() { return serve_->port(); }
 
   // A POST /v1/companies head (with the key) whose body is `body`, with extra header lines.
   static std::string post_company(const std::string& body, const std::string& extra = "") {
@@ -95,8 +95,7 @@ class Abuse : public ::testing::Test {
     return out;
   }
 
-  static inline std::unique_ptr<TestDatabase> database_;
-  static inline std::unique_ptr<ServeProcess> server_;
+  static inline std::unique_ptr<ServeProcess> serve_;
   static inline std::string key_;
 };
 

@@ -11,8 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "../support/assertions.h"
-#include "../support/test_server.h"
+#include "../support/api_test.h"
 
 namespace zusammen::testing {
 namespace {
@@ -36,30 +35,17 @@ bool has_field(const service::Error& error, const std::string& field) {
                      [&](const service::FieldError& e) { return e.field == field; });
 }
 
-class AuthTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("auth");
-    server_ = std::make_unique<TestServer>(*database_);
-  }
-  static void TearDownTestSuite() {
-    server_.reset();
-    database_.reset();
-  }
-  void SetUp() override { database_->truncate_all(); }
+class AuthTest : public ApiTest<AuthTest> {
+ public:
+  static constexpr SuiteSettings kSuite = {.database = "auth"};
 
-  HttpClient client() const { return server_->client(); }
-  TestDatabase& db() { return *database_; }
-  service::ApiKeyService& keys() { return server_->app().services().api_keys; }
+ protected:
+  service::ApiKeyService& keys() { return server().app().services().api_keys; }
 
   // A company (active or former, with a contact email) and one unpublished initiative of it.
   long long seed_company(const std::string& slug, const std::string& status = "active") {
-    auto created = client().post(
-        "/v1/companies",
-        {{"slug", slug}, {"name", slug}, {"status", status}, {"contact_email", "kontakt@" + slug + ".example"}},
-        bearer(server_->key({"content:write"})));
-    if (created.status != 201) throw std::runtime_error("seeding a company failed: " + created.body);
-    return created.json().at("id").get<long long>();
+    return create_company(client(), bearer(key({"content:write"})), slug, slug,
+                          {{"status", status}, {"contact_email", "kontakt@" + slug + ".example"}});
   }
 
   // Every column of every api_keys row, as text.
@@ -84,9 +70,6 @@ class AuthTest : public ::testing::Test {
     EXPECT_GE(columns.size(), 4u);
     return cells;
   }
-
-  static inline std::unique_ptr<TestDatabase> database_;
-  static inline std::unique_ptr<TestServer> server_;
 };
 
 // --- the service --------------------------------------------------------------------------

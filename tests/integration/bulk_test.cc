@@ -6,8 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "../support/assertions.h"
-#include "../support/test_server.h"
+#include "../support/api_test.h"
 
 namespace zusammen::testing {
 namespace {
@@ -16,50 +15,21 @@ using nlohmann::json;
 
 constexpr const char* kBulk = "/v1/registrations/bulk";
 
-class BulkTest : public ::testing::Test {
+class BulkTest : public ApiTest<BulkTest> {
+ public:
+  static constexpr SuiteSettings kSuite = {.database = "bulk", .writer = "registrations:write"};
+
  protected:
-  static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("bulk");
-    server_ = std::make_unique<TestServer>(*database_, 4);
-  }
-  static void TearDownTestSuite() {
-    server_.reset();
-    database_.reset();
-  }
-
-  void SetUp() override {
-    database_->truncate_all();
-    execute("INSERT IGNORE INTO change_sequence (id, last_seq) VALUES (1, 0)");
-    writer_ = server_->key({"registrations:write"});
-  }
-
-  HttpClient client() const { return server_->client(); }
-  TestDatabase& db() { return *database_; }
-  Headers writer() const { return bearer(writer_); }
-
-  void execute(const std::string& statement) {
-    std::unique_ptr<::sql::Statement> s(db().reader().createStatement());
-    s->execute(statement);
-  }
-
   long long create_meeting(const std::string& capacity = "NULL", bool open = true) {
-    execute(
-        "INSERT INTO meetings (title, kind, starts_at, ends_at, capacity, registration_open, status, published) "
-        "VALUES ('Netzwerktreffen', 'network_meeting', '2099-11-13 08:00:00', '2099-11-13 16:00:00', " +
-        capacity + ", " + (open ? "1" : "0") + ", 'planned', 1)");
-    return std::stoll(db().scalar("SELECT LAST_INSERT_ID()"));
+    return insert_meeting(db(), {.capacity = capacity, .registration_open = open});
   }
 
   long long create_workshop(long long meeting, const std::string& capacity) {
-    execute("INSERT INTO agenda_items (meeting_id, kind, title, starts_at, ends_at, capacity, speakers) VALUES (" +
-            std::to_string(meeting) + ", 'workshop', 'Workshop Ausbildung', '2099-11-13 10:00:00', " +
-            "'2099-11-13 11:00:00', " + capacity + ", '[]')");
-    return std::stoll(db().scalar("SELECT LAST_INSERT_ID()"));
+    return insert_agenda_item(db(), meeting, "workshop", capacity);
   }
 
   static json item(long long meeting, const std::string& ref, const json& extra = json::object()) {
-    json body = {{"meeting_id", meeting},         {"first_name", "Jürgen"}, {"last_name", "Müller"},
-                 {"email", ref + "@crm.example"}, {"source", "crm"},        {"external_ref", ref}};
+    json body = registration(meeting, ref + "@crm.example", {{"source", "crm"}, {"external_ref", ref}});
     body.update(extra);
     return body;
   }
@@ -72,19 +42,13 @@ class BulkTest : public ::testing::Test {
 
   // Everything a re-send must leave alone.
   std::string fingerprint() {
-    return db().scalar(
+    return scalar(
                "SELECT COALESCE(GROUP_CONCAT(CONCAT(id, ':', version, ':', updated_at, ':', status) ORDER BY id), '') "
                "FROM registrations") +
-           "|" + std::to_string(db().count("changes")) + "|" + std::to_string(db().count("registration_workshops"));
+           "|" + std::to_string(count("changes")) + "|" + std::to_string(count("registration_workshops"));
   }
 
-  long long changes_of(long long id) {
-    return db().count("changes", "entity_type = 'registration' AND entity_id = " + std::to_string(id));
-  }
-
-  static inline std::unique_ptr<TestDatabase> database_;
-  static inline std::unique_ptr<TestServer> server_;
-  std::string writer_;
+  long long changes_of(long long id) { return testing::changes_of(db(), "registration", id); }
 };
 
 TEST_F(BulkTest, MixedBatchAnswersPerIndexAndKeepsTheGoodItems) {
@@ -240,7 +204,7 @@ TEST_F(BulkTest, WholeRequestErrors) {
   EXPECT_TRUE(IsProblem(client().post(kBulk, {{"items", json::array()}}, writer()), 422));
   EXPECT_TRUE(
       IsProblem(client().request("POST", kBulk, "{\"items\": [",
-                                 {{"Authorization", "Bearer " + writer_}, {"Content-Type", "application/json"}}),
+                                 {{"Authorization", "Bearer " + writer_key_}, {"Content-Type", "application/json"}}),
                 400));
   EXPECT_EQ(db().count("registrations"), 0);
 }

@@ -7,49 +7,35 @@
 #include <memory>
 #include <thread>
 
-#include "../support/test_server.h"
+#include "../support/api_test.h"
 
 namespace zusammen::testing {
 namespace {
 
-class CacheTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("cache");
+class CacheTest : public ApiTest<CacheTest> {
+ public:
+  static constexpr SuiteSettings kSuite = {.database = "cache", .threads = 2, .writer = "content:write"};
+  static api::AppOptions app_options() {
     api::AppOptions options;
     options.cache_ttl = std::chrono::milliseconds(400);
-    server_ = std::make_unique<TestServer>(*database_, 2, options);
+    return options;
   }
-  static void TearDownTestSuite() {
-    server_.reset();
-    database_.reset();
-  }
+
+ protected:
   void SetUp() override {
-    database_->truncate_all();
-    writer_ = server_->key({"content:write"});
+    ApiTest::SetUp();
     std::this_thread::sleep_for(std::chrono::milliseconds(450));  // let entries of earlier tests expire
   }
 
   // Changes a row behind the service's back, as another replica would.
   void rename_directly(long long id, const std::string& name) {
-    std::unique_ptr<::sql::Statement> statement(database_->reader().createStatement());
-    statement->execute("UPDATE companies SET name = '" + name +
-                       "', version = version + 1 WHERE id = " + std::to_string(id));
+    execute("UPDATE companies SET name = '" + name + "', version = version + 1 WHERE id = " + std::to_string(id));
   }
 
   long long create(const std::string& slug, const std::string& name) {
-    auto created = server_->client().post("/v1/companies", {{"slug", slug}, {"name", name}}, bearer(writer_));
-    EXPECT_EQ(created.status, 201) << created.body;
-    return created.json()["id"].get<long long>();
+    return create_company(client(), writer(), slug, name);
   }
-
-  static std::unique_ptr<TestDatabase> database_;
-  static std::unique_ptr<TestServer> server_;
-  std::string writer_;
 };
-
-std::unique_ptr<TestDatabase> CacheTest::database_;
-std::unique_ptr<TestServer> CacheTest::server_;
 
 TEST_F(CacheTest, AnonymousReadsAreReusedUntilTheTtlEnds) {
   long long id = create("bahn", "Deutsche Bahn AG");
@@ -61,7 +47,7 @@ TEST_F(CacheTest, AnonymousReadsAreReusedUntilTheTtlEnds) {
   // Within the TTL the anonymous answer is the cached one; a keyed caller reads the database.
   auto cached = client.get(path);
   EXPECT_EQ(cached.json()["name"], "Deutsche Bahn AG");
-  auto keyed = client.get(path, bearer(writer_));
+  auto keyed = client.get(path, bearer(writer_key_));
   EXPECT_EQ(keyed.json()["name"], "Umbenannt AG");
 
   std::this_thread::sleep_for(std::chrono::milliseconds(450));
@@ -77,7 +63,7 @@ TEST_F(CacheTest, AWriteThroughThisProcessClearsTheCache) {
 
   std::string path = "/v1/companies/" + std::to_string(id);
   ASSERT_EQ(client.get(path).json()["name"], "Deutsche Bahn AG");
-  auto patched = client.patch(path, {{"name", "DB AG"}}, bearer(writer_));
+  auto patched = client.patch(path, {{"name", "DB AG"}}, bearer(writer_key_));
   ASSERT_EQ(patched.status, 200) << patched.body;
   EXPECT_EQ(client.get(path).json()["name"], "DB AG");
 }

@@ -8,14 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "../support/test_server.h"
+#include "../support/api_test.h"
 
 namespace zusammen::testing {
 namespace {
 
 using nlohmann::json;
-
-std::string str(long long id) { return std::to_string(id); }
 
 struct Event {
   std::multimap<std::string, std::string> properties;  // "NAME;PARAMS" -> raw value
@@ -85,35 +83,15 @@ Calendar parse(const std::string& body) {
   return out;
 }
 
-class CalendarTest : public ::testing::Test {
+class CalendarTest : public ApiTest<CalendarTest> {
+ public:
+  static constexpr SuiteSettings kSuite = {.database = "calendar", .writer = "content:write", .reader = "content:read"};
+
  protected:
-  static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("calendar");
-    server_ = std::make_unique<TestServer>(*database_);
-  }
-  static void TearDownTestSuite() {
-    server_.reset();
-    database_.reset();
-  }
-
-  void SetUp() override {
-    database_->truncate_all();
-    writer_ = bearer(server_->key({"content:write"}));
-    reader_ = bearer(server_->key({"content:read"}));
-  }
-
-  HttpClient client() const { return server_->client(); }
-
-  long long create_meeting(const json& body) {
-    auto created = client().post("/v1/meetings", body, writer_);
-    if (created.status != 201) throw std::runtime_error("creating a meeting failed: " + created.body);
-    return created.json().at("id").get<long long>();
-  }
+  long long create_meeting(const json& body) { return created_id(client(), "/v1/meetings", body, writer()); }
 
   long long create_item(long long meeting_id, const json& body) {
-    auto created = client().post("/v1/meetings/" + str(meeting_id) + "/agenda", body, writer_);
-    if (created.status != 201) throw std::runtime_error("creating an agenda item failed: " + created.body);
-    return created.json().at("id").get<long long>();
+    return created_id(client(), "/v1/meetings/" + str(meeting_id) + "/agenda", body, writer());
   }
 
   // The Potsdam meeting of the press release: 13 November 2018, 09:00-17:00 in Berlin.
@@ -133,11 +111,6 @@ class CalendarTest : public ::testing::Test {
                            {"status", status},
                            {"published", published}});
   }
-
-  static inline std::unique_ptr<TestDatabase> database_;
-  static inline std::unique_ptr<TestServer> server_;
-  Headers writer_;
-  Headers reader_;
 };
 
 void expect_calendar_headers(const HttpResult& result) {
@@ -183,7 +156,7 @@ TEST_F(CalendarTest, FeedHoldsPublishedMeetingsWithTheirAgendas) {
                                                {"starts_at", "2018-11-01T09:00:00Z"},
                                                {"ends_at", "2018-11-01T09:30:00Z"}});
   // A change bumps the version: SEQUENCE follows it.
-  auto patched = client().patch("/v1/meetings/" + str(meeting), {{"capacity", 250}}, writer_);
+  auto patched = client().patch("/v1/meetings/" + str(meeting), {{"capacity", 250}}, writer());
   ASSERT_EQ(patched.status, 200) << patched.body;
 
   auto result = client().get("/v1/meetings.ics");
@@ -239,7 +212,7 @@ TEST_F(CalendarTest, FeedHoldsPublishedMeetingsWithTheirAgendas) {
   EXPECT_EQ(result.body.find("Interne Vorbereitung"), std::string::npos);
 
   // A content:read key gets the same public feed (privately cacheable).
-  auto keyed = client().get("/v1/meetings.ics", reader_);
+  auto keyed = client().get("/v1/meetings.ics", reader());
   EXPECT_EQ(keyed.status, 200);
   EXPECT_EQ(keyed.body, result.body);
   EXPECT_EQ(keyed.header("cache-control").value_or(""), "private, no-cache");
@@ -301,7 +274,7 @@ TEST_F(CalendarTest, OneMeeting) {
 TEST_F(CalendarTest, UnpublishedUnknownAndBadIds) {
   long long hidden = potsdam("planned", false);
   for (const std::string& path : {"/v1/meetings/" + str(hidden) + ".ics", std::string("/v1/meetings/4711.ics")}) {
-    for (const auto& who : {Headers{}, reader_}) {
+    for (const auto& who : {Headers{}, reader()}) {
       auto result = client().get(path, who);
       EXPECT_EQ(result.status, 404) << path << ": " << result.body;
       EXPECT_EQ(result.header("content-type").value_or("").rfind("application/problem+json", 0), 0u);
@@ -331,7 +304,7 @@ TEST_F(CalendarTest, ConditionalRequestsAnswer304UntilAChange) {
     EXPECT_EQ(not_modified.header("etag"), etag);
   }
   auto before = client().get("/v1/meetings/" + str(meeting) + ".ics");
-  ASSERT_EQ(client().patch("/v1/meetings/" + str(meeting), {{"title", "Neuer Titel"}}, writer_).status, 200);
+  ASSERT_EQ(client().patch("/v1/meetings/" + str(meeting), {{"title", "Neuer Titel"}}, writer()).status, 200);
   auto after = client().get("/v1/meetings/" + str(meeting) + ".ics", {{"If-None-Match", *before.header("etag")}});
   EXPECT_EQ(after.status, 200);
   EXPECT_NE(after.header("etag"), before.header("etag"));

@@ -21,8 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include "../support/test_database.h"
-#include "../support/test_server.h"
+#include "../support/api_test.h"
 #include "api/http.h"
 #include "service/companies.h"
 #include "service/encoding.h"
@@ -83,13 +82,14 @@ bool same(const Initiative& a, const Initiative& b) {
          a.id == b.id && a.created_at == b.created_at && a.updated_at == b.updated_at && a.version == b.version;
 }
 
-class CatalogueTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { database_ = std::make_unique<TestDatabase>("catalogue"); }
-  static void TearDownTestSuite() { database_.reset(); }
+class CatalogueTest : public ApiTest<CatalogueTest> {
+ public:
+  // The services in process; servers made per test.
+  static constexpr SuiteSettings kSuite = {.database = "catalogue", .server = false};
 
+ protected:
   void SetUp() override {
-    database_->truncate_all();
+    ApiTest::SetUp();
     catalogue_ = std::make_unique<Catalogue>(database_->pool(), 100000);
     through_catalogue_ = std::make_unique<service::InitiativeService>(database_->pool(), catalogue_.get());
     companies_through_catalogue_ = std::make_unique<service::CompanyService>(database_->pool(), catalogue_.get());
@@ -222,13 +222,10 @@ class CatalogueTest : public ::testing::Test {
     }
   }
 
-  static std::unique_ptr<TestDatabase> database_;
   std::unique_ptr<Catalogue> catalogue_;
   std::unique_ptr<service::InitiativeService> through_catalogue_;
   std::unique_ptr<service::CompanyService> companies_through_catalogue_;
 };
-
-std::unique_ptr<TestDatabase> CatalogueTest::database_;
 
 // The sort keys compare as MariaDB compares the texts themselves, PAD SPACE included.
 TEST_F(CatalogueTest, WeightKeysCompareAsTheCollationDoes) {

@@ -11,32 +11,18 @@
 #include <set>
 #include <thread>
 
-#include "../support/test_server.h"
+#include "../support/api_test.h"
 
 namespace zusammen::testing {
 namespace {
 
-class ChangesTest : public ::testing::Test {
+class ChangesTest : public ApiTest<ChangesTest> {
+ public:
+  static constexpr SuiteSettings kSuite = {.database = "changes", .writer = "content:write"};
+
  protected:
-  static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("changes");
-    server_ = std::make_unique<TestServer>(*database_);
-  }
-  static void TearDownTestSuite() {
-    server_.reset();
-    database_.reset();
-  }
-  void SetUp() override {
-    database_->truncate_all();
-    writer_ = server_->key({"content:write"});
-  }
-
-  HttpClient client() { return server_->client(); }
-
   long long create_company(const std::string& slug) {
-    auto res = client().post("/v1/companies", {{"slug", slug}, {"name", "Firma " + slug}}, bearer(writer_));
-    EXPECT_EQ(res.status, 201) << res.body;
-    return res.json()["id"].get<long long>();
+    return testing::create_company(client(), writer(), slug, "Firma " + slug);
   }
 
   // Follows the feed from the beginning to its end; returns every item and the last cursor.
@@ -60,26 +46,21 @@ class ChangesTest : public ::testing::Test {
     ADD_FAILURE() << "the feed did not end";
     return {items, cursor};
   }
-
-  static std::unique_ptr<TestDatabase> database_;
-  static std::unique_ptr<TestServer> server_;
-  std::string writer_;
 };
-
-std::unique_ptr<TestDatabase> ChangesTest::database_;
-std::unique_ptr<TestServer> ChangesTest::server_;
 
 TEST_F(ChangesTest, EveryWriteIsRecordedInOrderWithTombstones) {
   long long company = create_company("bahn");
-  auto initiative = client().post(
-      "/v1/initiatives", {{"company_id", company}, {"title", "Sprachkurs"}, {"category", "language"}}, bearer(writer_));
+  auto initiative =
+      client().post("/v1/initiatives", {{"company_id", company}, {"title", "Sprachkurs"}, {"category", "language"}},
+                    bearer(writer_key_));
   ASSERT_EQ(initiative.status, 201) << initiative.body;
   long long initiative_id = initiative.json()["id"];
-  ASSERT_EQ(client().patch("/v1/companies/" + std::to_string(company), {{"city", "Berlin"}}, bearer(writer_)).status,
-            200);
-  ASSERT_EQ(client().del("/v1/initiatives/" + std::to_string(initiative_id), bearer(writer_)).status, 204);
+  ASSERT_EQ(
+      client().patch("/v1/companies/" + std::to_string(company), {{"city", "Berlin"}}, bearer(writer_key_)).status,
+      200);
+  ASSERT_EQ(client().del("/v1/initiatives/" + std::to_string(initiative_id), bearer(writer_key_)).status, 204);
 
-  auto [items, cursor] = follow(writer_);
+  auto [items, cursor] = follow(writer_key_);
   ASSERT_EQ(items.size(), 4u);
   EXPECT_EQ(items[0]["type"], "company");
   EXPECT_EQ(items[0]["id"], company);
@@ -92,26 +73,26 @@ TEST_F(ChangesTest, EveryWriteIsRecordedInOrderWithTombstones) {
   EXPECT_EQ(database_->count("changes"), 4);
 
   // Resuming from the last cursor: nothing new, then exactly the next change.
-  auto [none, same] = follow(writer_, "", cursor);
+  auto [none, same] = follow(writer_key_, "", cursor);
   EXPECT_TRUE(none.empty());
   EXPECT_EQ(same, cursor);
   create_company("siemens");
-  auto [more, later] = follow(writer_, "", cursor);
+  auto [more, later] = follow(writer_key_, "", cursor);
   ASSERT_EQ(more.size(), 1u);
   EXPECT_EQ(more[0]["type"], "company");
 }
 
 TEST_F(ChangesTest, RejectedWritesRecordNothing) {
   long long company = create_company("bahn");
-  EXPECT_EQ(client().post("/v1/companies", {{"slug", "bahn"}, {"name", "Doppelt"}}, bearer(writer_)).status, 409);
-  EXPECT_EQ(client().post("/v1/companies", {{"slug", "Bad Slug"}, {"name", "X"}}, bearer(writer_)).status, 422);
+  EXPECT_EQ(client().post("/v1/companies", {{"slug", "bahn"}, {"name", "Doppelt"}}, bearer(writer_key_)).status, 409);
+  EXPECT_EQ(client().post("/v1/companies", {{"slug", "Bad Slug"}, {"name", "X"}}, bearer(writer_key_)).status, 422);
   EXPECT_EQ(client()
                 .patch("/v1/companies/" + std::to_string(company), {{"name", "Neu"}},
-                       {{"Authorization", "Bearer " + writer_}, {"If-Match", "\"99-0000000000000000\""}})
+                       {{"Authorization", "Bearer " + writer_key_}, {"If-Match", "\"99-0000000000000000\""}})
                 .status,
             412);
   EXPECT_EQ(
-      client().patch("/v1/companies/" + std::to_string(company), nlohmann::json::object(), bearer(writer_)).status,
+      client().patch("/v1/companies/" + std::to_string(company), nlohmann::json::object(), bearer(writer_key_)).status,
       200);  // changes nothing, records nothing
   EXPECT_EQ(database_->count("changes"), 1);
 }
@@ -121,13 +102,13 @@ TEST_F(ChangesTest, TypesFilterAndLimit) {
   for (int i = 0; i < 4; ++i) {
     auto res = client().post(
         "/v1/initiatives", {{"company_id", company}, {"title", "Kurs " + std::to_string(i)}, {"category", "language"}},
-        bearer(writer_));
+        bearer(writer_key_));
     ASSERT_EQ(res.status, 201);
   }
-  auto [initiatives, _] = follow(writer_, "&types=initiative");
+  auto [initiatives, _] = follow(writer_key_, "&types=initiative");
   EXPECT_EQ(initiatives.size(), 4u);
   for (const auto& item : initiatives) EXPECT_EQ(item["type"], "initiative");
-  auto page = client().get("/v1/changes?limit=2", bearer(writer_));
+  auto page = client().get("/v1/changes?limit=2", bearer(writer_key_));
   ASSERT_EQ(page.status, 200);
   EXPECT_EQ(page.json()["items"].size(), 2u);
   ASSERT_TRUE(page.header("link").has_value());
@@ -135,12 +116,12 @@ TEST_F(ChangesTest, TypesFilterAndLimit) {
 }
 
 TEST_F(ChangesTest, BadParametersAre400) {
-  EXPECT_EQ(client().get("/v1/changes?types=person", bearer(writer_)).status, 400);
-  EXPECT_EQ(client().get("/v1/changes?limit=0", bearer(writer_)).status, 400);
-  EXPECT_EQ(client().get("/v1/changes?limit=1001", bearer(writer_)).status, 400);
-  EXPECT_EQ(client().get("/v1/changes?since=bm9wZQ", bearer(writer_)).status, 400);
-  EXPECT_EQ(client().get("/v1/changes?since=%%%", bearer(writer_)).status, 400);
-  EXPECT_EQ(client().get("/v1/changes?color=red", bearer(writer_)).status, 400);
+  EXPECT_EQ(client().get("/v1/changes?types=person", bearer(writer_key_)).status, 400);
+  EXPECT_EQ(client().get("/v1/changes?limit=0", bearer(writer_key_)).status, 400);
+  EXPECT_EQ(client().get("/v1/changes?limit=1001", bearer(writer_key_)).status, 400);
+  EXPECT_EQ(client().get("/v1/changes?since=bm9wZQ", bearer(writer_key_)).status, 400);
+  EXPECT_EQ(client().get("/v1/changes?since=%%%", bearer(writer_key_)).status, 400);
+  EXPECT_EQ(client().get("/v1/changes?color=red", bearer(writer_key_)).status, 400);
 }
 
 TEST_F(ChangesTest, ScopesGuardTheFeed) {
@@ -170,13 +151,13 @@ TEST_F(ChangesTest, AChangeThatCommitsLateIsNotSkipped) {
   // Another writer starts while the slow one is open; it cannot get ahead of it.
   auto writer = std::async(std::launch::async, [this] { return create_company("bahn"); });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  auto [during, cursor] = follow(writer_);
+  auto [during, cursor] = follow(writer_key_);
   EXPECT_TRUE(during.empty()) << "nothing is visible before the first writer commits";
 
   late->commit();
   late.reset();
   long long company = writer.get();
-  auto [after, end] = follow(writer_, "", cursor);
+  auto [after, end] = follow(writer_key_, "", cursor);
   ASSERT_EQ(after.size(), 2u);
   EXPECT_EQ(after[0]["id"], 4242);
   EXPECT_EQ(after[1]["id"], company);
@@ -197,7 +178,7 @@ TEST_F(ChangesTest, AFollowerMissesNothingWhileWritersRun) {
   std::thread follower([&] {
     while (true) {
       bool finished = done.load();
-      auto [items, next] = follow(writer_, "", cursor);
+      auto [items, next] = follow(writer_key_, "", cursor);
       seen.insert(seen.end(), items.begin(), items.end());
       cursor = next;
       if (finished && items.empty()) break;

@@ -25,9 +25,8 @@
 #include <thread>
 #include <vector>
 
+#include "../support/api_test.h"
 #include "../support/child_process.h"
-#include "../support/http_client.h"
-#include "../support/test_database.h"
 #include "api/config.h"
 #include "service/api_keys.h"
 #include "service/encoding.h"
@@ -47,15 +46,16 @@ constexpr const char* kUnreachableDatabase = "mysql://zusammen:zusammen@127.0.0.
 
 // ---------------------------------------------------------------- the fixture
 
-class Cli : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { database_ = new TestDatabase("cli"); }
-  static void TearDownTestSuite() {
-    delete database_;
-    database_ = nullptr;
-  }
+// The database only: the binary under test is the server.
+class Cli : public ApiTest<Cli> {
+ public:
+  static constexpr SuiteSettings kSuite = {.database = "cli", .server = false};
 
-  static TestDatabase& db() { return *database_; }
+ protected:
+  // No truncation between the cases (as they were written): each names its own rows and keys, and
+  // FreshDatabase gives one a database of its own.
+  void SetUp() override {}
+
   static Env env(Env extra = {}) {
     Env out = {{"ZUSAMMEN_DATABASE_URL", db().url()}, {"ZUSAMMEN_LOG_LEVEL", "info"}};
     for (auto& e : extra) {
@@ -70,15 +70,7 @@ class Cli : public ::testing::Test {
     }
     return out;
   }
-  static void execute(const std::string& sql) {
-    std::unique_ptr<::sql::Statement> statement(db().reader().createStatement());
-    statement->execute(sql);
-  }
-
-  static TestDatabase* database_;
 };
-
-TestDatabase* Cli::database_ = nullptr;
 
 // ---------------------------------------------------------------- help and bad invocations
 

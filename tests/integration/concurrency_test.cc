@@ -17,8 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "../support/api_test.h"
 #include "../support/raw_connection.h"
-#include "../support/test_server.h"
 
 namespace zusammen::testing {
 namespace {
@@ -66,22 +66,16 @@ class TableLock {
   bool held_ = true;
 };
 
-class ConcurrencyTest : public ::testing::Test {
+class ConcurrencyTest : public ApiTest<ConcurrencyTest> {
+ public:
+  // Servers made per test, with their own options.
+  static constexpr SuiteSettings kSuite = {.database = "concurrency", .server = false};
+
  protected:
-  static void SetUpTestSuite() { database_ = std::make_unique<TestDatabase>("concurrency"); }
-  static void TearDownTestSuite() { database_.reset(); }
-  void SetUp() override { database_->truncate_all(); }
-
   static long long create(TestServer& server, const std::string& key, const std::string& slug) {
-    auto created = server.client().post("/v1/companies", {{"slug", slug}, {"name", "Firma " + slug}}, bearer(key));
-    EXPECT_EQ(created.status, 201) << created.body;
-    return created.json()["id"].get<long long>();
+    return create_company(server.client(), bearer(key), slug, "Firma " + slug);
   }
-
-  static std::unique_ptr<TestDatabase> database_;
 };
-
-std::unique_ptr<TestDatabase> ConcurrencyTest::database_;
 
 TEST_F(ConcurrencyTest, RequestsHeldInTheDatabaseDoNotDelayProbesOrCachedReads) {
   api::AppOptions options;

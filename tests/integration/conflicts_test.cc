@@ -12,9 +12,8 @@
 #include <string>
 #include <thread>
 
-#include "../support/assertions.h"
+#include "../support/api_test.h"
 #include "../support/child_process.h"
-#include "../support/test_server.h"
 #include "service/api_keys.h"
 
 namespace zusammen::testing {
@@ -25,51 +24,24 @@ using namespace std::chrono_literals;
 
 constexpr int kRounds = 25;
 
-class ConflictsTest : public ::testing::Test {
+class ConflictsTest : public ApiTest<ConflictsTest> {
+ public:
+  static constexpr SuiteSettings kSuite = {.database = "conflicts", .threads = 8};
+
  protected:
-  static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("conflicts");
-    server_ = std::make_unique<TestServer>(*database_, 8);
-  }
-  static void TearDownTestSuite() {
-    server_.reset();
-    database_.reset();
-  }
-
-  void SetUp() override {
-    database_->truncate_all();
-    execute("INSERT IGNORE INTO change_sequence (id, last_seq) VALUES (1, 0)");
-  }
-
-  TestDatabase& db() { return *database_; }
-  void execute(const std::string& statement) {
-    std::unique_ptr<::sql::Statement> s(db().reader().createStatement());
-    s->execute(statement);
-  }
-  long long insert(const std::string& statement) {
-    execute(statement);
-    return std::stoll(db().scalar("SELECT LAST_INSERT_ID()"));
-  }
-  long long company() {
-    return insert("INSERT INTO companies (slug, name, status) VALUES ('deutsche-bahn', 'Deutsche Bahn AG', 'active')");
-  }
-  long long meeting() {
-    return insert(
-        "INSERT INTO meetings (title, kind, starts_at, ends_at, registration_open, status, published) VALUES "
-        "('Netzwerktreffen', 'network_meeting', '2099-11-13 08:00:00', '2099-11-13 16:00:00', 1, 'planned', 1)");
-  }
+  long long company() { return insert_company(db()); }
+  long long meeting() { return insert_meeting(db()); }
 
   // kRounds times: both editors read the same ETag, then PATCH at once with it. Exactly one wins;
   // the version grows by one per round and holds the winner's value.
   void race(const std::string& path, const std::string& table, const std::string& field, const Headers& auth) {
-    HttpClient client = server_->client();
+    HttpClient client = server().client();
     for (int round = 0; round < kRounds; ++round) {
       auto current = client.get(path, auth);
       ASSERT_EQ(current.status, 200) << current.body;
       std::string etag = current.header("etag").value_or("");
       int version = current.json().at("version").get<int>();
-      Headers headers = auth;
-      headers["If-Match"] = etag;
+      Headers headers = with(auth, "If-Match", etag);
       std::latch start(2);
       HttpResult results[2];
       std::string values[2] = {"Erste " + std::to_string(round), "Zweite " + std::to_string(round)};
@@ -87,13 +59,10 @@ class ConflictsTest : public ::testing::Test {
       ASSERT_TRUE(IsProblem(results[1 - won], 412)) << path << " round " << round;
       EXPECT_EQ(results[won].json().at("version"), version + 1);
       std::string where = " FROM " + table + " WHERE id = " + path.substr(path.rfind('/') + 1);
-      EXPECT_EQ(db().scalar("SELECT version" + where), std::to_string(version + 1));
-      EXPECT_EQ(db().scalar("SELECT " + field + where), values[won]);
+      EXPECT_EQ(scalar("SELECT version" + where), std::to_string(version + 1));
+      EXPECT_EQ(scalar("SELECT " + field + where), values[won]);
     }
   }
-
-  static inline std::unique_ptr<TestDatabase> database_;
-  static inline std::unique_ptr<TestServer> server_;
 };
 
 TEST_F(ConflictsTest, CompanyPatchesWithTheSameIfMatchNeverBothWin) {

@@ -10,8 +10,7 @@
 #include <set>
 #include <string>
 
-#include "../support/assertions.h"
-#include "../support/test_server.h"
+#include "../support/api_test.h"
 
 namespace zusammen::testing {
 namespace {
@@ -31,28 +30,6 @@ Headers preflight(const std::string& origin, const std::string& method, const st
   return out;
 }
 
-// The comma-separated items of a header, trimmed.
-std::set<std::string> items(const HttpResult& result, const std::string& name) {
-  std::set<std::string> out;
-  std::string value = result.header(name).value_or("");
-  std::size_t start = 0;
-  while (start <= value.size()) {
-    auto comma = value.find(',', start);
-    std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    while (!item.empty() && item.front() == ' ') item.erase(0, 1);
-    while (!item.empty() && item.back() == ' ') item.pop_back();
-    if (!item.empty()) out.insert(item);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
-std::string lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 bool has_cors_headers(const HttpResult& result) {
   for (const auto& [name, value] : result.headers) {
     if (name.rfind("access-control-", 0) == 0) return true;
@@ -60,32 +37,26 @@ bool has_cors_headers(const HttpResult& result) {
   return false;
 }
 
-class CorsTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { database_ = std::make_unique<TestDatabase>("cors"); }
-  static void TearDownTestSuite() { database_.reset(); }
-  void SetUp() override { database_->truncate_all(); }
+class CorsTest : public ApiTest<CorsTest> {
+ public:
+  // A server per test, with that test's origins.
+  static constexpr SuiteSettings kSuite = {.database = "cors", .server = false};
 
+ protected:
   TestServer& serve(const std::string& origins, std::chrono::milliseconds cache_ttl = {}) {
     api::AppOptions options;
     options.cors_origins = origins;
     options.cache_ttl = cache_ttl;
-    server_ = std::make_unique<TestServer>(*database_, 2, options);
-    return *server_;
+    served_ = std::make_unique<TestServer>(*database_, 2, options);
+    return *served_;
   }
 
   long long company(const std::string& slug) {
-    auto created = server_->client().post("/v1/companies", {{"slug", slug}, {"name", slug}},
-                                          bearer(server_->key({"content:write"})));
-    EXPECT_EQ(created.status, 201) << created.body;
-    return created.json()["id"].get<long long>();
+    return create_company(served_->client(), bearer(served_->key({"content:write"})), slug, slug);
   }
 
-  static std::unique_ptr<TestDatabase> database_;
-  std::unique_ptr<TestServer> server_;
+  std::unique_ptr<TestServer> served_;
 };
-
-std::unique_ptr<TestDatabase> CorsTest::database_;
 
 TEST_F(CorsTest, AnAllowedOriginGetsItselfBackWithVaryAndTheExposedHeaders) {
   auto client = serve(kPartner + ", " + kOther).client();
@@ -94,15 +65,15 @@ TEST_F(CorsTest, AnAllowedOriginGetsItselfBackWithVaryAndTheExposedHeaders) {
   ASSERT_EQ(read.status, 200) << read.raw;
   EXPECT_EQ(read.header("access-control-allow-origin"), kPartner);
   // One Vary header naming what the representation depends on.
-  EXPECT_EQ(items(read, "vary"), (std::set<std::string>{"Authorization", "Origin"}));
-  EXPECT_EQ(items(read, "access-control-expose-headers"),
+  EXPECT_EQ(read.header_items("vary"), (std::set<std::string>{"Authorization", "Origin"}));
+  EXPECT_EQ(read.header_items("access-control-expose-headers"),
             (std::set<std::string>{"ETag", "Link", "Location", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining",
                                    "RateLimit-Reset", "RateLimit-Policy", "X-Request-Id"}));
   // Keys travel in Authorization, never as cookies: no credentials mode.
   EXPECT_FALSE(read.header("access-control-allow-credentials"));
 
   // An allow-listed origin may send a key.
-  auto keyed = client.get("/v1/companies", from(kOther, bearer(server_->key({"content:read"}))));
+  auto keyed = client.get("/v1/companies", from(kOther, bearer(served_->key({"content:read"}))));
   EXPECT_EQ(keyed.status, 200);
   EXPECT_EQ(keyed.header("access-control-allow-origin"), kOther);
   EXPECT_FALSE(keyed.header("access-control-allow-credentials"));
@@ -121,7 +92,7 @@ TEST_F(CorsTest, ErrorsAnd304sCarryTheHeadersToo) {
   auto unchanged = client.get("/v1/companies", from(kPartner, {{"If-None-Match", list.header("etag").value_or("")}}));
   ASSERT_EQ(unchanged.status, 304);
   EXPECT_EQ(unchanged.header("access-control-allow-origin"), kPartner);
-  EXPECT_TRUE(items(unchanged, "vary").count("Origin"));
+  EXPECT_TRUE(unchanged.header_items("vary").count("Origin"));
 
   // Answers given before routing: a query string that cannot be decoded, a body too large.
   auto malformed = client.get("/v1/companies?q=%zz", from(kPartner));
@@ -138,7 +109,7 @@ TEST_F(CorsTest, AForeignOriginGetsNoCorsHeaders) {
   auto read = client.get("/v1/companies", from(kForeign));
   EXPECT_EQ(read.status, 200);  // the server answers; the browser withholds it from the page
   EXPECT_FALSE(has_cors_headers(read)) << read.raw;
-  EXPECT_TRUE(items(read, "vary").count("Origin"));
+  EXPECT_TRUE(read.header_items("vary").count("Origin"));
   // Origins match exactly: no prefixes, no other scheme or port.
   for (const char* near :
        {"https://partner.example.evil.example", "http://partner.example", "https://partner.example:8443", "null"}) {
@@ -147,7 +118,7 @@ TEST_F(CorsTest, AForeignOriginGetsNoCorsHeaders) {
   // Without an Origin (not a browser's cross-origin call) nothing but Vary.
   auto plain = client.get("/v1/companies");
   EXPECT_FALSE(has_cors_headers(plain));
-  EXPECT_TRUE(items(plain, "vary").count("Origin"));
+  EXPECT_TRUE(plain.header_items("vary").count("Origin"));
 }
 
 TEST_F(CorsTest, AStarServesAnonymousCallsFromAnyOriginButNeverWithCredentials) {
@@ -175,10 +146,10 @@ TEST_F(CorsTest, APreflightFromAnAllowedOriginNamesTheRoutesMethodsAndTheApisHea
   ASSERT_EQ(answer.status, 204) << answer.raw;
   EXPECT_TRUE(answer.body.empty());
   EXPECT_EQ(answer.header("access-control-allow-origin"), kPartner);
-  auto methods = items(answer, "access-control-allow-methods");
+  auto methods = answer.header_items("access-control-allow-methods");
   for (const char* method : {"GET", "PATCH", "DELETE"}) EXPECT_TRUE(methods.count(method)) << method;
   EXPECT_FALSE(methods.count("POST"));  // /v1/companies/{id} has no POST
-  EXPECT_EQ(items(answer, "access-control-allow-headers"),
+  EXPECT_EQ(answer.header_items("access-control-allow-headers"),
             (std::set<std::string>{"Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key",
                                    "X-Request-Id"}));
   EXPECT_EQ(answer.header("access-control-max-age"), "600");
@@ -186,14 +157,14 @@ TEST_F(CorsTest, APreflightFromAnAllowedOriginNamesTheRoutesMethodsAndTheApisHea
   EXPECT_FALSE(answer.header("access-control-allow-credentials"));
 
   auto collection = client.request("OPTIONS", "/v1/companies", "", preflight(kPartner, "POST"));
-  EXPECT_TRUE(items(collection, "access-control-allow-methods").count("POST"));
+  EXPECT_TRUE(collection.header_items("access-control-allow-methods").count("POST"));
 }
 
 TEST_F(CorsTest, APreflightNeverAllowsAHeaderTheApiDoesNotRead) {
   auto client = serve(kPartner).client();
   auto answer = client.request("OPTIONS", "/v1/companies", "", preflight(kPartner, "GET", "x-secret, content-type"));
   ASSERT_EQ(answer.status, 204);
-  auto headers = items(answer, "access-control-allow-headers");
+  auto headers = answer.header_items("access-control-allow-headers");
   EXPECT_TRUE(headers.count("Content-Type"));
   for (const auto& header : headers) EXPECT_NE(lower(header), "x-secret");
 }
@@ -211,7 +182,7 @@ TEST_F(CorsTest, APreflightUnderAStarDoesNotAllowAuthorization) {
   auto answer = client.request("OPTIONS", "/v1/companies", "", preflight(kForeign, "GET", "authorization"));
   ASSERT_EQ(answer.status, 204);
   EXPECT_EQ(answer.header("access-control-allow-origin"), "*");
-  auto headers = items(answer, "access-control-allow-headers");
+  auto headers = answer.header_items("access-control-allow-headers");
   EXPECT_FALSE(headers.count("Authorization"));
   EXPECT_TRUE(headers.count("If-None-Match"));
 }
@@ -226,7 +197,7 @@ TEST_F(CorsTest, CachedAnonymousAnswersDoNotLeakAnotherOriginsHeader) {
   auto other = client.get("/v1/companies", from(kOther));  // served from it
   EXPECT_EQ(other.body, first.body);
   EXPECT_EQ(other.header("access-control-allow-origin"), kOther);
-  EXPECT_EQ(items(other, "vary"), (std::set<std::string>{"Authorization", "Origin"}));
+  EXPECT_EQ(other.header_items("vary"), (std::set<std::string>{"Authorization", "Origin"}));
   auto foreign = client.get("/v1/companies", from(kForeign));
   EXPECT_EQ(foreign.body, first.body);
   EXPECT_FALSE(has_cors_headers(foreign)) << foreign.raw;
@@ -239,7 +210,7 @@ TEST_F(CorsTest, WithoutConfigurationThereIsNoCors) {
   auto client = serve("").client();
   auto read = client.get("/v1/companies", from(kPartner));
   EXPECT_FALSE(has_cors_headers(read));
-  EXPECT_EQ(items(read, "vary"), (std::set<std::string>{"Authorization"}));
+  EXPECT_EQ(read.header_items("vary"), (std::set<std::string>{"Authorization"}));
   auto answer = client.request("OPTIONS", "/v1/companies", "", preflight(kPartner, "GET"));
   EXPECT_EQ(answer.status, 204);
   EXPECT_FALSE(has_cors_headers(answer));

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "../support/test_server.h"
+#include "../support/api_test.h"
 
 namespace zusammen::testing {
 namespace {
@@ -24,18 +24,11 @@ std::string read_file(const std::string& path) {
   return out.str();
 }
 
-class DocsTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("docs");
-    server_ = std::make_unique<TestServer>(*database_);
-  }
-  static void TearDownTestSuite() {
-    server_.reset();
-    database_.reset();
-  }
-  HttpClient client() const { return server_->client(); }
+class DocsTest : public ApiTest<DocsTest> {
+ public:
+  static constexpr SuiteSettings kSuite = {.database = "docs"};
 
+ protected:
   // The /docs/... paths the page links, in order.
   std::vector<std::string> linked_assets() {
     auto page = client().get("/docs");
@@ -45,9 +38,6 @@ class DocsTest : public ::testing::Test {
       out.push_back((*it)[1]);
     return out;
   }
-
-  static inline std::unique_ptr<TestDatabase> database_;
-  static inline std::unique_ptr<TestServer> server_;
 };
 
 TEST_F(DocsTest, PageIsHtmlUnderAStrictPolicyAndRevalidated) {

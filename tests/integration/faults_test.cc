@@ -26,10 +26,8 @@
 #include <thread>
 #include <vector>
 
-#include "../support/assertions.h"
+#include "../support/api_test.h"
 #include "../support/child_process.h"
-#include "../support/http_client.h"
-#include "../support/test_database.h"
 
 namespace zusammen::testing {
 namespace {
@@ -233,15 +231,14 @@ class OwnDatabase {
   int port_ = 0;
 };
 
-class Faults : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { database_ = new TestDatabase("faults"); }
-  static void TearDownTestSuite() {
-    delete database_;
-    database_ = nullptr;
-  }
+// The database only: the binary under test is the server.
+class Faults : public ApiTest<Faults> {
+ public:
+  static constexpr SuiteSettings kSuite = {.database = "faults", .server = false};
 
-  static TestDatabase& db() { return *database_; }
+ protected:
+  // No truncation: each case makes its own rows.
+  void SetUp() override {}
 
   static Env serve_env(const std::string& url, Env extra = {}) {
     Env env = {{"ZUSAMMEN_DATABASE_URL", url},
@@ -261,11 +258,7 @@ class Faults : public ::testing::Test {
   static HttpResult create_company(HttpClient& client, const std::string& key, const std::string& slug) {
     return client.post("/v1/companies", {{"slug", slug}, {"name", "Firma " + slug}}, bearer(key));
   }
-
-  static TestDatabase* database_;
 };
-
-TestDatabase* Faults::database_ = nullptr;
 
 TEST_F(Faults, DatabaseAppearingAfterStartIsMigratedAndServedWithoutARestart) {
   // An empty database: the migrations at start have everything to do once it appears.

@@ -18,63 +18,26 @@
 #include <thread>
 #include <vector>
 
-#include "../support/assertions.h"
+#include "../support/api_test.h"
 #include "../support/raw_connection.h"
-#include "../support/test_server.h"
 
 namespace zusammen::testing {
 namespace {
 
 using nlohmann::json;
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// The methods an Allow header lists.
-std::set<std::string> allowed(const HttpResult& result) {
-  std::set<std::string> out;
-  std::string value = result.header("allow").value_or("");
-  std::size_t start = 0;
-  while (start < value.size()) {
-    auto comma = value.find(',', start);
-    std::string part = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    while (!part.empty() && part.front() == ' ') part.erase(0, 1);
-    while (!part.empty() && part.back() == ' ') part.pop_back();
-    if (!part.empty()) out.insert(part);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 bool says_close(const HttpResult& result) { return lower(result.header("connection").value_or("")) == "close"; }
 
-class HttpTest : public ::testing::Test {
+class HttpTest : public ApiTest<HttpTest> {
+ public:
+  static constexpr SuiteSettings kSuite = {.database = "http"};
+
  protected:
-  static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("http");
-    server_ = std::make_unique<TestServer>(*database_);
-  }
-  static void TearDownTestSuite() {
-    server_.reset();
-    database_.reset();
-  }
-  void SetUp() override { database_->truncate_all(); }
-
-  HttpClient client() const { return server_->client(); }
-  int port() const { return server_->port(); }
-  TestDatabase& db() { return *database_; }
-
   // The server still serves: a fresh connection gets a 200 from /healthz.
   void expect_still_serving() {
     auto health = client().get("/healthz");
     EXPECT_EQ(health.status, 200) << health.body;
   }
-
-  static inline std::unique_ptr<TestDatabase> database_;
-  static inline std::unique_ptr<TestServer> server_;
 };
 
 // --- routing ------------------------------------------------------------------------------
@@ -91,20 +54,20 @@ TEST_F(HttpTest, AWrongMethodIs405WithAllow) {
   auto collection = client().request("DELETE", "/v1/companies");
   EXPECT_TRUE(IsProblem(collection, 405));
   EXPECT_EQ(collection.json().value("type", ""), "/problems/method-not-allowed");
-  auto methods = allowed(collection);
+  auto methods = collection.header_items("allow");
   EXPECT_TRUE(methods.contains("GET") && methods.contains("POST")) << collection.header("allow").value_or("");
   EXPECT_FALSE(methods.contains("DELETE") || methods.contains("PATCH"));
 
   auto item = client().request("PUT", "/v1/initiatives/1", "{}");
   EXPECT_TRUE(IsProblem(item, 405));
-  methods = allowed(item);
+  methods = item.header_items("allow");
   EXPECT_TRUE(methods.contains("GET") && methods.contains("PATCH") && methods.contains("DELETE"))
       << item.header("allow").value_or("");
   EXPECT_FALSE(methods.contains("PUT") || methods.contains("POST"));
 
   auto probe = client().request("POST", "/healthz", "{}");
   EXPECT_TRUE(IsProblem(probe, 405));
-  methods = allowed(probe);
+  methods = probe.header_items("allow");
   EXPECT_TRUE(methods.contains("GET")) << probe.header("allow").value_or("");
   EXPECT_FALSE(methods.contains("POST"));
   EXPECT_EQ(db().count("companies"), 0);
@@ -115,12 +78,12 @@ TEST_F(HttpTest, OptionsOnAKnownPathIs204WithAllow) {
   auto response = client().request("OPTIONS", "/v1/companies");
   EXPECT_EQ(response.status, 204) << response.raw;
   EXPECT_TRUE(response.body.empty());
-  auto methods = allowed(response);
+  auto methods = response.header_items("allow");
   EXPECT_TRUE(methods.contains("GET") && methods.contains("POST")) << response.header("allow").value_or("");
 
   auto item = client().request("OPTIONS", "/v1/companies/7");
   EXPECT_EQ(item.status, 204) << item.raw;
-  methods = allowed(item);
+  methods = item.header_items("allow");
   EXPECT_TRUE(methods.contains("GET") && methods.contains("PATCH") && methods.contains("DELETE"))
       << item.header("allow").value_or("");
 

@@ -10,59 +10,37 @@
 #include <string>
 #include <vector>
 
-#include "../support/test_server.h"
+#include "../support/api_test.h"
 
 namespace zusammen::testing {
 namespace {
 
 using nlohmann::json;
 
-class IdempotencyTest : public ::testing::Test {
+class IdempotencyTest : public ApiTest<IdempotencyTest> {
+ public:
+  static constexpr SuiteSettings kSuite = {.database = "idempotency", .threads = 8, .writer = "content:write"};
+
  protected:
-  static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("idempotency");
-    server_ = std::make_unique<TestServer>(*database_, 8);
-  }
-  static void TearDownTestSuite() {
-    server_.reset();
-    database_.reset();
-  }
   void SetUp() override {
-    database_->truncate_all();
-    writer_ = server_->key({"content:write"});
+    ApiTest::SetUp();
     company_ = create_company("bahn");
   }
 
-  HttpClient client() { return server_->client(); }
-  TestDatabase& db() { return *database_; }
   static Headers with_key(const std::string& api_key, const std::string& idempotency_key) {
-    Headers headers = bearer(api_key);
-    headers["Idempotency-Key"] = idempotency_key;
-    return headers;
+    return with(bearer(api_key), "Idempotency-Key", idempotency_key);
   }
-  Headers keyed(const std::string& idempotency_key) const { return with_key(writer_, idempotency_key); }
+  Headers keyed(const std::string& idempotency_key) const { return with_key(writer_key_, idempotency_key); }
 
   long long create_company(const std::string& slug) {
-    auto res = client().post("/v1/companies", {{"slug", slug}, {"name", "Firma " + slug}}, bearer(writer_));
-    EXPECT_EQ(res.status, 201) << res.body;
-    return res.json()["id"].get<long long>();
+    return testing::create_company(client(), writer(), slug, "Firma " + slug);
   }
   json initiative(const std::string& title) const {
     return {{"company_id", company_}, {"title", title}, {"category", "language"}};
   }
-  void execute(const std::string& statement) {
-    std::unique_ptr<::sql::Statement> s(db().reader().createStatement());
-    s->execute(statement);
-  }
 
-  static std::unique_ptr<TestDatabase> database_;
-  static std::unique_ptr<TestServer> server_;
-  std::string writer_;
   long long company_ = 0;
 };
-
-std::unique_ptr<TestDatabase> IdempotencyTest::database_;
-std::unique_ptr<TestServer> IdempotencyTest::server_;
 
 bool is_problem(const HttpResult& res, int status, const std::string& field = "") {
   if (res.status != status) return false;

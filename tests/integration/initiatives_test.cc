@@ -9,47 +9,21 @@
 #include <string>
 #include <vector>
 
-#include "../support/assertions.h"
-#include "../support/test_server.h"
+#include "../support/api_test.h"
 
 namespace zusammen::testing {
 namespace {
 
 using nlohmann::json;
 
-bool matches(const std::string& text, const char* pattern) { return std::regex_match(text, std::regex(pattern)); }
+class InitiativesTest : public ApiTest<InitiativesTest> {
+ public:
+  static constexpr SuiteSettings kSuite = {
+      .database = "initiatives", .writer = "content:write", .reader = "content:read"};
 
-class InitiativesTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("initiatives");
-    server_ = std::make_unique<TestServer>(*database_);
-  }
-  static void TearDownTestSuite() {
-    server_.reset();
-    database_.reset();
-  }
-
-  void SetUp() override {
-    database_->truncate_all();
-    writer_ = server_->key({"content:write"});
-    reader_ = server_->key({"content:read"});
-  }
-
-  HttpClient client() const { return server_->client(); }
-  TestDatabase& db() { return *database_; }
-  Headers writer() const { return bearer(writer_); }
-  Headers reader() const { return bearer(reader_); }
-
   long long create_company(const std::string& slug, const std::string& name, const std::string& status = "active") {
-    json body = {{"slug", slug},
-                 {"name", name},
-                 {"status", status},
-                 {"city", "Berlin"},
-                 {"contact_email", "kontakt@" + slug + ".example"}};
-    auto created = client().post("/v1/companies", body, writer());
-    if (created.status != 201) throw std::runtime_error("creating company " + slug + " failed: " + created.body);
-    return created.json().at("id").get<long long>();
+    return created_id(client(), "/v1/companies", company_body(slug, name, status), writer());
   }
 
   static json initiative(long long company_id, const std::string& title, const json& extra = json::object()) {
@@ -58,20 +32,11 @@ class InitiativesTest : public ::testing::Test {
     return body;
   }
 
-  long long create_initiative(const json& body) {
-    auto created = client().post("/v1/initiatives", body, writer());
-    if (created.status != 201) throw std::runtime_error("creating an initiative failed: " + created.body);
-    return created.json().at("id").get<long long>();
-  }
+  long long create_initiative(const json& body) { return created_id(client(), "/v1/initiatives", body, writer()); }
 
   std::string column(const std::string& name, long long id) {
-    return db().scalar("SELECT " + name + " FROM initiatives WHERE id = " + std::to_string(id));
+    return scalar("SELECT " + name + " FROM initiatives WHERE id = " + std::to_string(id));
   }
-
-  static inline std::unique_ptr<TestDatabase> database_;
-  static inline std::unique_ptr<TestServer> server_;
-  std::string writer_;
-  std::string reader_;
 };
 
 // --- create ---------------------------------------------------------------------------------

@@ -17,9 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "../support/assertions.h"
+#include "../support/api_test.h"
 #include "../support/child_process.h"
-#include "../support/test_database.h"
 #include "service/api_keys.h"
 #include "service/database.h"
 
@@ -37,14 +36,14 @@ const std::vector<std::string> kNames = {"Friederike",  "Unverwechselbar", "Quir
                                          "Zettelmeyer", "Ottilie",         "Vogelsang"};
 constexpr const char* kForgedKey = "zus_forgedkeyforgedkeyforgedkey0123456789";
 
-class LogPrivacyTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { database_ = std::make_unique<TestDatabase>("log_privacy"); }
-  static void TearDownTestSuite() { database_.reset(); }
+class LogPrivacyTest : public ApiTest<LogPrivacyTest> {
+ public:
+  // The real binary, per test.
+  static constexpr SuiteSettings kSuite = {.database = "log_privacy", .server = false};
 
+ protected:
   void SetUp() override {
-    database_->truncate_all();
-    execute("INSERT IGNORE INTO change_sequence (id, last_seq) VALUES (1, 0)");
+    ApiTest::SetUp();
     service::ApiKeyService keys(db().pool());
     admin_ = keys.create("admin", {"admin"})->secret;
     writer_ = keys.create("writer", {"registrations:write", "registrations:read"})->secret;
@@ -53,18 +52,7 @@ class LogPrivacyTest : public ::testing::Test {
     ASSERT_TRUE(keys.revoke(revoked->key.id).ok());
   }
 
-  TestDatabase& db() { return *database_; }
-  void execute(const std::string& statement) {
-    std::unique_ptr<::sql::Statement> s(db().reader().createStatement());
-    s->execute(statement);
-  }
-  long long meeting() {
-    execute(
-        "INSERT INTO meetings (title, kind, starts_at, ends_at, capacity, registration_open, status, published) "
-        "VALUES ('Netzwerktreffen', 'network_meeting', '2099-11-13 08:00:00', '2099-11-13 16:00:00', 1, 1, "
-        "'planned', 1)");
-    return std::stoll(db().scalar("SELECT LAST_INSERT_ID()"));
-  }
+  long long meeting() { return insert_meeting(db(), {.capacity = "1"}); }
 
   // Every request that carries personal data or a key, each checked for the answer it must get (so
   // the paths that could log really ran).
@@ -86,25 +74,12 @@ class LogPrivacyTest : public ::testing::Test {
     EXPECT_TRUE(IsProblem(client.post("/v1/registrations", bad, writer), 422));
     EXPECT_TRUE(
         IsProblem(client.request("POST", "/v1/registrations", "{\"email\": \"" + kEmails[0] + "\"", writer), 400));
-    json items = json::array();
-    items.push_back({{"meeting_id", m},
-                     {"first_name", kNames[2]},
-                     {"last_name", kNames[3]},
-                     {"email", kEmails[1]},
-                     {"source", "crm"},
-                     {"external_ref", "Q-1"}});
-    items.push_back({{"meeting_id", m},
-                     {"first_name", kNames[4]},
-                     {"last_name", kNames[5]},
-                     {"email", kEmails[2]},
-                     {"source", "crm"},
-                     {"external_ref", "O-1"}});
-    items.push_back({{"meeting_id", m},
-                     {"first_name", kNames[0]},
-                     {"last_name", kNames[1]},
-                     {"email", kEmails[0]},
-                     {"source", "crm"},
-                     {"external_ref", "F-2"}});
+    auto from_crm = [&](std::size_t name, std::size_t email, const std::string& ref) {
+      return json{
+          {"meeting_id", m}, {"first_name", kNames[name]}, {"last_name", kNames[name + 1]}, {"email", kEmails[email]},
+          {"source", "crm"}, {"external_ref", ref}};
+    };
+    json items = json::array({from_crm(2, 1, "Q-1"), from_crm(4, 2, "O-1"), from_crm(0, 0, "F-2")});
     auto bulk = client.post("/v1/registrations/bulk", {{"items", items}}, writer);
     ASSERT_EQ(bulk.status, 200) << bulk.body;
     EXPECT_EQ(bulk.json().at("results").at(2).at("status"), "error");
@@ -144,7 +119,6 @@ class LogPrivacyTest : public ::testing::Test {
     expect_no_secrets(served.child().out() + served.child().err());
   }
 
-  static inline std::unique_ptr<TestDatabase> database_;
   std::string admin_;
   std::string writer_;
   std::string revoked_;

@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "../support/test_server.h"
+#include "../support/api_test.h"
 
 namespace zusammen::testing {
 namespace {
@@ -193,22 +193,17 @@ std::string family_of(const std::string& name, const std::map<std::string, std::
 
 // ---------------------------------------------------------------- the fixture
 
-class MetricsTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("metrics");
-    server_ = std::make_unique<TestServer>(*database_, 4);
-  }
+class MetricsTest : public ApiTest<MetricsTest> {
+ public:
+  static constexpr SuiteSettings kSuite = {.database = "metrics", .writer = "content:write"};
+
   static void TearDownTestSuite() {
     server_.reset();
-    replica_.reset();
-    database_.reset();
-  }
-  void SetUp() override {
-    database_->truncate_all();
-    writer_ = server_->key({"content:write"});
+    replica_.reset();  // after the server that reports it, before the database
+    ApiTest::TearDownTestSuite();
   }
 
+ protected:
   static Exposition scrape(TestServer& server) {
     auto res = server.client().get("/metrics");
     EXPECT_EQ(res.status, 200) << res.body;
@@ -220,22 +215,10 @@ class MetricsTest : public ::testing::Test {
   }
   static Exposition scrape() { return scrape(*server_); }
 
-  long long create(const std::string& slug) {
-    auto created =
-        server_->client().post("/v1/companies", {{"slug", slug}, {"name", "Firma " + slug}}, bearer(writer_));
-    EXPECT_EQ(created.status, 201) << created.body;
-    return created.json()["id"].get<long long>();
-  }
+  long long create(const std::string& slug) { return create_company(client(), writer(), slug, "Firma " + slug); }
 
-  static std::unique_ptr<TestDatabase> database_;
-  static std::unique_ptr<TestServer> server_;
-  static std::unique_ptr<service::Pool> replica_;
-  std::string writer_;
+  static inline std::unique_ptr<service::Pool> replica_;
 };
-
-std::unique_ptr<TestDatabase> MetricsTest::database_;
-std::unique_ptr<TestServer> MetricsTest::server_;
-std::unique_ptr<service::Pool> MetricsTest::replica_;
 
 const std::string kRequests = "zusammen_http_requests_total";
 const std::string kDurationCount = "zusammen_http_request_duration_seconds_count";
@@ -356,7 +339,7 @@ TEST_F(MetricsTest, ADuplicateCountsAsADatabaseErrorOfThatKind) {
   create("duplikat");
   Labels duplicate = {{"kind", "duplicate"}};
   auto before = scrape();
-  auto again = server_->client().post("/v1/companies", {{"slug", "duplikat"}, {"name", "Noch eine"}}, bearer(writer_));
+  auto again = server_->client().post("/v1/companies", {{"slug", "duplikat"}, {"name", "Noch eine"}}, writer());
   ASSERT_EQ(again.status, 409) << again.body;
   auto after = scrape();
   EXPECT_EQ(after.value("zusammen_db_errors_total", duplicate) - before.value("zusammen_db_errors_total", duplicate),
@@ -376,7 +359,7 @@ TEST_F(MetricsTest, InFlightCountsABlockedRequestUntilItIsAnswered) {
   // Pistache gives each thread a share of the connections: a scrape over HTTP could land
   // behind it, so the registry is read in-process while the PATCH blocks.
   auto patched = std::async(std::launch::async, [&] {
-    return server_->client().patch("/v1/companies/" + std::to_string(id), {{"name", "Neu"}}, bearer(writer_));
+    return server_->client().patch("/v1/companies/" + std::to_string(id), {{"name", "Neu"}}, writer());
   });
   auto& metrics = server_->app().metrics();
   auto deadline = std::chrono::steady_clock::now() + 10s;

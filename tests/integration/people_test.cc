@@ -11,9 +11,8 @@
 #include <string>
 #include <thread>
 
-#include "../support/assertions.h"
+#include "../support/api_test.h"
 #include "../support/child_process.h"
-#include "../support/test_server.h"
 
 namespace zusammen::testing {
 namespace {
@@ -30,64 +29,40 @@ std::set<long long> ids_in(const json& array) {
   return out;
 }
 
-class PeopleTest : public ::testing::Test {
+class PeopleTest : public ApiTest<PeopleTest> {
+ public:
+  static constexpr SuiteSettings kSuite = {.database = "people"};
+
  protected:
-  static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("people");
-    server_ = std::make_unique<TestServer>(*database_, 4);
-  }
-  static void TearDownTestSuite() {
-    server_.reset();
-    database_.reset();
-  }
-
   void SetUp() override {
-    database_->truncate_all();
-    execute("INSERT IGNORE INTO change_sequence (id, last_seq) VALUES (1, 0)");
-    admin_ = bearer(server_->key({"admin"}));
-    writer_ = bearer(server_->key({"registrations:write", "registrations:read"}));
-  }
-
-  HttpClient client() const { return server_->client(); }
-  TestDatabase& db() { return *database_; }
-  void execute(const std::string& statement) {
-    std::unique_ptr<::sql::Statement> s(db().reader().createStatement());
-    s->execute(statement);
+    ApiTest::SetUp();
+    admin_ = bearer(key({"admin"}));
+    writer_ = bearer(key({"registrations:write", "registrations:read"}));
   }
 
   long long meeting(const std::string& title, const std::string& capacity = "NULL",
                     const std::string& ends = "2099-11-13 16:00:00") {
-    execute(
-        "INSERT INTO meetings (title, kind, starts_at, ends_at, capacity, registration_open, status, published) "
-        "VALUES ('" +
-        title + "', 'network_meeting', '2018-11-13 08:00:00', '" + ends + "', " + capacity + ", 1, 'planned', 1)");
-    return std::stoll(db().scalar("SELECT LAST_INSERT_ID()"));
+    return insert_meeting(db(),
+                          {.title = title, .starts_at = "2018-11-13 08:00:00", .ends_at = ends, .capacity = capacity});
   }
 
+  // Anna Schmidt's registration.
   static json person(long long meeting, const std::string& email, const json& extra = json::object()) {
-    json body = {{"meeting_id", meeting}, {"first_name", "Anna"}, {"last_name", "Schmidt"}, {"email", email}};
-    body.update(extra);
-    return body;
+    json names = {{"first_name", "Anna"}, {"last_name", "Schmidt"}};
+    names.update(extra);
+    return registration(meeting, email, names);
   }
 
   json register_ok(const json& body, const std::string& idempotency_key = "") {
-    Headers headers = writer_;
-    if (!idempotency_key.empty()) headers["Idempotency-Key"] = idempotency_key;
-    auto created = client().post("/v1/registrations", body, headers);
-    if (created.status != 201) throw std::runtime_error("registering failed: " + created.body);
-    return created.json();
+    Headers headers = idempotency_key.empty() ? writer_ : with(writer_, "Idempotency-Key", idempotency_key);
+    return post_created(client(), "/v1/registrations", body, headers);
   }
 
   std::string column(const std::string& name, long long id) {
-    return db().scalar("SELECT " + name + " FROM registrations WHERE id = " + std::to_string(id));
+    return scalar("SELECT " + name + " FROM registrations WHERE id = " + std::to_string(id));
   }
-  long long changes(long long id, const std::string& op) {
-    return db().count("changes",
-                      "entity_type = 'registration' AND entity_id = " + std::to_string(id) + " AND op = '" + op + "'");
-  }
+  long long changes(long long id, const std::string& op) { return changes_of(db(), "registration", id, op); }
 
-  static inline std::unique_ptr<TestDatabase> database_;
-  static inline std::unique_ptr<TestServer> server_;
   Headers admin_;
   Headers writer_;
 };
@@ -275,7 +250,7 @@ TEST_F(PeopleTest, RetainUntilIsWrittenReadAndValidated) {
 TEST_F(PeopleTest, PurgeCommandAnonymisesExpiredRegistrationsOnly) {
   long long current = meeting("Netzwerktreffen 2099");
   long long old = meeting("Netzwerktreffen 2018", "NULL", "2018-11-13 16:00:00");
-  execute("INSERT INTO companies (slug, name, status) VALUES ('deutsche-bahn', 'Deutsche Bahn AG', 'active')");
+  insert_company(db());
   long long company = std::stoll(db().scalar("SELECT LAST_INSERT_ID()"));
   json expired = register_ok(person(current, kAnna,
                                     {{"retain_until", "2020-01-01"},

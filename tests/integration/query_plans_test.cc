@@ -53,7 +53,7 @@
 #include <string>
 #include <vector>
 
-#include "../support/test_server.h"
+#include "../support/api_test.h"
 #include "service/repositories/sql.h"
 
 namespace zusammen::testing {
@@ -394,11 +394,12 @@ struct Shape {
   }
 };
 
-class QueryPlansTest : public ::testing::Test {
- protected:
+class QueryPlansTest : public ApiTest<QueryPlansTest> {
+ public:
+  static constexpr SuiteSettings kSuite = {.database = "query_plans", .threads = 2};
+
   static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("query_plans");
-    server_ = std::make_unique<TestServer>(*database_, 2);
+    ApiTest::SetUpTestSuite();
     auto started = std::chrono::steady_clock::now();
     std::unique_ptr<::sql::Statement> statement(database_->reader().createStatement());
     // Raw rows: no change feed is written for them (the changes table gets its own rows below).
@@ -416,9 +417,12 @@ class QueryPlansTest : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     service::sql::set_query_observer(nullptr);
-    server_.reset();
-    database_.reset();
+    ApiTest::TearDownTestSuite();
   }
+
+ protected:
+  // The rows are loaded once for the suite: no truncation between its tests.
+  void SetUp() override {}
 
   std::vector<PlanRow> explain(const std::string& sql) {
     std::unique_ptr<::sql::Statement> statement(database_->reader().createStatement());
@@ -536,8 +540,6 @@ class QueryPlansTest : public ::testing::Test {
     return {{"anonymous", {}}, {"content:read", bearer(key)}};
   }
 
-  static inline std::unique_ptr<TestDatabase> database_;
-  static inline std::unique_ptr<TestServer> server_;
   static inline double load_seconds_ = 0;
   static inline int shapes_ = 0;
   static inline int requests_ = 0;

@@ -10,8 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "../support/assertions.h"
-#include "../support/test_server.h"
+#include "../support/api_test.h"
 
 namespace zusammen::testing {
 namespace {
@@ -27,27 +26,24 @@ int int_header(const HttpResult& result, const std::string& name) {
 
 Headers forwarded_for(const std::string& address) { return {{"X-Forwarded-For", address}}; }
 
-class RateLimitTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { database_ = std::make_unique<TestDatabase>("rate_limit"); }
-  static void TearDownTestSuite() { database_.reset(); }
-  void SetUp() override { database_->truncate_all(); }
+class RateLimitTest : public ApiTest<RateLimitTest> {
+ public:
+  // A server per test, with that test's limits.
+  static constexpr SuiteSettings kSuite = {.database = "rate_limit", .server = false};
 
+ protected:
   // A server with these limits (per second, burst) and otherwise the test defaults.
   TestServer& serve(int anonymous_per_second, int anonymous_burst, int key_per_second, int key_burst,
                     const std::string& trusted_proxies = "", std::chrono::milliseconds cache_ttl = {}) {
     api::AppOptions options;
     options.rate_limits = {anonymous_per_second, anonymous_burst, key_per_second, key_burst, trusted_proxies};
     options.cache_ttl = cache_ttl;
-    server_ = std::make_unique<TestServer>(*database_, 2, options);
-    return *server_;
+    served_ = std::make_unique<TestServer>(*database_, 2, options);
+    return *served_;
   }
 
-  static std::unique_ptr<TestDatabase> database_;
-  std::unique_ptr<TestServer> server_;
+  std::unique_ptr<TestServer> served_;
 };
-
-std::unique_ptr<TestDatabase> RateLimitTest::database_;
 
 TEST_F(RateLimitTest, ABurstIsServedThenA429WithRetryAfterAndRateLimitHeaders) {
   auto client = serve(1, 3, 0, 0).client();

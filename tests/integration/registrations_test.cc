@@ -10,8 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "../support/assertions.h"
-#include "../support/test_server.h"
+#include "../support/api_test.h"
 
 namespace zusammen::testing {
 namespace {
@@ -20,81 +19,40 @@ using nlohmann::json;
 
 std::string path(long long id) { return "/v1/registrations/" + std::to_string(id); }
 
-class RegistrationsTest : public ::testing::Test {
+class RegistrationsTest : public ApiTest<RegistrationsTest> {
+ public:
+  static constexpr SuiteSettings kSuite = {
+      .database = "registrations", .threads = 8, .writer = "registrations:write", .reader = "registrations:read"};
+
  protected:
-  static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("registrations");
-    server_ = std::make_unique<TestServer>(*database_, 8);
-  }
-  static void TearDownTestSuite() {
-    server_.reset();
-    database_.reset();
-  }
-
-  void SetUp() override {
-    database_->truncate_all();
-    execute("INSERT IGNORE INTO change_sequence (id, last_seq) VALUES (1, 0)");
-    writer_ = server_->key({"registrations:write"});
-    reader_ = server_->key({"registrations:read"});
-  }
-
-  HttpClient client() const { return server_->client(); }
-  TestDatabase& db() { return *database_; }
-  Headers writer() const { return bearer(writer_); }
-  Headers reader() const { return bearer(reader_); }
-
-  void execute(const std::string& statement) {
-    std::unique_ptr<::sql::Statement> s(db().reader().createStatement());
-    s->execute(statement);
-  }
-
   // Straight into the table: meetings are not this file's subject. past: the meeting has started.
   long long create_meeting(const std::string& capacity = "NULL", bool open = true, bool past = false) {
-    std::string starts = past ? "'2018-11-13 08:00:00'" : "'2099-11-13 08:00:00'";
-    std::string ends = past ? "'2018-11-13 16:00:00'" : "'2099-11-13 16:00:00'";
-    execute(
-        "INSERT INTO meetings (title, kind, starts_at, ends_at, capacity, registration_open, status, published) "
-        "VALUES ('Netzwerktreffen', 'network_meeting', " +
-        starts + ", " + ends + ", " + capacity + ", " + (open ? "1" : "0") + ", 'planned', 1)");
-    return std::stoll(db().scalar("SELECT LAST_INSERT_ID()"));
+    MeetingRow row{.capacity = capacity, .registration_open = open};
+    if (past) {
+      row.starts_at = "2018-11-13 08:00:00";
+      row.ends_at = "2018-11-13 16:00:00";
+    }
+    return insert_meeting(db(), row);
   }
 
   long long create_item(long long meeting, const std::string& kind, const std::string& capacity = "NULL") {
-    execute("INSERT INTO agenda_items (meeting_id, kind, title, starts_at, ends_at, capacity, speakers) VALUES (" +
-            std::to_string(meeting) + ", '" + kind + "', 'Workshop Ausbildung', '2099-11-13 10:00:00', " +
-            "'2099-11-13 11:00:00', " + capacity + ", '[]')");
-    return std::stoll(db().scalar("SELECT LAST_INSERT_ID()"));
+    return insert_agenda_item(db(), meeting, kind, capacity);
   }
 
-  long long create_company() {
-    execute("INSERT INTO companies (slug, name, status) VALUES ('deutsche-bahn', 'Deutsche Bahn AG', 'active')");
-    return std::stoll(db().scalar("SELECT LAST_INSERT_ID()"));
-  }
+  long long create_company() { return insert_company(db()); }
 
   static json person(long long meeting, const std::string& email, const json& extra = json::object()) {
-    json body = {{"meeting_id", meeting}, {"first_name", "Jürgen"}, {"last_name", "Müller"}, {"email", email}};
-    body.update(extra);
-    return body;
+    return registration(meeting, email, extra);
   }
 
-  json register_ok(const json& body) {
-    auto created = client().post("/v1/registrations", body, writer());
-    if (created.status != 201) throw std::runtime_error("registering failed: " + created.body);
-    return created.json();
-  }
+  json register_ok(const json& body) { return post_created(client(), "/v1/registrations", body, writer()); }
 
   std::string status_of(long long id) {
-    return db().scalar("SELECT status FROM registrations WHERE id = " + std::to_string(id));
+    return scalar("SELECT status FROM registrations WHERE id = " + std::to_string(id));
   }
   long long changes_of(long long id, const std::string& op) {
-    return db().count("changes",
-                      "entity_type = 'registration' AND entity_id = " + std::to_string(id) + " AND op = '" + op + "'");
+    return testing::changes_of(db(), "registration", id, op);
   }
-
-  static inline std::unique_ptr<TestDatabase> database_;
-  static inline std::unique_ptr<TestServer> server_;
-  std::string writer_;
-  std::string reader_;
 };
 
 // --- create and read ---------------------------------------------------------------------------
@@ -130,7 +88,7 @@ TEST_F(RegistrationsTest, CreateStoresUmlautsAndAnswers201WithLocationAndChange)
   EXPECT_EQ(read.json(), created);
   auto etag = read.header("etag");
   ASSERT_TRUE(etag.has_value());
-  auto again = client().get(path(id), {{"Authorization", "Bearer " + reader_}, {"If-None-Match", *etag}});
+  auto again = client().get(path(id), {{"Authorization", "Bearer " + reader_key_}, {"If-None-Match", *etag}});
   EXPECT_EQ(again.status, 304);
   EXPECT_TRUE(IsProblem(client().get(path(id + 100), reader()), 404));
 }

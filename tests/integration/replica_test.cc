@@ -17,8 +17,8 @@
 #include <string>
 #include <thread>
 
+#include "../support/api_test.h"
 #include "../support/child_process.h"
-#include "../support/test_server.h"
 
 namespace zusammen::testing {
 namespace {
@@ -65,10 +65,13 @@ class SilentListener {
   int port_ = 0;
 };
 
-class ReplicaTest : public ::testing::Test {
- protected:
+class ReplicaTest : public ApiTest<ReplicaTest> {
+ public:
+  // The server is made below, once the replica follows.
+  static constexpr SuiteSettings kSuite = {.database = "replica", .server = false, .writer = "content:write"};
+
   static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("replica");
+    ApiTest::SetUpTestSuite();
     const char* env = std::getenv("ZUSAMMEN_TEST_REPLICA_URL");
     if (env == nullptr || *env == '\0') {
       setup_error_ =
@@ -109,16 +112,17 @@ class ReplicaTest : public ::testing::Test {
     server_.reset();
     read_pool_.reset();
     replica_.reset();
-    database_.reset();
+    ApiTest::TearDownTestSuite();
   }
+
+ protected:
   void SetUp() override {
     ASSERT_TRUE(setup_error_.empty()) << setup_error_;
-    database_->truncate_all();
+    ApiTest::SetUp();
     // The replica must have applied the truncation too: otherwise the last test's rows (same ids,
     // same names) would satisfy this test's first wait for replication.
     ASSERT_TRUE(await([] { return on_replica("SELECT COUNT(*) FROM " + table("companies")) == "0"; }))
         << "the replica did not apply the truncation within 180 s";
-    writer_ = server_->key({"content:write"});
   }
 
   static std::string table(const std::string& name) { return database_->name() + "." + name; }
@@ -136,29 +140,17 @@ class ReplicaTest : public ::testing::Test {
   }
 
   long long create_company(const std::string& slug, const std::string& name) {
-    auto created = server_->client().post("/v1/companies", {{"slug", slug}, {"name", name}}, bearer(writer_));
-    EXPECT_EQ(created.status, 201) << created.body;
-    return created.json().at("id").get<long long>();
+    return testing::create_company(client(), writer(), slug, name);
   }
   bool replica_has_name(long long id, const std::string& name) {
     return on_replica("SELECT name FROM " + table("companies") + " WHERE id = " + std::to_string(id)) == name;
   }
 
-  static std::unique_ptr<TestDatabase> database_;
-  static std::unique_ptr<TestServer> server_;
-  static std::unique_ptr<service::Pool> read_pool_;
-  static std::unique_ptr<::sql::Connection> replica_;
-  static service::DatabaseUrl replica_url_;
-  static std::string setup_error_;
-  std::string writer_;
+  static inline std::unique_ptr<service::Pool> read_pool_;
+  static inline std::unique_ptr<::sql::Connection> replica_;
+  static inline service::DatabaseUrl replica_url_;
+  static inline std::string setup_error_;
 };
-
-std::unique_ptr<TestDatabase> ReplicaTest::database_;
-std::unique_ptr<TestServer> ReplicaTest::server_;
-std::unique_ptr<service::Pool> ReplicaTest::read_pool_;
-std::unique_ptr<::sql::Connection> ReplicaTest::replica_;
-service::DatabaseUrl ReplicaTest::replica_url_;
-std::string ReplicaTest::setup_error_;
 
 // Restarts the replica's SQL thread however the test ends.
 struct SqlThreadStopped {
@@ -186,7 +178,7 @@ TEST_F(ReplicaTest, AnonymousReadsComeFromTheReplicaKeyedReadsAndWritesFromThePr
   {
     // The replica receives the primary's changes but applies none of them for now.
     SqlThreadStopped stopped(replica_execute);
-    auto patched = client.patch(path, {{"name", "DB AG"}}, bearer(writer_));
+    auto patched = client.patch(path, {{"name", "DB AG"}}, writer());
     ASSERT_EQ(patched.status, 200) << patched.body;
     EXPECT_EQ(database_->scalar("SELECT name FROM companies WHERE id = " + std::to_string(id)), "DB AG");
     EXPECT_TRUE(replica_has_name(id, "Deutsche Bahn AG"));
@@ -219,7 +211,7 @@ TEST_F(ReplicaTest, ServeReadsAnonymouslyFromTheDatabaseReadUrl) {
   std::string read_url =
       "mysql://" + r.user + ":" + r.password + "@" + r.host + ":" + std::to_string(r.port) + "/" + r.database;
   SqlThreadStopped stopped(replica_execute);
-  ASSERT_EQ(server_->client().patch(path, {{"name", "DB AG"}}, bearer(writer_)).status, 200);
+  ASSERT_EQ(server_->client().patch(path, {{"name", "DB AG"}}, writer()).status, 200);
 
   ServeProcess serve({{"ZUSAMMEN_DATABASE_URL", database_->url()},
                       {"ZUSAMMEN_DATABASE_READ_URL", read_url},
@@ -298,7 +290,7 @@ TEST_F(ReplicaTest, AnUnreachableReplicaCostsNeitherErrorsNorAConnectTimeoutPerR
   EXPECT_LT(elapsed, 2s) << "20 reads took " << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
                          << " ms: they waited for the unreachable replica";
   // Writes and probes never needed the replica.
-  EXPECT_EQ(client.patch(path, {{"name", "DB AG"}}, bearer(writer_)).status, 200);
+  EXPECT_EQ(client.patch(path, {{"name", "DB AG"}}, writer()).status, 200);
   EXPECT_EQ(client.get(path).json().at("name"), "DB AG");
   EXPECT_EQ(client.get("/readyz").status, 200);
 }

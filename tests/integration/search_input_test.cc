@@ -31,8 +31,8 @@
 #include <string>
 #include <vector>
 
+#include "../support/api_test.h"
 #include "../support/raw_connection.h"
-#include "../support/test_server.h"
 #include "api/http.h"
 
 namespace zusammen::testing {
@@ -242,13 +242,14 @@ struct Outcome {
   std::string body;
 };
 
-class SearchInputTest : public ::testing::Test {
- protected:
+class SearchInputTest : public ApiTest<SearchInputTest> {
+ public:
+  static constexpr SuiteSettings kSuite = {.database = "search_input"};
+
+  // The default AppOptions{}: no response cache and no rate limits (both off by default), so every
+  // request reaches the database and none is refused with 429.
   static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("search_input");
-    // AppOptions{}: no response cache and no rate limits (both off by default), so every request
-    // reaches the database and none is refused with 429.
-    server_ = std::make_unique<TestServer>(*database_, 4, api::AppOptions{});
+    ApiTest::SetUpTestSuite();
     content_writer_ = server_->key({"content:write"});
     registrations_writer_ = server_->key({"registrations:write"});
     content_reader_ = server_->key({"content:read"});
@@ -257,15 +258,13 @@ class SearchInputTest : public ::testing::Test {
     admin_ = server_->key({"admin"});
     seed();
   }
-  static void TearDownTestSuite() {
-    server_.reset();
-    database_.reset();
-  }
+
+ protected:
+  // The rows are seeded once for the suite: no truncation between its tests.
+  void SetUp() override {}
 
   static json post(const std::string& path, const json& body, const std::string& key) {
-    auto response = server_->client().post(path, body, bearer(key));
-    if (response.status != 201) throw std::runtime_error("POST " + path + " failed: " + response.body);
-    return response.json();
+    return post_created(client(), path, body, bearer(key));
   }
 
   // A few rows in every searched table (via the API), so that searches run against data.
@@ -416,22 +415,14 @@ class SearchInputTest : public ::testing::Test {
                   << outcome.body.substr(0, 600);
   }
 
-  static std::unique_ptr<TestDatabase> database_;
-  static std::unique_ptr<TestServer> server_;
-  static std::string content_writer_, registrations_writer_, content_reader_, registrations_reader_, feed_reader_,
-      admin_;
-  static std::vector<long long> meeting_ids_;
+  static inline std::string content_writer_, registrations_writer_, content_reader_, registrations_reader_,
+      feed_reader_, admin_;
+  static inline std::vector<long long> meeting_ids_;
 
   long long requests_ = 0;
   long long failures_ = 0;
   std::map<int, long long> statuses_;
 };
-
-std::unique_ptr<TestDatabase> SearchInputTest::database_;
-std::unique_ptr<TestServer> SearchInputTest::server_;
-std::string SearchInputTest::content_writer_, SearchInputTest::registrations_writer_, SearchInputTest::content_reader_,
-    SearchInputTest::registrations_reader_, SearchInputTest::feed_reader_, SearchInputTest::admin_;
-std::vector<long long> SearchInputTest::meeting_ids_;
 
 std::string summary(const std::map<int, long long>& statuses) {
   std::string out;

@@ -23,9 +23,8 @@
 #include <thread>
 #include <vector>
 
+#include "../support/api_test.h"
 #include "../support/child_process.h"
-#include "../support/http_client.h"
-#include "../support/test_database.h"
 #include "service/api_keys.h"
 
 namespace zusammen::testing {
@@ -33,11 +32,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-std::string lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 // A connection of our own, to see refusals and keep-alive behaviour that HttpClient hides.
 class Connection {
@@ -116,15 +110,14 @@ std::optional<HttpResult> first_answer(int port, const std::string& target, std:
   return std::nullopt;
 }
 
-class Shutdown : public ::testing::Test {
+// The database only: the binary under test is the server.
+class Shutdown : public ApiTest<Shutdown> {
+ public:
+  static constexpr SuiteSettings kSuite = {.database = "shutdown", .server = false};
+
  protected:
-  static void SetUpTestSuite() { database_ = new TestDatabase("shutdown"); }
-  static void TearDownTestSuite() {
-    delete database_;
-    database_ = nullptr;
-  }
   void SetUp() override {
-    database_->truncate_all();
+    ApiTest::SetUp();
     auto created = service::ApiKeyService(database_->pool()).create("shutdown", {"content:write"});
     ASSERT_TRUE(created.ok());
     key_ = created->secret;
@@ -141,9 +134,7 @@ class Shutdown : public ::testing::Test {
   }
 
   long long create_company(int port, const std::string& slug) {
-    auto created = HttpClient(port).post("/v1/companies", {{"slug", slug}, {"name", "Vorher AG"}}, bearer(key_));
-    EXPECT_EQ(created.status, 201) << created.body;
-    return created.json()["id"].get<long long>();
+    return testing::create_company(HttpClient(port), bearer(key_), slug, "Vorher AG");
   }
 
   // Takes the row lock of the company on the test's own connection, so that a write to it
@@ -175,12 +166,9 @@ class Shutdown : public ::testing::Test {
     return false;
   }
 
-  static TestDatabase* database_;
   std::string key_;
   bool locked_ = false;
 };
-
-TestDatabase* Shutdown::database_ = nullptr;
 
 TEST_F(Shutdown, DrainsTheRequestInFlightRefusesNewConnectionsAndExitsZero) {
   ServeProcess served(env(1500, 20000));

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "../support/test_server.h"
+#include "../support/api_test.h"
 
 namespace zusammen::testing {
 namespace {
@@ -20,33 +20,23 @@ const char* const kStatuses[] = {"registered", "waitlisted", "cancelled", "atten
 const std::string kCountedInitiatives =
     " FROM initiatives i JOIN companies c ON c.id = i.company_id WHERE i.published = 1 AND c.status = 'active'";
 
-class StatsTest : public ::testing::Test {
+class StatsTest : public ApiTest<StatsTest> {
+ public:
+  static constexpr SuiteSettings kSuite = {.database = "stats"};
+
  protected:
-  static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("stats");
-    server_ = std::make_unique<TestServer>(*database_, 4);
-  }
-  static void TearDownTestSuite() {
-    server_.reset();
-    database_.reset();
-  }
-
   void SetUp() override {
-    database_->truncate_all();
-    content_ = bearer(server_->key({"content:read", "content:write"}));
-    registrations_ = bearer(server_->key({"registrations:write"}));
-    reader_ = bearer(server_->key({"registrations:read"}));
+    ApiTest::SetUp();
+    content_ = bearer(key({"content:read", "content:write"}));
+    registrations_ = bearer(key({"registrations:write"}));
+    reader_ = bearer(key({"registrations:read"}));
   }
 
-  HttpClient client() const { return server_->client(); }
-  TestDatabase& db() { return *database_; }
-  long long number(const std::string& query) { return std::stoll(db().scalar(query)); }
+  long long number(const std::string& query) { return std::stoll(scalar(query)); }
   int year() { return static_cast<int>(number("SELECT YEAR(UTC_TIMESTAMP())")); }
 
   long long post(const std::string& path, const json& body, const Headers& headers) {
-    auto created = client().post(path, body, headers);
-    if (created.status != 201) throw std::runtime_error("POST " + path + " failed: " + created.body);
-    return created.json().at("id").get<long long>();
+    return created_id(client(), path, body, headers);
   }
   long long company(const std::string& slug, const std::string& status) {
     return post("/v1/companies", {{"slug", slug}, {"name", "Firma " + slug}, {"status", status}}, content_);
@@ -73,9 +63,7 @@ class StatsTest : public ::testing::Test {
     return post("/v1/meetings", body, content_);
   }
   long long registration(long long meeting_id, const std::string& email) {
-    return post("/v1/registrations",
-                {{"meeting_id", meeting_id}, {"first_name", "Jürgen"}, {"last_name", "Müller"}, {"email", email}},
-                registrations_);
+    return post("/v1/registrations", testing::registration(meeting_id, email), registrations_);
   }
   void set_status(long long id, const std::string& status) {
     auto patched = client().patch("/v1/registrations/" + std::to_string(id), {{"status", status}}, registrations_);
@@ -84,9 +72,9 @@ class StatsTest : public ::testing::Test {
 
   // Every figure of a /v1/stats body against the rows, computed here with COUNT/SUM.
   void expect_figures_match_rows(const json& stats) {
-    EXPECT_EQ(stats.at("active_companies"), db().count("companies", "status = 'active'"));
+    EXPECT_EQ(stats.at("active_companies"), count("companies", "status = 'active'"));
     EXPECT_EQ(stats.at("people_reached"), number("SELECT COALESCE(SUM(i.participants), 0)" + kCountedInitiatives));
-    EXPECT_EQ(stats.at("meetings_held"), db().count("meetings", "status = 'held'"));
+    EXPECT_EQ(stats.at("meetings_held"), count("meetings", "status = 'held'"));
     EXPECT_EQ(stats.at("year"), year());
     ASSERT_EQ(stats.at("initiatives_by_category").size(), std::size(kCategories));
     for (const char* category : kCategories) {
@@ -104,8 +92,6 @@ class StatsTest : public ::testing::Test {
     }
   }
 
-  static inline std::unique_ptr<TestDatabase> database_;
-  static inline std::unique_ptr<TestServer> server_;
   Headers content_;
   Headers registrations_;
   Headers reader_;

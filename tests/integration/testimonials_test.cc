@@ -10,8 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "../support/assertions.h"
-#include "../support/test_server.h"
+#include "../support/api_test.h"
 #include "service/seed.h"
 
 namespace zusammen::testing {
@@ -27,76 +26,28 @@ const std::string kSeilerQuote =
     "Unsere Überzeugung: Gelungene Integration geht nur zusammen! Deshalb engagiert sich die Deutsche Bahn "
     "gemeinsam mit vielen anderen Unternehmen im Netzwerk „Wir zusammen“.";
 
-bool matches(const std::string& text, const char* pattern) { return std::regex_match(text, std::regex(pattern)); }
+class TestimonialsTest : public ApiTest<TestimonialsTest> {
+ public:
+  static constexpr SuiteSettings kSuite = {
+      .database = "testimonials", .writer = "content:write", .reader = "content:read"};
 
-std::string hex(const std::string& bytes) {
-  static const char* digits = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 0xF]);
-  }
-  return out;
-}
-
-std::string repeat(const std::string& piece, int times) {
-  std::string out;
-  for (int n = 0; n < times; ++n) out += piece;
-  return out;
-}
-
-class TestimonialsTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    database_ = std::make_unique<TestDatabase>("testimonials");
-    server_ = std::make_unique<TestServer>(*database_);
-  }
-  static void TearDownTestSuite() {
-    server_.reset();
-    database_.reset();
-  }
-
-  void SetUp() override {
-    database_->truncate_all();
-    // truncate_all empties the change feed's counter table too; its single row must be there.
-    execute("INSERT IGNORE INTO change_sequence (id, last_seq) VALUES (1, 0)");
-    writer_ = server_->key({"content:write"});
-    reader_ = server_->key({"content:read"});
-  }
-
-  HttpClient client() const { return server_->client(); }
-  TestDatabase& db() { return *database_; }
-  Headers writer() const { return bearer(writer_); }
-  Headers reader() const { return bearer(reader_); }
-
-  void execute(const std::string& statement) {
-    std::unique_ptr<::sql::Statement> s(db().reader().createStatement());
-    s->execute(statement);
-  }
-
   long long create_company(const std::string& slug, const std::string& name, const std::string& status = "active") {
-    json body = {{"slug", slug},
-                 {"name", name},
-                 {"status", status},
-                 {"city", "Berlin"},
-                 {"contact_email", "kontakt@" + slug + ".example"}};
-    auto created = client().post("/v1/companies", body, writer());
-    if (created.status != 201) throw std::runtime_error("creating company " + slug + " failed: " + created.body);
-    return created.json().at("id").get<long long>();
+    return created_id(client(), "/v1/companies", company_body(slug, name, status), writer());
   }
 
   long long create_initiative(long long company_id, const std::string& title) {
-    json body = {{"company_id", company_id}, {"title", title}, {"category", "qualification"}};
-    auto created = client().post("/v1/initiatives", body, writer());
-    if (created.status != 201) throw std::runtime_error("creating an initiative failed: " + created.body);
-    return created.json().at("id").get<long long>();
+    return created_id(client(), "/v1/initiatives",
+                      {{"company_id", company_id}, {"title", title}, {"category", "qualification"}}, writer());
   }
 
   // Straight into the table: the meetings resource is not this file's subject.
   long long create_meeting(const std::string& title) {
-    execute("INSERT INTO meetings (title, kind, starts_at, ends_at, status, published) VALUES ('" + title +
-            "', 'network_meeting', '2018-11-13 08:00:00', '2018-11-13 16:00:00', 'held', 1)");
-    return std::stoll(db().scalar("SELECT LAST_INSERT_ID()"));
+    return insert_meeting(db(), {.title = title,
+                                 .starts_at = "2018-11-13 08:00:00",
+                                 .ends_at = "2018-11-13 16:00:00",
+                                 .registration_open = false,
+                                 .status = "held"});
   }
 
   static json testimonial(const std::string& quote, const std::string& author, const json& extra = json::object()) {
@@ -105,27 +56,15 @@ class TestimonialsTest : public ::testing::Test {
     return body;
   }
 
-  long long create_testimonial(const json& body) {
-    auto created = client().post("/v1/testimonials", body, writer());
-    if (created.status != 201) throw std::runtime_error("creating a testimonial failed: " + created.body);
-    return created.json().at("id").get<long long>();
-  }
+  long long create_testimonial(const json& body) { return created_id(client(), "/v1/testimonials", body, writer()); }
 
   std::string column(const std::string& name, long long id) {
-    return db().scalar("SELECT " + name + " FROM testimonials WHERE id = " + std::to_string(id));
+    return scalar("SELECT " + name + " FROM testimonials WHERE id = " + std::to_string(id));
   }
   std::string stamp(long long id) {
-    return db().scalar("SELECT CONCAT(version, ' ', updated_at) FROM testimonials WHERE id = " + std::to_string(id));
+    return scalar("SELECT CONCAT(version, ' ', updated_at) FROM testimonials WHERE id = " + std::to_string(id));
   }
-  long long changes_of(long long id, const std::string& op) {
-    return db().count("changes",
-                      "entity_type = 'testimonial' AND entity_id = " + std::to_string(id) + " AND op = '" + op + "'");
-  }
-
-  static inline std::unique_ptr<TestDatabase> database_;
-  static inline std::unique_ptr<TestServer> server_;
-  std::string writer_;
-  std::string reader_;
+  long long changes_of(long long id, const std::string& op) { return testing::changes_of(db(), "testimonial", id, op); }
 };
 
 // --- create ---------------------------------------------------------------------------------
@@ -162,8 +101,8 @@ TEST_F(TestimonialsTest, CreateStoresGermanTypographyByteExactAndAnswers201) {
 
   // Byte for byte in the database, read past the service.
   EXPECT_EQ(db().count("testimonials"), 1);
-  EXPECT_EQ(column("HEX(quote)", id), hex(kGebersQuote));
-  EXPECT_EQ(column("HEX(author_role)", id), hex("Staatssekretärin"));
+  EXPECT_EQ(column("HEX(quote)", id), hex_of(kGebersQuote));
+  EXPECT_EQ(column("HEX(author_role)", id), hex_of("Staatssekretärin"));
   EXPECT_EQ(column("author_organization", id), "Bundesministerium für Arbeit und Soziales");
   EXPECT_EQ(column("company_id", id), std::to_string(company));
   EXPECT_EQ(column("meeting_id", id), std::to_string(meeting));
@@ -193,7 +132,7 @@ TEST_F(TestimonialsTest, CreateWithOnlyRequiredFieldsFillsTheDefaults) {
   EXPECT_EQ(column("language", id), "de");
   EXPECT_EQ(column("published", id), "0");
   EXPECT_EQ(column("company_id", id), "");
-  EXPECT_EQ(column("HEX(quote)", id), hex(kSeilerQuote));
+  EXPECT_EQ(column("HEX(quote)", id), hex_of(kSeilerQuote));
 
   auto english =
       client().post("/v1/testimonials",
@@ -423,7 +362,7 @@ TEST_F(TestimonialsTest, MergePatchSetsClearsAndKeepsFieldsAndBumpsTheVersion) {
   EXPECT_EQ(column("author_organization", id), "");
   EXPECT_EQ(column("published", id), "1");
   EXPECT_EQ(column("version", id), "2");
-  EXPECT_EQ(column("HEX(quote)", id), hex(kSeilerQuote));
+  EXPECT_EQ(column("HEX(quote)", id), hex_of(kSeilerQuote));
   EXPECT_EQ(changes_of(id, "upsert"), 2);
 
   // null clears a link; application/json is accepted as well.
@@ -921,8 +860,8 @@ TEST_F(TestimonialsTest, SeedAddsThePressReleaseQuotesOnceWithTheirTypography) {
   long long gebers_id = std::stoll(gebers);
   long long seiler_id = std::stoll(seiler);
 
-  EXPECT_EQ(column("HEX(quote)", gebers_id), hex(kGebersPressRelease));
-  EXPECT_EQ(column("HEX(quote)", seiler_id), hex(kSeilerPressRelease));
+  EXPECT_EQ(column("HEX(quote)", gebers_id), hex_of(kGebersPressRelease));
+  EXPECT_EQ(column("HEX(quote)", seiler_id), hex_of(kSeilerPressRelease));
   EXPECT_EQ(column("author_role", gebers_id), "Staatssekretärin");
   EXPECT_EQ(column("author_organization", gebers_id), "Bundesministerium für Arbeit und Soziales");
   EXPECT_EQ(column("author_role", seiler_id), "Vorstand Personal & Recht");

@@ -24,8 +24,8 @@ std::set<std::string> error_fields(const HttpResult& result) {
     return ::testing::AssertionFailure() << "content-type \"" << type << "\" is not application/problem+json";
   }
   auto body = json::parse(result.body, nullptr, false);
-  if (!body.is_object() || body.value("status", 0) != status || !body.contains("type") || !body.contains("title") ||
-      !body.contains("detail")) {
+  if (!body.is_object() || body.value("status", 0) != status || !body.contains("type") || !body["type"].is_string() ||
+      !body.contains("title") || !body.contains("detail")) {
     return ::testing::AssertionFailure() << "not a problem body for " << status << ": " << result.body;
   }
   return ::testing::AssertionSuccess();

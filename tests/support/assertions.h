@@ -14,7 +14,7 @@ namespace zusammen::testing {
 
 // The `field`s named in a problem's `errors`.
 std::set<std::string> error_fields(const HttpResult& result);
-// A problem+json answer with this status whose body (type, title, status, detail) agrees with it.
+// A problem+json answer with this status whose body (a type string, title, status, detail) agrees with it.
 ::testing::AssertionResult IsProblem(const HttpResult& result, int status);
 // The problem names at least these fields.
 ::testing::AssertionResult Names(const HttpResult& result, const std::set<std::string>& fields);

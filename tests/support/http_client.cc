@@ -37,11 +37,6 @@ void send_all(int fd, const std::string& bytes) {
   }
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 void record(const std::string& method, const std::string& target, const HttpResult& result) {
   const char* path = std::getenv("ZUSAMMEN_CONTRACT_LOG");
   if (path == nullptr || *path == '\0') return;
@@ -70,6 +65,22 @@ std::optional<std::string> HttpResult::header(const std::string& lower_name) con
   auto it = headers.find(lower_name);
   if (it == headers.end()) return std::nullopt;
   return it->second;
+}
+
+std::set<std::string> HttpResult::header_items(const std::string& lower_name) const {
+  std::set<std::string> out;
+  std::string value = header(lower_name).value_or("");
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    auto comma = value.find(',', start);
+    std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    while (!item.empty() && item.front() == ' ') item.erase(0, 1);
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) out.insert(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
 }
 
 std::optional<HttpResult> parse_response(const std::string& raw, std::size_t* consumed) {
@@ -161,5 +172,57 @@ std::string HttpClient::raw(const std::string& bytes, int timeout_ms) {
 }
 
 Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
+
+Headers with(Headers headers, const std::string& name, const std::string& value) {
+  headers[name] = value;
+  return headers;
+}
+
+std::string lower(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string url_decode(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out.push_back(' ');
+    } else if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 && hex_digit(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> parse_query(const std::string& query) {
+  std::map<std::string, std::string> out;
+  std::size_t start = 0;
+  while (start <= query.size()) {
+    auto amp = query.find('&', start);
+    std::string part = query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+    if (!part.empty()) {
+      auto eq = part.find('=');
+      out[url_decode(part.substr(0, eq))] = eq == std::string::npos ? "" : url_decode(part.substr(eq + 1));
+    }
+    if (amp == std::string::npos) break;
+    start = amp + 1;
+  }
+  return out;
+}
 
 }  // namespace zusammen::testing

@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace zusammen::testing {
@@ -17,6 +18,8 @@ struct HttpResult {
   std::string raw;
 
   std::optional<std::string> header(const std::string& lower_name) const;
+  // The comma-separated items of a header (Allow, Vary, ...), trimmed; none when it is absent.
+  std::set<std::string> header_items(const std::string& lower_name) const;
   nlohmann::json json() const { return nlohmann::json::parse(body); }
 };
 
@@ -45,6 +48,17 @@ class HttpClient {
 
 // "Authorization: Bearer <key>".
 Headers bearer(const std::string& key);
+// headers with one more (or a replaced) header.
+Headers with(Headers headers, const std::string& name, const std::string& value);
+
+// ASCII lower case (header values compare case-insensitively).
+std::string lower(std::string text);
+
+// URL coding as a client sees it, written here rather than taken from api/ so that the tests do not
+// read the server's answers with the server's own code: %XX and '+' decoded (bad escapes kept as
+// they are), and a query string "a=1&b=%C3%A4" as {a: "1", b: "ä"}.
+std::string url_decode(const std::string& text);
+std::map<std::string, std::string> parse_query(const std::string& query);
 
 // Parses one response from the start of raw bytes; nullopt when incomplete.
 std::optional<HttpResult> parse_response(const std::string& raw, std::size_t* consumed = nullptr);

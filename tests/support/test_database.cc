@@ -78,6 +78,8 @@ void TestDatabase::truncate_all() {
   while (tables->next()) names.push_back(tables->getString(1));
   for (const auto& table : names) statement->execute("TRUNCATE TABLE " + table);
   statement->execute("SET FOREIGN_KEY_CHECKS = 1");
+  // What service/migrations/0003_change_feed.sql seeds.
+  statement->execute("INSERT IGNORE INTO change_sequence (id, last_seq) VALUES (1, 0)");
 }
 
 ::sql::Connection& TestDatabase::reader() { return *reader_; }
@@ -88,6 +90,16 @@ std::string TestDatabase::scalar(const std::string& query) {
   if (!rows->next()) return "<none>";
   if (rows->isNull(1)) return "";
   return rows->getString(1);
+}
+
+void TestDatabase::execute(const std::string& statement_text) {
+  std::unique_ptr<::sql::Statement> statement(reader().createStatement());
+  statement->execute(statement_text);
+}
+
+long long TestDatabase::insert(const std::string& statement) {
+  execute(statement);
+  return std::stoll(scalar("SELECT LAST_INSERT_ID()"));
 }
 
 long long TestDatabase::count(const std::string& table, const std::string& where) {

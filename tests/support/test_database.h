@@ -21,7 +21,8 @@ class TestDatabase {
   service::Pool& pool() { return *pool_; }
   const std::string& url() const { return url_; }
   const std::string& name() const { return database_; }
-  // Empties every table but the migrations (between tests).
+  // Empties every table but the migrations (between tests) and puts back the rows the migrations
+  // seed: the change feed's counter (change_sequence 1, last_seq 0), so no test reseeds it by hand.
   void truncate_all();
 
   // The independent window: a MySQL Connector/C++ connection, not the service's SOCI.
@@ -29,6 +30,10 @@ class TestDatabase {
   // First column of the first row of a query, as text ("" for NULL, "<none>" without rows).
   std::string scalar(const std::string& query);
   long long count(const std::string& table, const std::string& where = "1=1");
+  // A statement through the independent window (to set up states the API cannot make).
+  void execute(const std::string& statement);
+  // An INSERT through the independent window; its LAST_INSERT_ID().
+  long long insert(const std::string& statement);
 
  private:
   service::DatabaseUrl admin_;
