@@ -74,6 +74,23 @@ struct AppOptions {
   service::Pool* read_pool = nullptr;
 };
 
+// The order every request goes through, in one place (server.cc feeds requests in; each step
+// may answer and end the list):
+//
+//   on the reactor thread (handle_now), without waiting for anything:
+//     1. the catalogue       anonymous initiative and company reads, from memory  answer_from_memory
+//     2. the response cache  anonymous /v1/ reads seen within the TTL               cached
+//   on a worker (handle), where waiting holds up no other connection:
+//     2. the response cache  again, and a miss fills it once for all who ask together  respond
+//     3. the router          404, 405 with Allow, OPTIONS                           dispatch
+//     4. the start gate      503 while migrations at start are pending              dispatch
+//     5. authentication      Bearer key -> principal, or 401                        authenticate
+//     6. the rate limit      per key (after 5) or per address, 429                  RateLimiter::admit
+//     7. idempotency         POST with Idempotency-Key: replay or run once           Idempotency::run
+//     8. the handler         api/handlers/, one service call
+//   on the way out, for every answer, cached or not:
+//     9. rate-limit headers  this caller's, never stored in the cache               RateLimiter::settle
+//    10. CORS headers        this origin's                                           Cors::apply
 class App {
  public:
   explicit App(service::Pool& pool, AppOptions options = {});

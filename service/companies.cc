@@ -2,6 +2,9 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
+#include <map>
+
 #include "service/catalogue.h"
 #include "service/changes.h"
 #include "service/repositories/company_repository.h"
@@ -76,6 +79,28 @@ Result<std::vector<Company>> CompanyService::get_many(const std::vector<long lon
   return with_session<std::vector<Company>>(pool_, [&](soci::session& sql) -> Result<std::vector<Company>> {
     return company_repository::find_many(sql, ids, audience);
   });
+}
+
+Result<CompaniesOfItems> CompanyService::companies_of(const std::vector<std::optional<long long>>& company_ids,
+                                                      Audience audience) {
+  std::vector<long long> ids;
+  for (const auto& id : company_ids) {
+    if (id) ids.push_back(*id);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  auto found = get_many(ids, audience);
+  if (!found.ok()) return found.error();
+  CompaniesOfItems out;
+  out.companies = std::move(*found);
+  std::map<long long, std::size_t> index;
+  for (std::size_t k = 0; k < out.companies.size(); ++k) index[out.companies[k].id] = k;
+  out.of_item.reserve(company_ids.size());
+  for (const auto& id : company_ids) {
+    auto at = id ? index.find(*id) : index.end();
+    out.of_item.push_back(at == index.end() ? std::nullopt : std::optional<std::size_t>(at->second));
+  }
+  return out;
 }
 
 Result<Company> CompanyService::create(const CompanyInput& input) {

@@ -24,8 +24,11 @@ class CompanyService {
   Result<Page<Company>> list(const CompanyFilter& filter, const PageRequest& page, Audience audience);
   Result<Company> get(long long id, Audience audience);
   Result<std::optional<Company>> find_by_slug(const std::string& slug);
-  // Several at once (for include=company); absent ids are left out.
+  // Several at once; absent ids (and those the audience may not see) are left out.
   Result<std::vector<Company>> get_many(const std::vector<long long>& ids, Audience audience);
+  // include=company: the companies that a page of items names (company_ids[i] is item i's, if
+  // any), read together (from the catalogue, or in one query), as the audience may see them.
+  Result<CompaniesOfItems> companies_of(const std::vector<std::optional<long long>>& company_ids, Audience audience);
   Result<Company> create(const CompanyInput& input);
   // Replaces the writable fields when the stored version is still expected_version.
   Result<Company> update(long long id, int expected_version, const CompanyInput& input);

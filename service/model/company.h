@@ -46,4 +46,11 @@ struct CompanyFilter {
   std::optional<std::string> updated_since;  // RFC 3339
 };
 
+// include=company for a page of items that name companies: each company once, and for each item
+// the index of its company in companies (nullopt: it names none, or one the audience may not see).
+struct CompaniesOfItems {
+  std::vector<Company> companies;
+  std::vector<std::optional<std::size_t>> of_item;
+};
+
 }  // namespace zusammen::service

@@ -167,6 +167,48 @@ TEST_F(BulkTest, ItemValidationNamesFieldsRelativeToTheItem) {
   EXPECT_EQ(db().count("registrations"), 1);
 }
 
+TEST_F(BulkTest, AnUpdateIntoAFullWorkshopIsRefusedAndLeavingOnePromotesTheWaitingList) {
+  long long meeting = create_meeting();
+  long long a = create_workshop(meeting, "1");
+  long long b = create_workshop(meeting, "1");
+  auto first =
+      sync(json::array({item(meeting, "p", {{"workshop_ids", {a}}}), item(meeting, "q", {{"workshop_ids", {b}}}),
+                        item(meeting, "r", {{"workshop_ids", {a}}})}));
+  ASSERT_EQ(first.size(), 3u);
+  long long p = first[0].at("id"), r = first[2].at("id");
+  auto status_of = [&](long long id) { return scalar("SELECT status FROM registrations WHERE id = " + str(id)); };
+  auto workshops_of = [&](long long id) {
+    return scalar(
+        "SELECT COALESCE(GROUP_CONCAT(agenda_item_id ORDER BY agenda_item_id), '') FROM "
+        "registration_workshops WHERE registration_id = " +
+        str(id));
+  };
+  ASSERT_EQ(status_of(p), "registered");
+  ASSERT_EQ(status_of(r), "waitlisted");
+
+  // p moves from A to B, whose one seat q holds: refused, p keeps A.
+  std::string before = fingerprint();
+  auto moved = sync(json::array({item(meeting, "p", {{"workshop_ids", {b}}})}));
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_EQ(moved[0].at("status"), "error") << moved.dump();
+  EXPECT_EQ(moved[0].at("problem").at("errors")[0].at("field"), "/workshop_ids") << moved.dump();
+  EXPECT_NE(moved[0].at("problem").at("errors")[0].at("message").get<std::string>().find(str(b)), std::string::npos)
+      << moved.dump();
+  EXPECT_EQ(fingerprint(), before);
+  EXPECT_EQ(workshops_of(p), str(a));
+
+  // p leaves A: the seat goes to r, the oldest waiting, in the same transaction and feed.
+  long long r_changes = changes_of(r);
+  auto left = sync(json::array({item(meeting, "p", {{"workshop_ids", json::array()}})}));
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].at("status"), "updated") << left.dump();
+  EXPECT_EQ(workshops_of(p), "");
+  EXPECT_EQ(status_of(p), "registered");
+  EXPECT_EQ(status_of(r), "registered");
+  EXPECT_EQ(workshops_of(r), str(a));
+  EXPECT_EQ(changes_of(r), r_changes + 1);
+}
+
 TEST_F(BulkTest, DuplicateEmailWithinTheBatchNamesTheFirstItemsId) {
   long long meeting = create_meeting("1");
   long long workshop = create_workshop(meeting, "1");

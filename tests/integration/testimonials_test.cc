@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <set>
 #include <string>
@@ -896,6 +897,47 @@ TEST_F(TestimonialsTest, SeedLeavesTheMeetingOpenWhenThereIsNone) {
       "SELECT COALESCE(MIN(id), '') FROM meetings WHERE kind = 'network_meeting' AND "
       "starts_at >= '2018-11-13' AND starts_at < '2018-11-14'");
   EXPECT_EQ(db().count("testimonials", meeting.empty() ? "meeting_id IS NULL" : "meeting_id = " + meeting), 2);
+}
+
+// --- include=company --------------------------------------------------------------------------
+
+TEST_F(TestimonialsTest, IncludeCompanyGivesEachItemItsOwnCompanyAsTheCallerMaySeeIt) {
+  long long bahn = create_company("deutsche-bahn", "Deutsche Bahn AG");
+  long long siemens = create_company("siemens", "Siemens AG");
+  long long former = create_company("ehemals", "Ehemals GmbH", "former");
+  // Interleaved, one without a company and one of a former member: the page holds each company
+  // several times or not at all.
+  std::vector<std::optional<long long>> company_of = {bahn, siemens, std::nullopt, bahn, former, siemens};
+  std::map<long long, std::optional<long long>> expected;
+  for (std::size_t i = 0; i < company_of.size(); ++i) {
+    json extra = {{"published", true}};
+    if (company_of[i]) extra["company_id"] = *company_of[i];
+    long long id = create_testimonial(testimonial("Zitat " + std::to_string(i), "Person " + std::to_string(i), extra));
+    expected[id] = company_of[i];
+  }
+  std::map<long long, std::string> names = {
+      {bahn, "Deutsche Bahn AG"}, {siemens, "Siemens AG"}, {former, "Ehemals GmbH"}};
+
+  for (bool keyed : {true, false}) {
+    auto page = keyed ? client().get("/v1/testimonials?include=company&limit=100", reader())
+                      : client().get("/v1/testimonials?include=company&limit=100");
+    ASSERT_EQ(page.status, 200) << page.body;
+    ASSERT_EQ(page.json().at("items").size(), expected.size()) << page.body;
+    for (const auto& item : page.json().at("items")) {
+      long long id = item.at("id").get<long long>();
+      std::optional<long long> company = expected.at(id);
+      ASSERT_TRUE(item.contains("company")) << item.dump();
+      // A former member's company is internal knowledge: anonymous callers get null.
+      bool visible = company && (keyed || *company != former);
+      if (!visible) {
+        EXPECT_TRUE(item.at("company").is_null()) << (keyed ? "keyed " : "anonymous ") << item.dump();
+        continue;
+      }
+      EXPECT_EQ(item.at("company").at("id"), *company) << item.dump();
+      EXPECT_EQ(item.at("company").at("name"), names.at(*company)) << item.dump();
+      EXPECT_EQ(item.at("company").contains("contact_email"), keyed) << item.dump();
+    }
+  }
 }
 
 }  // namespace
