@@ -19,7 +19,7 @@ void mount_resources(Router& router, Services& services) {
   mount_people(router, services);
 }
 
-App::App(service::Pool& pool, AppOptions options)
+App::App(service::Pool& pool, const AppOptions& options)
     : catalogue_(options.catalogue_max_rows > 0
                      ? std::make_unique<service::Catalogue>(options.read_pool ? *options.read_pool : pool,
                                                             options.catalogue_max_rows, options.read_pool == nullptr)

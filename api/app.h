@@ -56,7 +56,7 @@ struct AppOptions {
   // Anonymous GET responses are reused for this long (0: no cache); see response_cache.h.
   std::chrono::milliseconds cache_ttl{0};
   std::size_t cache_entries = 10000;
-  std::size_t cache_bytes = 16 * 1024 * 1024;  // bodies, headers and keys together
+  std::size_t cache_bytes = std::size_t{16} * 1024 * 1024;  // bodies, headers and keys together
   // Served this long past the TTL while one request refreshes the entry (see response_cache.h).
   std::chrono::milliseconds cache_stale{0};
   // How often the change feed's counter is read to see other processes' writes (0: not watched).
@@ -93,7 +93,7 @@ struct AppOptions {
 //    10. CORS headers        this origin's                                           Cors::apply
 class App {
  public:
-  explicit App(service::Pool& pool, AppOptions options = {});
+  explicit App(service::Pool& pool, const AppOptions& options = {});
   ~App();
   App(const App&) = delete;
   App& operator=(const App&) = delete;

@@ -18,6 +18,7 @@
 #include "api/server.h"
 #include "service/api_keys.h"
 #include "service/database.h"
+#include "service/encoding.h"
 #include "service/migrations.h"
 #include "service/people.h"
 #include "service/seed.h"
@@ -135,15 +136,8 @@ int run_apikey(service::Pool& pool, const std::vector<std::string>& args) {
       if (auto n = value("--name")) {
         name = *n;
       } else if (auto s = value("--scopes")) {
-        std::string list = *s;
-        std::size_t start = 0;
-        while (start <= list.size()) {
-          auto comma = list.find(',', start);
-          std::string part = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-          if (!part.empty()) scopes.push_back(part);
-          if (comma == std::string::npos) break;
-          start = comma + 1;
-        }
+        auto parts = service::split_list(*s);
+        scopes.insert(scopes.end(), parts.begin(), parts.end());
       } else {
         std::cerr << "zusammen: unknown option " << args[i] << "\n";
         return 2;
@@ -264,7 +258,7 @@ int run_serve(const api::Config& config) {
   options.threads = config.threads;
   options.workers = config.workers;
   options.max_body_bytes = static_cast<std::size_t>(config.max_body_bytes);
-  options.max_request_bytes = 2 * options.max_body_bytes + 64 * 1024;
+  options.max_request_bytes = 2 * options.max_body_bytes + std::size_t{64} * 1024;
   options.header_timeout = std::chrono::seconds(config.header_timeout);
   options.body_timeout = std::chrono::seconds(config.body_timeout);
   options.keepalive_timeout = std::chrono::seconds(config.keepalive_timeout);
@@ -338,7 +332,19 @@ int run_command(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int status = run_command(argc, argv);
-  spdlog::shutdown();  // the asynchronous log's queue is written before the process ends
+  int status = 1;
+  try {
+    status = run_command(argc, argv);
+  } catch (const std::exception& e) {
+    // Nothing the commands throw is meant to get here: one clear line rather than an abort.
+    std::cerr << "zusammen: stopped by an unexpected error: " << zusammen::service::redact_for_log(e.what()) << "\n";
+  } catch (...) {
+    std::cerr << "zusammen: stopped by an unexpected error\n";
+  }
+  try {
+    spdlog::shutdown();  // the asynchronous log's queue is written before the process ends
+  } catch (...) {
+    // The log is gone; the status still tells.
+  }
   return status;
 }

@@ -32,7 +32,7 @@ class ResponseCache {
   // are dropped first.
   ResponseCache(std::chrono::milliseconds ttl, std::size_t max_entries,
                 std::chrono::milliseconds stale = std::chrono::milliseconds(0),
-                std::size_t max_bytes = 16 * 1024 * 1024)
+                std::size_t max_bytes = std::size_t{16} * 1024 * 1024)
       : ttl_(ttl), stale_(stale), max_entries_(max_entries), max_bytes_(max_bytes) {}
 
   bool enabled() const { return ttl_.count() > 0 && max_entries_ > 0; }

@@ -22,10 +22,10 @@ namespace zusammen::api {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                           // 0: any free port (tests)
-  int threads = 4;                           // Pistache's reactor threads: sockets, probes and cached answers
-  int workers = 8;                           // threads for the requests that need the database (see worker_pool.h)
-  std::size_t max_body_bytes = 1024 * 1024;  // larger bodies are a 413 problem
+  int port = 8080;  // 0: any free port (tests)
+  int threads = 4;  // Pistache's reactor threads: sockets, probes and cached answers
+  int workers = 8;  // threads for the requests that need the database (see worker_pool.h)
+  std::size_t max_body_bytes = std::size_t{1024} * 1024;  // larger bodies are a 413 problem
   // Pistache buffers a request up to this size and answers a plain-text 413 beyond it; it is kept
   // above the body limit so that ordinary oversized bodies get our problem+json answer.
   std::size_t max_request_bytes = 2 * 1024 * 1024 + 64 * 1024;

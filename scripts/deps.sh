@@ -33,7 +33,7 @@ PACKAGES=(
 if [[ $tests -eq 1 ]]; then
   PACKAGES+=(
     libgtest-dev libgmock-dev libmysqlcppconn-dev
-    clang libclang-rt-14-dev clang-format
+    clang libclang-rt-14-dev clang-format clang-tidy
     wrk nginx-light chromium docker-compose
   )
 fi

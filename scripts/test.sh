@@ -12,7 +12,8 @@
 #     all           every step below
 #
 # Steps of `all`: scripts/deps.sh --test; scripts/format.sh --check and
-# tests/docs_links.sh and tests/layers.sh; build build/ (RelWithDebInfo), build-asan/ (Debug,
+# tests/docs_links.sh and tests/layers.sh; build build/ (RelWithDebInfo); scripts/tidy.sh
+# (clang-tidy on the .cc files changed since ZUSAMMEN_TIDY_BASE, default HEAD~1); build-asan/ (Debug,
 # -DZUSAMMEN_SANITIZE=ON) and build-release/ (Release, the binary only:
 # it must build cleanly with -Werror as a packager's would without it);
 # start the private MariaDB (scripts/db.sh)
@@ -61,6 +62,10 @@ if [[ $slice == all ]]; then
 fi
 
 build_tree build RelWithDebInfo -DZUSAMMEN_TESTS=ON
+if [[ $slice == all ]]; then
+  log "clang-tidy on the sources changed since ${ZUSAMMEN_TIDY_BASE:-HEAD~1} (scripts/tidy.sh)"
+  "$ZUSAMMEN_ROOT/scripts/tidy.sh" || die "clang-tidy found problems in a changed file"
+fi
 if [[ $slice == unit ]]; then
   log "running the unit tests (build/)"
   ctest --test-dir build --output-on-failure --no-tests=error -j2 -L unit || die "unit tests failed"

@@ -77,6 +77,19 @@ std::optional<std::string> hex_decode(std::string_view hex) {
   return out;
 }
 
+std::vector<std::string> split_list(std::string_view text, char separator) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find(separator, start);
+    std::string_view part = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (!part.empty()) out.emplace_back(part);
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
 std::string hex_encode(std::string_view bytes) {
   constexpr std::string_view digits = "0123456789abcdef";
   std::string out;

@@ -7,11 +7,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace zusammen::service {
 
 std::string base64url_encode(std::string_view bytes);
 std::optional<std::string> base64url_decode(std::string_view text);
+// The non-empty parts of text between separators ("a,,b" -> a, b).
+std::vector<std::string> split_list(std::string_view text, char separator = ',');
 std::string hex_encode(std::string_view bytes);
 // Hex digits (either case) to bytes; nullopt for an odd length or a character that is no digit.
 std::optional<std::string> hex_decode(std::string_view hex);

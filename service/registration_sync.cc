@@ -201,6 +201,7 @@ Result<std::vector<BulkOutcome>> RegistrationService::bulk_upsert(const std::vec
     std::vector<std::pair<long long, long long>> workshop_rows;
     std::set<long long> replaced_workshops;
     std::vector<repo::BulkRow> rows;
+    rows.reserve(std::max(creates.size(), updates.size()));
     for (const auto& [i, status] : creates) rows.push_back({0, &*items[i], status});
     auto ids = repo::insert_many(db, rows);
     for (const auto& [i, status] : creates) {

@@ -37,45 +37,32 @@ check() {  # check GLOBS PATTERN ALLOWED: every git-tracked file of GLOBS
   git ls-files $1 | xargs -P "$(nproc)" -I{} bash -c 'reaches "$@"' _ {} "$2" "$3"
 }
 failed=0
+# report FINDINGS MESSAGE: prints them and the rule, and fails the check, when there are any.
+report() {
+  [[ -z "$1" ]] && return
+  echo "$1"
+  echo "layers: $2"
+  failed=1
+}
 api=$(check "api/*.cc api/*.h" '(^|/)soci/|service/repositories/' '')
-if [[ -n "$api" ]]; then
-  echo "$api"
-  echo "layers: api/ must not reach SOCI or service/repositories/ (forward-declare soci::session instead)"
-  failed=1
-fi
+report "$api" "api/ must not reach SOCI or service/repositories/ (forward-declare soci::session instead)"
 model=$(check "service/model/*.cc service/model/*.h" '(^|/)soci/|(^|/)service/' '(^|/)service/(model/|status\.h$|encoding\.h$)')
-if [[ -n "$model" ]]; then
-  echo "$model"
-  echo "layers: service/model/ holds the domain types: only service/model/, status.h and encoding.h, no SOCI"
-  failed=1
-fi
+report "$model" "service/model/ holds the domain types: only service/model/, status.h and encoding.h, no SOCI"
 repositories=$(check "service/repositories/*.cc service/repositories/*.h" '(^|/)service/' \
   '(^|/)service/(model/|repositories/|status\.h$|encoding\.h$|search_index\.h$|database\.h$)')
-if [[ -n "$repositories" ]]; then
-  echo "$repositories"
-  echo "layers: service/repositories/ must not include a service header above it (take the types from service/model/)"
-  failed=1
-fi
+report "$repositories" "service/repositories/ must not include a service header above it (take the types from service/model/)"
 base_files="service/status.h service/encoding.h service/encoding.cc service/validation.h service/validation.cc \
 service/search_index.h service/search_index.cc service/database.h service/database.cc service/database_url.cc \
 service/database_errors.cc service/database_stats.h service/database_stats.cc service/unit_hooks.h"
 base=$(check "$base_files" '(^|/)service/' \
   '(^|/)service/(status|encoding|validation|search_index|database|database_stats|unit_hooks)\.h$')
-if [[ -n "$base" ]]; then
-  echo "$base"
-  echo "layers: the base of service/ (status, encoding, validation, search_index, database, unit_hooks) reaches only itself"
-  failed=1
-fi
+report "$base" "the base of service/ (status, encoding, validation, search_index, database, unit_hooks) reaches only itself"
 # SQL only in repositories: no statement text in the services. The pool (database.cc: session
 # settings and the liveness probe) and the migration runner (migrations.cc: the schema's own
 # bookkeeping) are the database layer itself.
 statements=$(git ls-files 'service/*.cc' | grep -vE '^service/(repositories/|database\.cc$|migrations\.cc$)' |
   xargs grep -nE '"(SELECT|INSERT|UPDATE|DELETE|REPLACE|LOCK|CREATE|ALTER|DROP|TRUNCATE) ' || true)
-if [[ -n "$statements" ]]; then
-  echo "$statements"
-  echo "layers: SQL belongs in service/repositories/ (the services call repository functions)"
-  failed=1
-fi
+report "$statements" "SQL belongs in service/repositories/ (the services call repository functions)"
 ((failed == 0)) || exit 1
 echo "layers: $(git ls-files 'api/*.cc' 'api/*.h' | wc -l) files of api/ reach neither SOCI nor a repository;" \
   "$(git ls-files 'service/model/*' | wc -l) of service/model/ only the model;" \

@@ -1,5 +1,6 @@
 #include "service/repositories/api_key_repository.h"
 
+#include "service/encoding.h"
 #include "service/repositories/sql.h"
 
 namespace zusammen::service::api_key_repository {
@@ -13,24 +14,16 @@ constexpr const char* kRevoke =
 const std::string kSelect = "SELECT id, name, prefix, scopes, " + sql::rfc3339("created_at") + ", " +
                             sql::rfc3339("revoked_at") + " FROM api_keys";
 
-std::set<std::string> split_scopes(const std::string& text) {
-  std::set<std::string> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    auto comma = text.find(',', start);
-    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!part.empty()) out.insert(part);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
+std::set<std::string> scopes_of(const std::string& text) {
+  auto parts = split_list(text);
+  return {parts.begin(), parts.end()};
 }
 
 std::vector<ApiKey> fetch(soci::session& session, const sql::Query& query) {
   std::vector<ApiKey> out;
   query.for_each(session, [&](const soci::row& r) {
-    out.push_back({r.get<long long>(0), r.get<std::string>(1), r.get<std::string>(2),
-                   split_scopes(r.get<std::string>(3)), r.get<std::string>(4), r.get<std::optional<std::string>>(5)});
+    out.push_back({r.get<long long>(0), r.get<std::string>(1), r.get<std::string>(2), scopes_of(r.get<std::string>(3)),
+                   r.get<std::string>(4), r.get<std::optional<std::string>>(5)});
   });
   return out;
 }

@@ -256,11 +256,7 @@ TEST_F(MeetingsTest, SortsByStartTitleAndCreation) {
       meeting("Ausbilder-Workshop", {{"starts_at", "2018-06-01T08:00:00Z"}, {"ends_at", "2018-06-01T12:00:00Z"}}));
   long long aerzte = create_meeting(meeting("Ärzte im Netzwerk", {{"starts_at", "2018-11-13T08:00:00Z"}}));
 
-  auto order = [&](const std::string& query) {
-    auto response = client().get("/v1/meetings" + query, reader());
-    EXPECT_EQ(response.status, 200) << query << ": " << response.body;
-    return response.status == 200 ? ids_in_order(response) : std::vector<long long>{};
-  };
+  auto order = [&](const std::string& query) { return listed_ids(client(), "/v1/meetings" + query, reader()); };
   using Ids = std::vector<long long>;
   // Ties (the same start) are broken by id.
   EXPECT_EQ(order(""), (Ids{workshop, autumn, aerzte, spring}));

@@ -618,11 +618,7 @@ TEST_F(TestimonialsTest, SortsNewestFirstByDefaultAndByAuthorName) {
   long long gebers = create_testimonial(testimonial("Drei", "Leonie Gebers"));
   long long albers = create_testimonial(testimonial("Vier", "Anna Albers"));
 
-  auto order = [&](const std::string& query) {
-    auto response = client().get("/v1/testimonials" + query, reader());
-    EXPECT_EQ(response.status, 200) << query << ": " << response.body;
-    return response.status == 200 ? ids_in_order(response) : std::vector<long long>{};
-  };
+  auto order = [&](const std::string& query) { return listed_ids(client(), "/v1/testimonials" + query, reader()); };
   using Ids = std::vector<long long>;
   EXPECT_EQ(order(""), (Ids{albers, gebers, oezdemir, peine}));
   EXPECT_EQ(order("?sort=-created_at"), (Ids{albers, gebers, oezdemir, peine}));

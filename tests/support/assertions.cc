@@ -58,6 +58,12 @@ std::vector<long long> ids_in_order(const HttpResult& result) {
   return out;
 }
 
+std::vector<long long> listed_ids(HttpClient client, const std::string& path, const Headers& headers) {
+  auto response = client.get(path, headers);
+  EXPECT_EQ(response.status, 200) << path << ": " << response.body;
+  return response.status == 200 ? ids_in_order(response) : std::vector<long long>{};
+}
+
 std::set<long long> ids_of(const HttpResult& result) {
   auto ids = ids_in_order(result);
   return {ids.begin(), ids.end()};

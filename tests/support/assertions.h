@@ -20,6 +20,8 @@ std::set<std::string> error_fields(const HttpResult& result);
 ::testing::AssertionResult Names(const HttpResult& result, const std::set<std::string>& fields);
 // The problem names exactly these fields.
 ::testing::AssertionResult NamesExactly(const HttpResult& result, const std::set<std::string>& fields);
+// The ids a list answers at path, in order; a failed expectation (and no ids) unless it is a 200.
+std::vector<long long> listed_ids(HttpClient client, const std::string& path, const Headers& headers = {});
 // The ids of a list page, in order, and as a set.
 std::vector<long long> ids_in_order(const HttpResult& result);
 std::set<long long> ids_of(const HttpResult& result);

@@ -11,6 +11,16 @@
 namespace zusammen::service {
 namespace {
 
+TEST(SplitList, KeepsTheNonEmptyPartsInOrder) {
+  using List = std::vector<std::string>;
+  EXPECT_EQ(split_list("content:read,admin"), (List{"content:read", "admin"}));
+  EXPECT_EQ(split_list(",a,,b,"), (List{"a", "b"}));
+  EXPECT_EQ(split_list(""), List{});
+  EXPECT_EQ(split_list(","), List{});
+  EXPECT_EQ(split_list("eins"), (List{"eins"}));
+  EXPECT_EQ(split_list("a b;c", ';'), (List{"a b", "c"}));
+}
+
 TEST(Base64Url, Rfc4648VectorsWithoutPadding) {
   EXPECT_EQ(base64url_encode(""), "");
   EXPECT_EQ(base64url_encode("f"), "Zg");
