@@ -919,7 +919,8 @@ TEST_F(TestimonialsTest, IncludeCompanyGivesEachItemItsOwnCompanyAsTheCallerMayS
                       : client().get("/v1/testimonials?include=company&limit=100");
     ASSERT_EQ(page.status, 200) << page.body;
     ASSERT_EQ(page.json().at("items").size(), expected.size()) << page.body;
-    for (const auto& item : page.json().at("items")) {
+    json body = page.json();  // kept alive: the loop runs over a part of it
+    for (const auto& item : body.at("items")) {
       long long id = item.at("id").get<long long>();
       std::optional<long long> company = expected.at(id);
       ASSERT_TRUE(item.contains("company")) << item.dump();
