@@ -51,9 +51,7 @@ std::vector<Change> after(soci::session& session, long long seq, const std::set<
   sql::Query query(kSelect);
   query.where("seq > ?", {std::to_string(seq)});
   if (!types.empty()) {
-    std::string placeholders;
-    for (std::size_t i = 0; i < types.size(); ++i) placeholders += i == 0 ? "?" : ", ?";
-    query.where("entity_type IN (" + placeholders + ")", {types.begin(), types.end()});
+    query.where("entity_type IN (" + sql::placeholders(types.size()) + ")", {types.begin(), types.end()});
   }
   query.append(" ORDER BY seq LIMIT " + std::to_string(limit));
   std::vector<Change> out;

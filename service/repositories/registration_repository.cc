@@ -331,13 +331,6 @@ std::string row_values(std::vector<std::string>& values, const BulkRow& row) {
   return text;
 }
 
-// "?, ?, ..." for n values.
-std::string placeholders(std::size_t n) {
-  std::string out;
-  for (std::size_t k = 0; k < n; ++k) out += k == 0 ? "?" : ",?";
-  return out;
-}
-
 }  // namespace
 
 std::map<long long, MeetingPlaces> lock_meetings(soci::session& session, const std::set<long long>& ids) {
@@ -359,7 +352,7 @@ std::vector<Registration> lock_by_source(soci::session& session,
   std::vector<std::string> values;
   for (const auto& [source, refs] : refs_by_source) {
     condition += std::string(condition.empty() ? "" : " OR ") + "(r.source = ? AND r.external_ref IN (" +
-                 placeholders(refs.size()) + "))";
+                 sql::placeholders(refs.size()) + "))";
     values.push_back(source);
     values.insert(values.end(), refs.begin(), refs.end());
   }
@@ -399,7 +392,7 @@ std::map<EmailSlot, long long> email_owners(soci::session& session, const std::s
   if (meeting_ids.empty() || email_keys.empty()) return out;
   sql::Query query("SELECT meeting_id, email_key, id FROM registrations");
   query.where("meeting_id IN (" + sql::id_list(meeting_ids) + ")");
-  query.where("email_key IN (" + placeholders(email_keys.size()) + ")", {email_keys.begin(), email_keys.end()});
+  query.where("email_key IN (" + sql::placeholders(email_keys.size()) + ")", {email_keys.begin(), email_keys.end()});
   query.for_each(session, [&](const soci::row& r) {
     out[{r.get<long long>(0), r.get<std::string>(1)}] = r.get<long long>(2);
   });

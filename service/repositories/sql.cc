@@ -62,6 +62,12 @@ long long last_insert_id(soci::session& session) {
   return id;
 }
 
+std::string placeholders(std::size_t n) {
+  std::string out;
+  for (std::size_t k = 0; k < n; ++k) out += k == 0 ? "?" : ",?";
+  return out;
+}
+
 void execute(soci::session& session, const std::string& text, const std::vector<std::string>& values) {
   // SOCI names its placeholders: each '?' becomes :b0, :b1, ...
   std::string named;

@@ -68,6 +68,9 @@ enum class Table { companies, meetings, initiatives, api_keys };
 // Whether the table has a row with this id.
 bool exists(soci::session& session, Table table, long long id);
 
+// "?,?,..." for n values (an IN list of bound values).
+std::string placeholders(std::size_t n);
+
 // Runs a statement whose '?' take the values in order, all bound as text (the text holds no
 // other '?'): for statements whose number of values varies, such as multi-row INSERTs.
 void execute(soci::session& session, const std::string& text, const std::vector<std::string>& values);
