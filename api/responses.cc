@@ -35,13 +35,15 @@ bool none_match_hits(const std::string& header, const std::string& etag) {
 
 }  // namespace
 
-HttpResponse json_response(int status, const nlohmann::json& body) {
+HttpResponse json_response(int status, std::string body) {
   HttpResponse response;
   response.status = status;
   response.content_type = std::string(kJson);
-  response.body = dump(body);
+  response.body = std::move(body);
   return response;
 }
+
+HttpResponse json_response(int status, const nlohmann::json& body) { return json_response(status, dump(body)); }
 
 HttpResponse no_content() {
   HttpResponse response;
@@ -69,7 +71,7 @@ HttpResponse not_modified(const HttpResponse& full) {
   return response;
 }
 
-HttpResponse cacheable(const RequestContext& context, HttpResponse response, std::string etag) {
+HttpResponse cacheable(const RequestContext& context, HttpResponse response, const std::string& etag) {
   // Anonymous representations may be cached by browsers and shared caches; keyed ones only privately.
   std::string cache_control = context.principal.key ? "private, no-cache" : "public, max-age=60";
   response.with_header("ETag", etag).with_header("Cache-Control", cache_control).with_header("Vary", "Authorization");
@@ -77,16 +79,36 @@ HttpResponse cacheable(const RequestContext& context, HttpResponse response, std
   return response;
 }
 
-HttpResponse item_response(const RequestContext& context, const nlohmann::json& item, int version) {
-  HttpResponse response = json_response(200, item);
+HttpResponse item_response(const RequestContext& context, std::string item, int version) {
+  HttpResponse response = json_response(200, std::move(item));
   std::string etag = item_etag(version, response.body);
-  return cacheable(context, std::move(response), std::move(etag));
+  return cacheable(context, std::move(response), etag);
 }
 
-HttpResponse list_response(const RequestContext& context, nlohmann::json items,
+HttpResponse item_response(const RequestContext& context, const nlohmann::json& item, int version) {
+  return item_response(context, dump(item), version);
+}
+
+ListBody::ListBody() : writer_(text_) {
+  text_.reserve(4096);
+  writer_.begin_object().key("items").begin_array();
+}
+
+std::string ListBody::finish(const std::optional<std::string>& next_cursor) {
+  writer_.end_array().field("next_cursor", next_cursor).end_object();
+  return std::move(text_);
+}
+
+HttpResponse list_response(const RequestContext& context, const nlohmann::json& items,
                            const std::optional<std::string>& next_cursor) {
-  nlohmann::json body = {{"items", std::move(items)}, {"next_cursor", nullable(next_cursor)}};
-  HttpResponse response = json_response(200, body);
+  ListBody body;
+  for (const auto& item : items) body.items().value(item);
+  return list_response(context, body, next_cursor);
+}
+
+HttpResponse list_response(const RequestContext& context, ListBody& body,
+                           const std::optional<std::string>& next_cursor) {
+  HttpResponse response = json_response(200, body.finish(next_cursor));
   if (next_cursor) {
     std::string query;
     for (const auto& [name, value] : context.request.query) {
@@ -97,7 +119,7 @@ HttpResponse list_response(const RequestContext& context, nlohmann::json items,
     response.with_header("Link", "<" + context.request.path + "?" + query + ">; rel=\"next\"");
   }
   std::string etag = content_etag(response.body);
-  return cacheable(context, std::move(response), std::move(etag));
+  return cacheable(context, std::move(response), etag);
 }
 
 std::optional<int> if_match_version(const HttpRequest& request) {

@@ -17,7 +17,7 @@ HttpResponse calendar_response(const RequestContext& context, std::string body) 
   response.content_type = std::string(ical::kContentType);
   response.body = std::move(body);
   std::string etag = content_etag(response.body);
-  return cacheable(context, std::move(response), std::move(etag));
+  return cacheable(context, std::move(response), etag);
 }
 
 HttpResponse feed(const RequestContext& context, Services& services) {

@@ -24,9 +24,10 @@ HttpResponse list(const RequestContext& context, Services& services) {
   if (!reader) return denied;
   Audience audience = *reader;
   auto result = take(services.companies.list(filter, *page, audience));
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& company : result.items) items.push_back(company_to_json(company, audience == Audience::internal));
-  return list_response(context, std::move(items), result.next_cursor);
+  ListBody body;
+  for (const auto& company : result.items)
+    write_company(body.items(), company, &company, audience == Audience::internal);
+  return list_response(context, body, result.next_cursor);
 }
 
 HttpResponse get(const RequestContext& context, Services& services) {
@@ -38,7 +39,9 @@ HttpResponse get(const RequestContext& context, Services& services) {
   if (!reader) return denied;
   Audience audience = *reader;
   auto company = take(services.companies.get(id, audience));
-  return item_response(context, company_to_json(company, audience == Audience::internal), company.version);
+  return written_item_response(context, company.version, [&](JsonWriter& out) {
+    write_company(out, company, &company, audience == Audience::internal);
+  });
 }
 
 HttpResponse create(const RequestContext& context, Services& services) {

@@ -33,7 +33,7 @@ void mount_health(Router& router, App& app) {
     response.content_type = "application/yaml; charset=utf-8";
     response.body = std::string(embedded::kOpenApiDocument);
     std::string etag = content_etag(response.body);
-    return cacheable(context, std::move(response), std::move(etag));
+    return cacheable(context, std::move(response), etag);
   });
 }
 

@@ -10,10 +10,14 @@ namespace {
 
 using service::Audience;
 
-service::Result<nlohmann::json> render(const std::vector<service::Initiative>& initiatives, bool with_company,
-                                       Audience audience, Services& services) {
-  return render_with_companies(initiatives, with_company, audience, services, initiative_to_json,
-                               [](const service::Initiative& i) { return std::optional<long long>(i.company_id); });
+service::Status write(JsonWriter& out, const std::vector<service::Initiative>& initiatives, bool with_company,
+                      Audience audience, Services& services) {
+  return write_with_companies(
+      out, initiatives, with_company, audience, services,
+      [](JsonWriter& to, const service::Initiative& i, std::optional<std::string_view> company) {
+        write_initiative(to, i, &i, company);
+      },
+      [](const service::Initiative& i) { return std::optional<long long>(i.company_id); });
 }
 
 HttpResponse list(const RequestContext& context, Services& services) {
@@ -35,8 +39,9 @@ HttpResponse list(const RequestContext& context, Services& services) {
   if (!reader) return denied;
   Audience audience = *reader;
   auto result = take(services.initiatives.list(filter, *page, audience));
-  auto items = take(render(result.items, include.contains("company"), audience, services));
-  return list_response(context, std::move(items), result.next_cursor);
+  ListBody body;
+  take(write(body.items(), result.items, include.contains("company"), audience, services));
+  return list_response(context, body, result.next_cursor);
 }
 
 HttpResponse get(const RequestContext& context, Services& services) {
@@ -49,8 +54,9 @@ HttpResponse get(const RequestContext& context, Services& services) {
   if (!reader) return denied;
   Audience audience = *reader;
   auto initiative = take(services.initiatives.get(id, audience));
-  auto items = take(render({initiative}, include.contains("company"), audience, services));
-  return item_response(context, items.at(0), initiative.version);
+  return written_item_response(context, initiative.version, [&](JsonWriter& out) {
+    take(write(out, {initiative}, include.contains("company"), audience, services));
+  });
 }
 
 HttpResponse create(const RequestContext& context, Services& services) {

@@ -30,7 +30,7 @@ HttpResponse network(const RequestContext& context, service::StatsService& stats
   auto result = take(stats.network());
   HttpResponse response = json_response(200, network_stats_to_json(result));
   std::string etag = content_etag(response.body);
-  return cacheable(context, std::move(response), std::move(etag));
+  return cacheable(context, std::move(response), etag);
 }
 
 }  // namespace

@@ -9,10 +9,14 @@ namespace {
 
 using service::Audience;
 
-service::Result<nlohmann::json> render(const std::vector<service::Testimonial>& testimonials, bool with_company,
-                                       Audience audience, Services& services) {
-  return render_with_companies(testimonials, with_company, audience, services, testimonial_to_json,
-                               [](const service::Testimonial& t) { return t.company_id; });
+service::Status write(JsonWriter& out, const std::vector<service::Testimonial>& testimonials, bool with_company,
+                      Audience audience, Services& services) {
+  return write_with_companies(
+      out, testimonials, with_company, audience, services,
+      [](JsonWriter& to, const service::Testimonial& t, std::optional<std::string_view> company) {
+        write_testimonial(to, t, &t, company);
+      },
+      [](const service::Testimonial& t) { return t.company_id; });
 }
 
 HttpResponse list(const RequestContext& context, Services& services) {
@@ -37,8 +41,9 @@ HttpResponse list(const RequestContext& context, Services& services) {
   if (!reader) return denied;
   Audience audience = *reader;
   auto result = take(services.testimonials.list(filter, *page, audience));
-  auto items = take(render(result.items, include.contains("company"), audience, services));
-  return list_response(context, std::move(items), result.next_cursor);
+  ListBody body;
+  take(write(body.items(), result.items, include.contains("company"), audience, services));
+  return list_response(context, body, result.next_cursor);
 }
 
 HttpResponse get(const RequestContext& context, Services& services) {
@@ -51,8 +56,9 @@ HttpResponse get(const RequestContext& context, Services& services) {
   if (!reader) return denied;
   Audience audience = *reader;
   auto testimonial = take(services.testimonials.get(id, audience));
-  auto items = take(render({testimonial}, include.contains("company"), audience, services));
-  return item_response(context, items.at(0), testimonial.version);
+  return written_item_response(context, testimonial.version, [&](JsonWriter& out) {
+    take(write(out, {testimonial}, include.contains("company"), audience, services));
+  });
 }
 
 HttpResponse create(const RequestContext& context, Services& services) {

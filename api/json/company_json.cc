@@ -1,32 +1,36 @@
 #include "api/json/company_json.h"
 
 #include "api/json/json_util.h"
+#include "api/json/json_writer.h"
 #include "api/request_parsing.h"
 
 namespace zusammen::api {
 
+void write_company(JsonWriter& out, const service::CompanyInput& c, const service::Company* stored, bool internal) {
+  out.begin_object();
+  out.field("city", c.city);
+  if (internal) out.field("contact_email", c.contact_email);
+  if (stored) out.field("created_at", stored->created_at);
+  out.field("description", c.description);
+  if (stored) out.field("id", stored->id);
+  out.field("logo_url", c.logo_url)
+      .field("member_since", c.member_since)
+      .field("name", c.name)
+      .field("sector", c.sector)
+      .field("slug", c.slug)
+      .field("state", c.state)
+      .field("status", c.status);
+  if (stored) out.field("updated_at", stored->updated_at).field("version", stored->version);
+  out.field("website", c.website);
+  out.end_object();
+}
+
 nlohmann::json company_writable_json(const service::CompanyInput& c) {
-  return {{"slug", c.slug},
-          {"name", c.name},
-          {"sector", nullable(c.sector)},
-          {"website", nullable(c.website)},
-          {"logo_url", nullable(c.logo_url)},
-          {"city", nullable(c.city)},
-          {"state", nullable(c.state)},
-          {"description", nullable(c.description)},
-          {"member_since", nullable(c.member_since)},
-          {"status", c.status},
-          {"contact_email", nullable(c.contact_email)}};
+  return written([&](JsonWriter& out) { write_company(out, c, nullptr, true); });
 }
 
 nlohmann::json company_to_json(const service::Company& c, bool internal) {
-  nlohmann::json out = company_writable_json(c);
-  if (!internal) out.erase("contact_email");
-  out["id"] = c.id;
-  out["created_at"] = c.created_at;
-  out["updated_at"] = c.updated_at;
-  out["version"] = c.version;
-  return out;
+  return written([&](JsonWriter& out) { write_company(out, c, &c, internal); });
 }
 
 service::Result<service::CompanyInput> company_from_json(const nlohmann::json& object, bool partial) {

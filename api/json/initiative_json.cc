@@ -1,33 +1,39 @@
 #include "api/json/initiative_json.h"
 
 #include "api/json/json_util.h"
+#include "api/json/json_writer.h"
 #include "api/request_parsing.h"
 
 namespace zusammen::api {
 
+void write_initiative(JsonWriter& out, const service::InitiativeInput& i, const service::Initiative* stored,
+                      std::optional<std::string_view> company) {
+  out.begin_object();
+  out.field("category", i.category).field("city", i.city);
+  if (company) out.key("company").raw(*company);
+  out.field("company_id", i.company_id);
+  if (stored) out.field("created_at", stored->created_at);
+  out.field("description", i.description).field("end_date", i.end_date);
+  if (stored) out.field("id", stored->id);
+  out.field("participants", i.participants)
+      .field("published", i.published)
+      .field("start_date", i.start_date)
+      .field("state", i.state)
+      .field("summary", i.summary)
+      .field("target_group", i.target_group)
+      .field("title", i.title);
+  if (stored) out.field("updated_at", stored->updated_at);
+  out.field("url", i.url);
+  if (stored) out.field("version", stored->version);
+  out.end_object();
+}
+
 nlohmann::json initiative_writable_json(const service::InitiativeInput& i) {
-  return {{"company_id", i.company_id},
-          {"title", i.title},
-          {"summary", nullable(i.summary)},
-          {"description", nullable(i.description)},
-          {"category", i.category},
-          {"target_group", nullable(i.target_group)},
-          {"city", nullable(i.city)},
-          {"state", nullable(i.state)},
-          {"start_date", nullable(i.start_date)},
-          {"end_date", nullable(i.end_date)},
-          {"participants", i.participants},
-          {"url", nullable(i.url)},
-          {"published", i.published}};
+  return written([&](JsonWriter& out) { write_initiative(out, i, nullptr); });
 }
 
 nlohmann::json initiative_to_json(const service::Initiative& i) {
-  nlohmann::json out = initiative_writable_json(i);
-  out["id"] = i.id;
-  out["created_at"] = i.created_at;
-  out["updated_at"] = i.updated_at;
-  out["version"] = i.version;
-  return out;
+  return written([&](JsonWriter& out) { write_initiative(out, i, &i); });
 }
 
 service::Result<service::InitiativeInput> initiative_from_json(const nlohmann::json& object, bool partial) {

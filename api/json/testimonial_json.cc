@@ -1,6 +1,7 @@
 #include "api/json/testimonial_json.h"
 
 #include "api/json/json_util.h"
+#include "api/json/json_writer.h"
 #include "api/request_parsing.h"
 
 namespace zusammen::api {
@@ -10,25 +11,30 @@ constexpr const char* kLinks[] = {"company_id", "meeting_id", "initiative_id"};
 
 }  // namespace
 
+void write_testimonial(JsonWriter& out, const service::TestimonialInput& t, const service::Testimonial* stored,
+                       std::optional<std::string_view> company) {
+  out.begin_object();
+  out.field("author_name", t.author_name)
+      .field("author_organization", t.author_organization)
+      .field("author_role", t.author_role);
+  if (company) out.key("company").raw(*company);
+  out.field("company_id", t.company_id);
+  if (stored) out.field("created_at", stored->created_at).field("id", stored->id);
+  out.field("initiative_id", t.initiative_id)
+      .field("language", t.language)
+      .field("meeting_id", t.meeting_id)
+      .field("published", t.published)
+      .field("quote", t.quote);
+  if (stored) out.field("updated_at", stored->updated_at).field("version", stored->version);
+  out.end_object();
+}
+
 nlohmann::json testimonial_writable_json(const service::TestimonialInput& t) {
-  return {{"quote", t.quote},
-          {"author_name", t.author_name},
-          {"author_role", nullable(t.author_role)},
-          {"author_organization", nullable(t.author_organization)},
-          {"company_id", nullable(t.company_id)},
-          {"meeting_id", nullable(t.meeting_id)},
-          {"initiative_id", nullable(t.initiative_id)},
-          {"language", t.language},
-          {"published", t.published}};
+  return written([&](JsonWriter& out) { write_testimonial(out, t, nullptr); });
 }
 
 nlohmann::json testimonial_to_json(const service::Testimonial& t) {
-  nlohmann::json out = testimonial_writable_json(t);
-  out["id"] = t.id;
-  out["created_at"] = t.created_at;
-  out["updated_at"] = t.updated_at;
-  out["version"] = t.version;
-  return out;
+  return written([&](JsonWriter& out) { write_testimonial(out, t, &t); });
 }
 
 service::Result<service::TestimonialInput> testimonial_from_json(const nlohmann::json& object, bool partial) {
