@@ -405,6 +405,7 @@ void catch_up(Catalogue* catalogue) {
 
 Catalogue::Catalogue(Pool& pool, std::size_t max_initiatives, bool follows_primary)
     : pool_(pool),
+      feed_position_([&pool] { return ChangeService(pool).last_sequence(); }),
       max_initiatives_(max_initiatives),
       follows_primary_(follows_primary),
       state_(std::make_unique<State>()) {}
@@ -529,7 +530,7 @@ Status Catalogue::catch_up() {
 bool Catalogue::current_for(Audience audience) {
   if (audience == Audience::public_only) return true;
   if (!follows_primary_ || !serving()) return false;
-  auto last = ChangeService(pool_).last_sequence();
+  auto last = feed_position_.get();
   if (!last.ok()) return false;
   if (*last <= current_to_.load()) return true;
   if (!refresh().ok()) return false;

@@ -25,6 +25,7 @@
 
 #include "service/companies.h"
 #include "service/database.h"
+#include "service/fresh_read.h"
 #include "service/initiatives.h"
 #include "service/model/listing.h"
 #include "service/status.h"
@@ -56,8 +57,9 @@ class Catalogue {
   //
   // Anonymous answers are as current as the last refresh (the App's watch keeps it within its
   // interval). A keyed (internal) answer is as current as the database: the catalogue first
-  // asks the change feed's last sequence number (one primary-key read) and catches up if a
-  // change of any process has committed since; it declines when it follows a replica.
+  // asks the change feed's last sequence number (one primary-key read, shared by the keyed
+  // reads that arrived while the one before it ran: FreshRead) and catches up if a change of
+  // any process has committed since; it declines when it follows a replica.
   std::optional<std::optional<Initiative>> initiative(long long id, Audience audience);
   std::optional<Page<Initiative>> initiatives(const InitiativeFilter& filter, const PageRequest& page,
                                               Audience audience);
@@ -97,6 +99,8 @@ class Catalogue {
   bool current_for(Audience audience);
 
   Pool& pool_;
+  // The change feed's last sequence number for keyed reads: concurrent ones share a read.
+  FreshRead<long long> feed_position_;
   std::size_t max_initiatives_;
   bool follows_primary_;
   std::mutex refresh_mutex_;  // one refresh at a time; taken before state_mutex_
