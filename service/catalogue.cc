@@ -253,7 +253,9 @@ struct Catalogue::Entry : Keyed<Initiative> {
   // are put in order by these numbers instead of by comparing their keys again.
   mutable std::array<std::uint32_t, kKeys.size()> rank{};
 };
-struct Catalogue::CompanyEntry : Keyed<Company> {};
+struct Catalogue::CompanyEntry : Keyed<Company> {
+  std::optional<std::string> sector_weight;  // weight_key of the sector, which sector = ? compares
+};
 
 // Every entry is listed in each sort order (kKeys) of each partition it falls in: all of them,
 // its category, its state, its category and state, its company. A list reads the narrowest
@@ -364,11 +366,21 @@ struct Catalogue::State {
     for (long long id : ids) erase(id);
     erase_company_only(company_id);
   }
+  // The weights of a sector as the collation compares it, from a company whose sector is this
+  // very text; nullopt when none is (the catalogue cannot weigh a text it has not been given).
+  std::optional<std::string> sector_weight(const std::string& sector) const {
+    for (const auto& [id, entry] : companies) {
+      if (entry->item.sector == sector) return entry->sector_weight;
+    }
+    return std::nullopt;
+  }
   void put_company(company_repository::CatalogueRow row) {
     erase_company_only(row.company.id);
     auto entry =
         std::make_unique<CompanyEntry>(CompanyEntry{{std::move(row.company), weight_key(row.name_weight),
-                                                     CastTime(row.created_at), CastTime(row.updated_at), row.visible}});
+                                                     CastTime(row.created_at), CastTime(row.updated_at), row.visible},
+                                                    std::nullopt});
+    if (row.sector_weight) entry->sector_weight = weight_key(*row.sector_weight);
     for (Key key : kCompanyKeys) {
       catalogue_detail::insert_sorted(company_orders[static_cast<std::size_t>(key)], key, entry.get());
     }
@@ -641,13 +653,18 @@ std::optional<Page<Company>> Catalogue::companies(const CompanyFilter& filter, c
   auto key = key_named(page.sort.key.name);
   std::optional<std::string> since;
   if (filter.updated_since) since = canonical_since(*filter.updated_since);
-  // sector is free text that the database compares under the collation (case, trailing spaces).
-  if (filter.sector || !key || *key == Key::participants || (filter.updated_since && !since) ||
-      !current_for(audience)) {
+  if (!key || *key == Key::participants || (filter.updated_since && !since) || !current_for(audience)) {
     return decline<Page<Company>>();
   }
   std::shared_lock reading(state_mutex_);
   if (!serving()) return decline<Page<Company>>();
+  // sector is free text that the database compares under the collation (case, accents, trailing
+  // spaces): equal weights. A sector no company has as this very text is left to the database.
+  std::optional<std::string> sector;
+  if (filter.sector) {
+    sector = state_->sector_weight(*filter.sector);
+    if (!sector) return decline<Page<Company>>();
+  }
   std::optional<std::vector<long long>> found;  // the ids q finds, ascending
   if (filter.q) {
     if (state_->company_search) found = state_->company_search->match(*filter.q);
@@ -659,6 +676,7 @@ std::optional<Page<Company>> Catalogue::companies(const CompanyFilter& filter, c
     if (found && !std::binary_search(found->begin(), found->end(), e.id())) return false;
     if (filter.status && e.item.status != *filter.status) return false;
     if (filter.state && e.item.state != filter.state) return false;
+    if (sector && (!e.sector_weight || compare_weights(*e.sector_weight, *sector) != 0)) return false;
     if (since && e.updated_at.view() < *since) return false;
     return true;
   };

@@ -1,15 +1,16 @@
 // The catalogue in memory: every initiative and company, each marked with whether anonymous
 // callers may see it, loaded once and kept current by the change feed, so that the partner
 // websites' reads and the internal dashboards' (by id, lists in every order and filter,
-// searches (q) included, include=company, and the companies' lists but sector) need no
+// searches (q) included, include=company, and the companies' lists) need no
 // database round trip for their rows.
 //
 // It answers exactly what the database would: the same rows, the same order (titles compare
 // by the collation's own sort keys, WEIGHT_STRING), the same cursors, which both sides accept.
 // Where it cannot be sure it declines and the database answers: before the first load, after
 // a refresh failed (until one succeeds), above its size bound, for a q with a character its
-// search index does not know (service/search_index.h), and for a cursor whose row it cannot
-// place. tests/integration/catalogue_test.cc compares both on every shape.
+// search index does not know (service/search_index.h), for a cursor whose row it cannot
+// place, and for a company sector no company has as that very text (it cannot weigh a new
+// text). tests/integration/catalogue_test.cc compares both on every shape.
 #pragma once
 
 #include <atomic>
@@ -66,7 +67,8 @@ class Catalogue {
   std::optional<std::optional<Company>> company(long long id, Audience audience);
   // The companies among ids the audience may see (absent ones left out, each once).
   std::optional<std::vector<Company>> companies(const std::vector<long long>& ids, Audience audience);
-  // A page of the companies list (every filter and sort but sector).
+  // A page of the companies list (every filter and sort; a sector only when some company has
+  // that very text, whose weights then say which sectors the collation finds equal).
   std::optional<Page<Company>> companies(const CompanyFilter& filter, const PageRequest& page, Audience audience);
 
   // True while it answers (loaded, current, within its bound).

@@ -132,11 +132,11 @@ std::vector<Company> find_many(soci::session& session, const std::vector<long lo
 std::vector<CatalogueRow> catalogue_rows(soci::session& session, const std::vector<long long>& ids) {
   std::vector<CatalogueRow> out;
   auto query = select_query("HEX(WEIGHT_STRING(c.name)), CAST(c.created_at AS CHAR), CAST(c.updated_at AS CHAR), " +
-                            std::string(kVisible));
+                            std::string(kVisible) + ", HEX(WEIGHT_STRING(c.sector))");
   if (!ids.empty()) query.where("c.id IN (" + sql::id_list(ids) + ")");
   query.for_each(session, [&](const soci::row& r) {
-    out.push_back(
-        {from_row(r), r.get<std::string>(15), r.get<std::string>(16), r.get<std::string>(17), r.get<int>(18) != 0});
+    out.push_back({from_row(r), r.get<std::string>(15), r.get<std::string>(16), r.get<std::string>(17),
+                   r.get<int>(18) != 0, r.get<std::optional<std::string>>(19)});
   });
   return out;
 }

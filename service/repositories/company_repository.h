@@ -34,7 +34,8 @@ struct CatalogueRow {
   std::string name_weight;  // HEX(WEIGHT_STRING(name)): the collation's sort key
   std::string created_at;   // CAST(created_at AS CHAR), microseconds included
   std::string updated_at;
-  bool visible = false;  // active
+  bool visible = false;                      // active
+  std::optional<std::string> sector_weight;  // HEX(WEIGHT_STRING(sector)): what sector = ? compares
 };
 // The companies among ids; every company when ids is empty.
 std::vector<CatalogueRow> catalogue_rows(soci::session& session, const std::vector<long long>& ids);

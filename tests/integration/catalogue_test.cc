@@ -75,6 +75,8 @@ const std::vector<std::string> kTitles = {"Deutschkurs",
                                           "ab"};
 const std::vector<std::string> kCategories = {"language", "qualification", "mentoring", "return_support"};
 const std::vector<std::string> kStates = {"DE-BE", "DE-BY", "DE-HB"};
+// Pairs the collation (utf8mb4_unicode_ci) finds equal: case, accents.
+const std::vector<std::string> kSectors = {"IT", "it", "Handwerk", "HANDWERK", "Pflege", "Pflége", "Gesundheit"};
 const std::vector<std::string> kDates = {"2025-01-01", "2025-06-30", "2026-01-01", "2026-12-31"};
 
 bool same(const Initiative& a, const Initiative& b) {
@@ -135,6 +137,7 @@ class CatalogueTest : public ApiTest<CatalogueTest> {
   // Seeds companies (two of them former members) and count initiatives; returns the company ids.
   std::vector<long long> seed(std::mt19937& random, int count) {
     std::vector<long long> companies;
+    companies.reserve(8);
     for (int i = 0; i < 8; ++i)
       companies.push_back(add_company("firma-" + std::to_string(i), i < 6 ? "active" : "former"));
     for (int i = 0; i < count; ++i) EXPECT_TRUE(elsewhere_.create(random_input(random, companies)).ok());
@@ -544,6 +547,7 @@ TEST_F(CatalogueTest, SearchesFindWhatTheDatabaseFinds) {
     return out;
   };
   std::vector<long long> companies;
+  companies.reserve(4);
   for (int i = 0; i < 4; ++i) companies.push_back(add_company("suche-" + std::to_string(i), "active"));
   for (int i = 0; i < 300; ++i) {
     auto input = random_input(random, companies);
@@ -618,6 +622,12 @@ TEST_F(CatalogueTest, CompanyListsAnswerWhatTheDatabaseAnswers) {
     if (random() % 3 != 0) {
       input.description = kTitles[random() % kTitles.size()] + ", " + kTitles[random() % kTitles.size()];
     }
+    // Sectors the collation finds equal though their bytes differ (case, accents).
+    if (i < static_cast<int>(kSectors.size())) {
+      input.sector = kSectors[i];
+    } else if (random() % 4 != 0) {
+      input.sector = kSectors[random() % kSectors.size()];
+    }
     ASSERT_TRUE(elsewhere_companies_.create(input).ok()) << input.name;
   }
   ASSERT_TRUE(catalogue_->refresh().ok());
@@ -637,6 +647,7 @@ TEST_F(CatalogueTest, CompanyListsAnswerWhatTheDatabaseAnswers) {
         "Deutsch",          "kurs", "Ärg", "ar", "stras", "Strasse", "\xd0\x9c\xd0\xbe",
         "\xd8\xac\xd8\xb3", "zuk",  "1",   "ab", "dz",    "Firma",   "kurs a"};
     if (random() % 3 == 0) filter.q = searches[random() % searches.size()];
+    if (random() % 3 == 0) filter.sector = kSectors[random() % kSectors.size()];
     PageRequest page;
     page.sort = {service::kCompanySortKeys[random() % service::kCompanySortKeys.size()], random() % 2 == 0};
     page.limit = std::vector<int>{1, 3, 20}[random() % 3];
@@ -665,11 +676,29 @@ TEST_F(CatalogueTest, CompanyListsAnswerWhatTheDatabaseAnswers) {
   }
   EXPECT_GT(walked, 100);
   EXPECT_GT(searches_that_found, 5);
-  // sector is compared by the database's collation: left to it.
-  service::CompanyFilter by_sector;
-  by_sector.sector = "IT";
+  // "it" and "IT" are one sector to the collation: the catalogue finds both companies for
+  // either. A sector no company has as that very text ("iT") is left to the database.
   PageRequest first;
   first.sort = {service::kCompanySortKeys.front(), false};
+  first.limit = 100;
+  service::CompanyFilter by_sector;
+  by_sector.sector = "it";
+  auto lower = catalogue_->companies(by_sector, first, Audience::internal);
+  by_sector.sector = "IT";
+  auto upper = catalogue_->companies(by_sector, first, Audience::internal);
+  ASSERT_TRUE(lower.has_value());
+  ASSERT_TRUE(upper.has_value());
+  auto ids_of = [](const std::vector<service::Company>& items) {
+    std::vector<long long> out;
+    out.reserve(items.size());
+    for (const auto& c : items) out.push_back(c.id);
+    return out;
+  };
+  EXPECT_EQ(ids_of(lower->items), ids_of(upper->items));
+  EXPECT_EQ(static_cast<long long>(lower->items.size()),
+            database_->count("companies", "sector = 'IT' COLLATE utf8mb4_unicode_ci"));
+  EXPECT_GE(lower->items.size(), 2U);
+  by_sector.sector = "iT";
   EXPECT_FALSE(catalogue_->companies(by_sector, first, Audience::public_only).has_value());
   // A company by id and the companies of an include, as each audience may see them.
   for (Audience audience : {Audience::public_only, Audience::internal}) {
