@@ -1,23 +1,23 @@
 // /v1/testimonials: quotes from people involved, linked to companies, meetings and initiatives.
-#include "api/app.h"
-#include "api/handlers/crud.h"
-#include "api/handlers/embedding.h"
+#include "api/handlers/linked_content.h"
 #include "api/json/testimonial_json.h"
 
 namespace zusammen::api {
 namespace {
 
-using service::Audience;
-
-service::Status write(JsonWriter& out, const std::vector<service::Testimonial>& testimonials, bool with_company,
-                      Audience audience, Services& services) {
-  return write_with_companies(
-      out, testimonials, with_company, audience, services,
-      [](JsonWriter& to, const service::Testimonial& t, std::optional<std::string_view> company) {
-        write_testimonial(to, t, &t, company);
-      },
-      [](const service::Testimonial& t) { return t.company_id; });
-}
+struct Testimonials {
+  using Entity = service::Testimonial;
+  using Input = service::TestimonialInput;
+  static constexpr const char* kPath = "/v1/testimonials";
+  static service::TestimonialService& service(Services& services) { return services.testimonials; }
+  static std::optional<long long> company_of(const Entity& t) { return t.company_id; }
+  static void write(JsonWriter& out, const Entity& t, std::optional<std::string_view> company) {
+    write_testimonial(out, t, &t, company);
+  }
+  static constexpr auto from_json = &testimonial_from_json;
+  static constexpr auto to_json = &testimonial_to_json;
+  static constexpr auto writable_json = &testimonial_writable_json;
+};
 
 HttpResponse list(const RequestContext& context, Services& services) {
   // Newest first unless asked otherwise; the Link header keeps the caller's own query.
@@ -36,64 +36,13 @@ HttpResponse list(const RequestContext& context, Services& services) {
   auto include = query.include({"company"});
   auto page = query.page(service::kTestimonialSortKeys);
   if (auto error = query.error()) return problem(*error);
-  HttpResponse denied;
-  auto reader = content_audience(context, denied);
-  if (!reader) return denied;
-  Audience audience = *reader;
-  auto result = take(services.testimonials.list(filter, *page, audience));
-  ListBody body;
-  take(write(body.items(), result.items, include.contains("company"), audience, services));
-  return list_response(context, body, result.next_cursor);
-}
-
-HttpResponse get(const RequestContext& context, Services& services) {
-  auto id = take(path_id(context));
-  QueryReader query(context.request, {"include"});
-  auto include = query.include({"company"});
-  if (auto error = query.error()) return problem(*error);
-  HttpResponse denied;
-  auto reader = content_audience(context, denied);
-  if (!reader) return denied;
-  Audience audience = *reader;
-  auto testimonial = take(services.testimonials.get(id, audience));
-  return written_item_response(context, testimonial.version, [&](JsonWriter& out) {
-    take(write(out, {testimonial}, include.contains("company"), audience, services));
-  });
-}
-
-HttpResponse create(const RequestContext& context, Services& services) {
-  return create_resource<service::TestimonialInput, service::Testimonial>(
-      context, testimonial_from_json,
-      [&](const service::TestimonialInput& input) { return services.testimonials.create(input); }, testimonial_to_json,
-      "/v1/testimonials");
-}
-
-HttpResponse patch(const RequestContext& context, Services& services) {
-  if (auto denied = require_scope(context, "content:write")) return *denied;
-  auto id = take(path_id(context));
-  MergePatchSteps<service::Testimonial, service::TestimonialInput> steps{
-      [&] { return services.testimonials.get(id, Audience::internal); },
-      [](const service::Testimonial& t) { return testimonial_writable_json(t); }, testimonial_from_json,
-      [&](int version, const service::TestimonialInput& input) {
-        return services.testimonials.update(id, version, input);
-      },
-      [](const service::Testimonial& t) { return testimonial_to_json(t); }};
-  return merge_patch(context, steps);
-}
-
-HttpResponse remove(const RequestContext& context, Services& services) {
-  return remove_resource(
-      context, [&](long long id, std::optional<int> version) { return services.testimonials.remove(id, version); });
+  return linked_content::list<Testimonials>(context, services, filter, *page, include.contains("company"));
 }
 
 }  // namespace
 
 void mount_testimonials(Router& router, Services& services) {
-  router.add("GET", "/v1/testimonials", [&services](const RequestContext& c) { return list(c, services); });
-  router.add("POST", "/v1/testimonials", [&services](const RequestContext& c) { return create(c, services); });
-  router.add("GET", "/v1/testimonials/{id}", [&services](const RequestContext& c) { return get(c, services); });
-  router.add("PATCH", "/v1/testimonials/{id}", [&services](const RequestContext& c) { return patch(c, services); });
-  router.add("DELETE", "/v1/testimonials/{id}", [&services](const RequestContext& c) { return remove(c, services); });
+  linked_content::mount<Testimonials>(router, services, list);
 }
 
 }  // namespace zusammen::api
