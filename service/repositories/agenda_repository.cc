@@ -336,14 +336,12 @@ bool update(soci::session& session, long long meeting_id, long long item_id, int
       (session.prepare << kUpdate, soci::use(a.kind), soci::use(a.title), soci::use(a.description),
        soci::use(starts_at), soci::use(ends_at), soci::use(a.room), soci::use(a.capacity), soci::use(speakers),
        soci::use(item_id), soci::use(meeting_id), soci::use(expected_version));
-  statement.execute(true);
-  return statement.get_affected_rows() > 0;
+  return sql::changed_a_row(statement);
 }
 
 bool erase(soci::session& session, long long meeting_id, long long item_id) {
   soci::statement statement = (session.prepare << kDelete, soci::use(item_id), soci::use(meeting_id));
-  statement.execute(true);
-  return statement.get_affected_rows() > 0;
+  return sql::changed_a_row(statement);
 }
 
 std::optional<std::pair<std::string, std::string>> time_span(soci::session& session, long long meeting_id) {

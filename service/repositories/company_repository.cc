@@ -59,12 +59,7 @@ SortedRows<Company> fetch(soci::session& session, const sql::Query& query) {
 }
 
 std::optional<Company> find(soci::session& session, long long id, bool lock) {
-  auto query = select_query();
-  query.where("c.id = ?", {std::to_string(id)});
-  if (lock) query.append(" FOR UPDATE");
-  auto rows = fetch(session, query);
-  if (rows.empty()) return std::nullopt;
-  return rows.front().first;
+  return find_one<Company>(session, select_query(), "c.id", id, lock, fetch);
 }
 
 long long insert(soci::session& session, const CompanyInput& c) {
@@ -80,15 +75,10 @@ bool update(soci::session& session, long long id, int expected_version, const Co
                                soci::use(c.website), soci::use(c.logo_url), soci::use(c.city), soci::use(c.state),
                                soci::use(c.description), soci::use(c.member_since), soci::use(c.status),
                                soci::use(c.contact_email), soci::use(id), soci::use(expected_version));
-  statement.execute(true);
-  return statement.get_affected_rows() > 0;
+  return sql::changed_a_row(statement);
 }
 
-bool erase(soci::session& session, long long id) {
-  soci::statement statement = (session.prepare << kDelete, soci::use(id));
-  statement.execute(true);
-  return statement.get_affected_rows() > 0;
-}
+bool erase(soci::session& session, long long id) { return sql::changed_a_row(session, kDelete, id); }
 
 bool has_initiatives(soci::session& session, long long id) {
   long long count = 0;

@@ -80,12 +80,7 @@ SortedRows<Initiative> fetch(soci::session& session, const sql::Query& query) {
 }
 
 std::optional<Initiative> find(soci::session& session, long long id, bool lock) {
-  auto query = select_query();
-  query.where("i.id = ?", {std::to_string(id)});
-  if (lock) query.append(" FOR UPDATE");
-  auto rows = fetch(session, query);
-  if (rows.empty()) return std::nullopt;
-  return rows.front().first;
+  return find_one<Initiative>(session, select_query(), "i.id", id, lock, fetch);
 }
 
 long long insert(soci::session& session, const InitiativeInput& i) {
@@ -104,15 +99,10 @@ bool update(soci::session& session, long long id, int expected_version, const In
        soci::use(i.description), soci::use(i.category), soci::use(i.target_group), soci::use(i.city),
        soci::use(i.state), soci::use(i.start_date), soci::use(i.end_date), soci::use(i.participants), soci::use(i.url),
        soci::use(published), soci::use(id), soci::use(expected_version));
-  statement.execute(true);
-  return statement.get_affected_rows() > 0;
+  return sql::changed_a_row(statement);
 }
 
-bool erase(soci::session& session, long long id) {
-  soci::statement statement = (session.prepare << kDelete, soci::use(id));
-  statement.execute(true);
-  return statement.get_affected_rows() > 0;
-}
+bool erase(soci::session& session, long long id) { return sql::changed_a_row(session, kDelete, id); }
 
 bool company_exists(soci::session& session, long long company_id) {
   return sql::exists(session, sql::Table::companies, company_id);

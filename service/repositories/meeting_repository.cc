@@ -93,12 +93,7 @@ SortedRows<Meeting> fetch(soci::session& session, const sql::Query& query) {
 }
 
 std::optional<Meeting> find(soci::session& session, long long id, bool lock) {
-  auto query = select_query();
-  query.where("m.id = ?", {std::to_string(id)});
-  if (lock) query.append(" FOR UPDATE");
-  auto rows = fetch(session, query);
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front().first);
+  return find_one<Meeting>(session, select_query(), "m.id", id, lock, fetch);
 }
 
 std::optional<Meeting> find_visible(soci::session& session, long long id, Audience audience) {
@@ -128,15 +123,10 @@ bool update(soci::session& session, long long id, int expected_version, const Me
        soci::use(row.venue_postal_code), soci::use(row.venue_city), soci::use(m.host_company_id),
        soci::use(m.description), soci::use(m.capacity), soci::use(row.registration_open), soci::use(m.status),
        soci::use(row.published), soci::use(id), soci::use(expected_version));
-  statement.execute(true);
-  return statement.get_affected_rows() > 0;
+  return sql::changed_a_row(statement);
 }
 
-bool erase(soci::session& session, long long id) {
-  soci::statement statement = (session.prepare << kDelete, soci::use(id));
-  statement.execute(true);
-  return statement.get_affected_rows() > 0;
-}
+bool erase(soci::session& session, long long id) { return sql::changed_a_row(session, kDelete, id); }
 
 bool company_exists(soci::session& session, long long company_id) {
   return sql::exists(session, sql::Table::companies, company_id);

@@ -4,6 +4,7 @@
 
 #include <soci/soci.h>
 
+#include <optional>
 #include <string>
 
 #include "service/model/listing.h"
@@ -24,6 +25,18 @@ SortedRows<T> fetch_sorted(soci::session& session, const sql::Query& query, From
   SortedRows<T> out;
   query.for_each(session, [&](const soci::row& r) { out.emplace_back(from_row(r), r.get<std::string>(r.size() - 1)); });
   return out;
+}
+
+// The row whose id_column is id (locked FOR UPDATE when lock), from a repository's SELECT and its
+// fetch; nullopt when there is none.
+template <typename T, typename Fetch>
+std::optional<T> find_one(soci::session& session, sql::Query query, const char* id_column, long long id, bool lock,
+                          Fetch fetch) {
+  query.where(std::string(id_column) + " = ?", {std::to_string(id)});
+  if (lock) query.append(" FOR UPDATE");
+  auto rows = fetch(session, query);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front().first);
 }
 
 }  // namespace zusammen::service

@@ -145,8 +145,7 @@ bool update(soci::session& session, long long id, int expected_version, const Re
        soci::use(g.organization), soci::use(g.company_id), soci::use(g.job_title), soci::use(status),
        soci::use(g.source), soci::use(g.external_ref), soci::use(g.notes), soci::use(g.retain_until), soci::use(id),
        soci::use(expected_version));
-  statement.execute(true);
-  if (statement.get_affected_rows() == 0) return false;
+  if (!sql::changed_a_row(statement)) return false;
   session << kDeleteWorkshops, soci::use(id);
   insert_workshops(session, id, g.workshop_ids);
   return true;
@@ -154,11 +153,7 @@ bool update(soci::session& session, long long id, int expected_version, const Re
 
 void promote(soci::session& session, long long id) { session << kPromote, soci::use(id); }
 
-bool erase(soci::session& session, long long id) {
-  soci::statement statement = (session.prepare << kDelete, soci::use(id));
-  statement.execute(true);
-  return statement.get_affected_rows() > 0;
-}
+bool erase(soci::session& session, long long id) { return sql::changed_a_row(session, kDelete, id); }
 
 std::optional<long long> find_by_email(soci::session& session, long long meeting_id, const std::string& key,
                                        long long except_id) {

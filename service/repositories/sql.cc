@@ -85,6 +85,16 @@ void execute(soci::session& session, const std::string& text, const std::vector<
   statement.execute(true);
 }
 
+bool changed_a_row(soci::statement& statement) {
+  statement.execute(true);
+  return statement.get_affected_rows() > 0;
+}
+
+bool changed_a_row(soci::session& session, const char* text, long long id) {
+  soci::statement statement = (session.prepare << text, soci::use(id));
+  return changed_a_row(statement);
+}
+
 bool exists(soci::session& session, Table table, long long id) {
   const char* query = nullptr;
   switch (table) {

@@ -68,6 +68,12 @@ enum class Table { companies, meetings, initiatives, api_keys };
 // Whether the table has a row with this id.
 bool exists(soci::session& session, Table table, long long id);
 
+// Executes a statement prepared with its values: whether it changed a row (an UPDATE guarded by
+// the version it expects, a DELETE by id).
+bool changed_a_row(soci::statement& statement);
+// Runs text with its one value, an id (a DELETE by id): whether it changed a row.
+bool changed_a_row(soci::session& session, const char* text, long long id);
+
 // "?,?,..." for n values (an IN list of bound values).
 std::string placeholders(std::size_t n);
 

@@ -52,12 +52,7 @@ SortedRows<Testimonial> fetch(soci::session& session, const sql::Query& query) {
 }
 
 std::optional<Testimonial> find(soci::session& session, long long id, bool lock) {
-  auto query = select_query();
-  query.where("t.id = ?", {std::to_string(id)});
-  if (lock) query.append(" FOR UPDATE");
-  auto rows = fetch(session, query);
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front().first);
+  return find_one<Testimonial>(session, select_query(), "t.id", id, lock, fetch);
 }
 
 long long insert(soci::session& session, const TestimonialInput& t) {
@@ -75,15 +70,10 @@ bool update(soci::session& session, long long id, int expected_version, const Te
       (session.prepare << kUpdate, soci::use(t.quote), soci::use(t.author_name), soci::use(t.author_role),
        soci::use(t.author_organization), soci::use(t.company_id), soci::use(t.meeting_id), soci::use(t.initiative_id),
        soci::use(t.language), soci::use(published), soci::use(id), soci::use(expected_version));
-  statement.execute(true);
-  return statement.get_affected_rows() > 0;
+  return sql::changed_a_row(statement);
 }
 
-bool erase(soci::session& session, long long id) {
-  soci::statement statement = (session.prepare << kDelete, soci::use(id));
-  statement.execute(true);
-  return statement.get_affected_rows() > 0;
-}
+bool erase(soci::session& session, long long id) { return sql::changed_a_row(session, kDelete, id); }
 
 std::vector<FieldError> unknown_links(soci::session& session, const TestimonialInput& t) {
   std::vector<FieldError> out;
