@@ -100,6 +100,14 @@ class CastTime {
   explicit CastTime(std::string_view text) { text.copy(text_.data(), std::min(text.size(), text_.size())); }
   std::string_view view() const { return {text_.data(), text_.size()}; }
   int compare(const CastTime& other) const { return view().compare(other.view()); }
+  // As the API spells it (sql::rfc3339: DATE_FORMAT(x, '%Y-%m-%dT%T') and a Z, the seconds
+  // truncated): "YYYY-MM-DDTHH:MM:SSZ".
+  std::string rfc3339() const {
+    std::string out(view().substr(0, 19));
+    out[10] = 'T';
+    out.push_back('Z');
+    return out;
+  }
 
  private:
   std::array<char, 26> text_{};
@@ -115,6 +123,19 @@ struct Keyed {
   bool visible = false;  // to anonymous callers
 
   long long id() const { return item.id; }
+  // The item as the database answers it. Its created_at and updated_at are not kept twice (two
+  // heap strings per row, 1.3 MiB at 20 000 initiatives): they are spelled from the CastTimes.
+  Item copy() const {
+    Item out = item;
+    out.created_at = created_at.rfc3339();
+    out.updated_at = updated_at.rfc3339();
+    return out;
+  }
+  // Drops the item's own created_at and updated_at (see copy), once the CastTimes hold them.
+  void drop_timestamps() {
+    std::string().swap(item.created_at);
+    std::string().swap(item.updated_at);
+  }
   // Compared on one key alone; ties are broken by id in ByKey.
   int compare(Key key, const Keyed& other) const {
     switch (key) {
@@ -224,7 +245,7 @@ std::optional<Page<Item>> page_of(const Order<E>& order, Key key, const PageRequ
     out.next_cursor = encode_cursor({page.sort.spelled(), rows.back()->sort_value(key), rows.back()->id()});
   }
   out.items.reserve(rows.size());
-  for (const E* row : rows) out.items.push_back(row->item);
+  for (const E* row : rows) out.items.push_back(row->copy());
   return out;
 }
 
@@ -381,6 +402,7 @@ struct Catalogue::State {
                                                      CastTime(row.created_at), CastTime(row.updated_at), row.visible},
                                                     std::nullopt});
     if (row.sector_weight) entry->sector_weight = weight_key(*row.sector_weight);
+    entry->drop_timestamps();
     for (Key key : kCompanyKeys) {
       catalogue_detail::insert_sorted(company_orders[static_cast<std::size_t>(key)], key, entry.get());
     }
@@ -402,6 +424,7 @@ struct Catalogue::State {
   const Entry* add(initiative_repository::CatalogueRow row) {
     auto entry = std::make_unique<Entry>(Entry{{std::move(row.initiative), weight_key(row.title_weight),
                                                 CastTime(row.created_at), CastTime(row.updated_at), row.visible}});
+    entry->drop_timestamps();
     const Entry* out = entry.get();
     long long id = entry->id();
     if (search) search->add(id, texts_of(out->item));
@@ -568,7 +591,7 @@ std::optional<std::optional<Item>> Catalogue::find(Entries State::*kind, long lo
   const Entries& entries = (*state_).*kind;
   auto it = entries.find(id);
   if (it == entries.end() || !sees(audience, *it->second)) return std::optional<Item>();
-  return std::optional<Item>(it->second->item);
+  return std::optional<Item>(it->second->copy());
 }
 
 std::optional<std::optional<Initiative>> Catalogue::initiative(long long id, Audience audience) {
@@ -700,7 +723,7 @@ std::optional<std::vector<Company>> Catalogue::companies(const std::vector<long 
   for (long long id : ids) {
     auto it = state_->companies.find(id);
     if (it != state_->companies.end() && sees(audience, *it->second) && seen.insert(id).second) {
-      out.push_back(it->second->item);
+      out.push_back(it->second->copy());
     }
   }
   return out;
