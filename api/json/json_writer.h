@@ -35,6 +35,8 @@ class JsonWriter {
   JsonWriter& value(const nlohmann::json& value);
 
   JsonWriter& value(const std::string& text) { return string(text); }
+  // Without it a literal would pick value(bool), a standard conversion.
+  JsonWriter& value(const char* text) { return string(text); }
   JsonWriter& value(long long number_value) { return number(number_value); }
   JsonWriter& value(int number_value) { return number(number_value); }
   JsonWriter& value(bool flag) { return boolean(flag); }

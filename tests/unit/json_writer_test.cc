@@ -247,10 +247,10 @@ TEST(JsonWriter, CommasSeparateElementsAtEveryDepthAndNeverFollowAKey) {
   w.begin_array();
   w.begin_object().field("a", 1).key("b").begin_array().number(1).null().begin_array().end_array().end_array();
   w.key("c").begin_object().end_object().end_object();
-  w.string("x").boolean(false).raw("{\"r\":1}");
+  w.string("x").boolean(false).raw("{\"r\":1}").value("literal");
   w.end_array();
-  EXPECT_EQ(out, R"([{"a":1,"b":[1,null,[]],"c":{}},"x",false,{"r":1}])");
-  EXPECT_EQ(nlohmann::json::parse(out).size(), 4U);
+  EXPECT_EQ(out, R"([{"a":1,"b":[1,null,[]],"c":{}},"x",false,{"r":1},"literal"])");
+  EXPECT_EQ(nlohmann::json::parse(out).size(), 5U);
 }
 
 TEST(JsonWriter, EscapesFoundAtEveryOffsetOfAnEightByteStep) {
