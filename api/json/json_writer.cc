@@ -82,31 +82,23 @@ void JsonWriter::separate() {
   first_ = false;
 }
 
-JsonWriter& JsonWriter::begin_object() {
+JsonWriter& JsonWriter::open(char bracket) {
   separate();
-  out_.push_back('{');
+  out_.push_back(bracket);
   first_ = true;
   return *this;
 }
 
-JsonWriter& JsonWriter::end_object() {
-  out_.push_back('}');
+JsonWriter& JsonWriter::close(char bracket) {
+  out_.push_back(bracket);
   first_ = false;
   return *this;
 }
 
-JsonWriter& JsonWriter::begin_array() {
-  separate();
-  out_.push_back('[');
-  first_ = true;
-  return *this;
-}
-
-JsonWriter& JsonWriter::end_array() {
-  out_.push_back(']');
-  first_ = false;
-  return *this;
-}
+JsonWriter& JsonWriter::begin_object() { return open('{'); }
+JsonWriter& JsonWriter::end_object() { return close('}'); }
+JsonWriter& JsonWriter::begin_array() { return open('['); }
+JsonWriter& JsonWriter::end_array() { return close(']'); }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
   separate();
@@ -127,13 +119,16 @@ JsonWriter& JsonWriter::string(std::string_view text) {
   return *this;
 }
 
-JsonWriter& JsonWriter::number(long long value) {
+template <typename Integer>
+JsonWriter& JsonWriter::integer(Integer value) {
   separate();
   char buffer[24];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
   out_.append(buffer, end);
   return *this;
 }
+
+JsonWriter& JsonWriter::number(long long value) { return integer(value); }
 
 JsonWriter& JsonWriter::boolean(bool value) {
   separate();
@@ -162,13 +157,8 @@ JsonWriter& JsonWriter::value(const nlohmann::json& value) {
       return boolean(value.get<bool>());
     case Type::number_integer:
       return number(value.get<nlohmann::json::number_integer_t>());
-    case Type::number_unsigned: {
-      separate();
-      char buffer[24];
-      auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value.get<nlohmann::json::number_unsigned_t>());
-      out_.append(buffer, end);
-      return *this;
-    }
+    case Type::number_unsigned:
+      return integer(value.get<nlohmann::json::number_unsigned_t>());
     case Type::string:
       return string(value.get_ref<const std::string&>());
     case Type::array:

@@ -54,6 +54,10 @@ class JsonWriter {
  private:
   // A comma before any element but an object's or array's first, and none after a key.
   void separate();
+  JsonWriter& open(char bracket);
+  JsonWriter& close(char bracket);
+  template <typename Integer>
+  JsonWriter& integer(Integer value);
 
   std::string& out_;
   bool first_ = true;
