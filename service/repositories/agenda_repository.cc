@@ -285,16 +285,8 @@ std::vector<AgendaItem> list(soci::session& session, long long meeting_id) {
 
 std::vector<AgendaItem> list_of_meetings(soci::session& session, const std::vector<long long>& meeting_ids) {
   if (meeting_ids.empty()) return {};
-  std::string condition = "a.meeting_id IN (";
-  std::vector<std::string> values;
-  values.reserve(meeting_ids.size());
-  for (long long id : meeting_ids) {
-    condition += values.empty() ? "?" : ", ?";
-    values.push_back(std::to_string(id));
-  }
-  condition += ")";
   sql::Query query(kSelect);
-  query.where(condition, values);
+  sql::where_ids_in(query, "a.meeting_id", meeting_ids);
   query.append(" ORDER BY a.meeting_id, a.starts_at, a.id");
   return fetch(session, query);
 }

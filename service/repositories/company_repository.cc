@@ -107,13 +107,7 @@ std::vector<Company> find_many(soci::session& session, const std::vector<long lo
   std::vector<Company> out;
   if (ids.empty()) return out;
   auto query = select_query();
-  std::string placeholders;
-  std::vector<std::string> values;
-  for (long long id : ids) {
-    placeholders += placeholders.empty() ? "?" : ", ?";
-    values.push_back(std::to_string(id));
-  }
-  query.where("c.id IN (" + placeholders + ")", values);
+  sql::where_ids_in(query, "c.id", ids);
   restrict_to(query, audience);
   for (auto& row : fetch(session, query)) out.push_back(std::move(row.first));
   return out;

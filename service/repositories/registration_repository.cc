@@ -110,12 +110,9 @@ void attach_workshops(soci::session& session, std::vector<Registration>& registr
 }
 
 std::optional<Registration> find(soci::session& session, long long id, bool lock) {
-  auto query = select_query();
-  query.where("r.id = ?", {std::to_string(id)});
-  if (lock) query.append(" FOR UPDATE");
-  auto rows = fetch(session, query);
-  if (rows.empty()) return std::nullopt;
-  std::vector<Registration> found = {std::move(rows.front().first)};
+  auto registration = find_one<Registration>(session, select_query(), "r.id", id, lock, fetch);
+  if (!registration) return std::nullopt;
+  std::vector<Registration> found = {std::move(*registration)};
   attach_workshops(session, found);
   return std::move(found.front());
 }

@@ -85,6 +85,13 @@ void execute(soci::session& session, const std::string& text, const std::vector<
   statement.execute(true);
 }
 
+void where_ids_in(Query& query, const std::string& column, const std::vector<long long>& ids) {
+  std::vector<std::string> values;
+  values.reserve(ids.size());
+  for (long long id : ids) values.push_back(std::to_string(id));
+  query.where(column + " IN (" + placeholders(ids.size()) + ")", values);
+}
+
 bool changed_a_row(soci::statement& statement) {
   statement.execute(true);
   return statement.get_affected_rows() > 0;

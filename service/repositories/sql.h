@@ -114,6 +114,9 @@ class Query {
   bool has_where_ = false;
 };
 
+// Adds "column IN (?,?,...)" with the ids bound (ids not empty).
+void where_ids_in(Query& query, const std::string& column, const std::vector<long long>& ids);
+
 inline Query& Query::where(const std::string& condition, const std::vector<std::string>& values) {
   text_ += has_where_ ? " AND (" : " WHERE (";
   has_where_ = true;
