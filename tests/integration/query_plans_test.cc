@@ -31,8 +31,8 @@
 //     Anything else sorts a share of the whole table for one page of 20.
 //  3. A search (q) uses its FULLTEXT index (type fulltext): q never scans.
 // Every shape that breaks a rule is listed in one table, kKnownExceptions, with its reason: the
-// shapes whose query has to change (registrations' q, the iCalendar feed's agendas), and the
-// shapes left without an index on purpose (a low-cardinality filter sorted by a non-default key).
+// shapes whose query has to change (registrations' q, the iCalendar feed's agendas). Every list
+// filtered by equalities has an index per sort key (0010_list_indexes.sql, 0011_list_sort_indexes.sql).
 // An excepted statement is still held to every other rule and its sort or scan to a row bound, and
 // the test fails when an entry matches nothing, so the table cannot go stale.
 //
@@ -92,24 +92,7 @@ struct KnownException {
   std::string reason;
 };
 
-// Not indexed on purpose: a filter on a column with few values, sorted by another key than the
-// list's default. Serving each would need one index per (filter, sort key) pair (6 more on
-// initiatives, 6 on companies, 3 on meetings), a cost on every write for orders other than the
-// default one (which 0010_list_indexes.sql serves for every single filter). The sort reads the
-// rows of one filter value: up to 2 % of initiatives here (return_support); max_rows bounds it.
-const std::string kPerFilterSort =
-    "sorting a low-cardinality filter by a non-default key; served only by an index per (filter, sort key)"
-    " pair, left out for write cost";
 const std::vector<KnownException> kKnownExceptions = {
-    {"/v1/initiatives", "category=", {"created_at", "updated_at", "participants"}, "filesort", 2500, kPerFilterSort},
-    {"/v1/initiatives", "state=", {"created_at", "updated_at", "participants"}, "filesort", 2500, kPerFilterSort},
-    // The same shapes for the public audience, where MariaDB may rather read the sort key's index in
-    // order and skip the rows of other categories (about 1 100 index entries for a page of 20).
-    {"/v1/initiatives", "category=", {"created_at", "updated_at", "participants"}, "scan", 2500, kPerFilterSort},
-    {"/v1/companies", "state=", {"created_at", "updated_at"}, "filesort", 200, kPerFilterSort},
-    {"/v1/companies", "sector=", {"created_at", "updated_at"}, "filesort", 200, kPerFilterSort},
-    {"/v1/companies", "status=", {"created_at", "updated_at"}, "filesort", 200, kPerFilterSort},
-    {"/v1/meetings", "city=", {"title", "created_at", "updated_at"}, "filesort", 1000, kPerFilterSort},
     // Needs a query change: the iCalendar feed reads up to kMaxMeetingsAtOnce (10 000) meetings and
     // then their agendas with one IN list of every id. Past 1 000 values (in_predicate_conversion_
     // threshold) MariaDB turns the list into a derived table, joins agenda_items to it and sorts the
@@ -261,7 +244,7 @@ std::vector<Broken> broken_rules(const std::vector<PlanRow>& plan, bool searches
   for (const auto& r : plan) {
     auto small = kSmallTables.find(table_name(r.table));
     if (small != kSmallTables.end() && r.type == "ALL" && r.rows <= small->second) continue;
-    if (r.type == "ALL" && r.table.rfind("<", 0) != 0) {
+    if (r.type == "ALL" && r.table.rfind('<', 0) != 0) {
       out.push_back({"scan", "full scan (type ALL) of " + table_name(r.table), r.rows});
     }
     if (r.type == "index" && r.rows > kBoundedSortRows) {
@@ -387,7 +370,7 @@ struct Shape {
     if (at == std::string::npos) return "";
     auto start = query.find('=', at) + 1;
     auto key = query.substr(start, query.find('&', start) - start);
-    return key.rfind("-", 0) == 0 ? key.substr(1) : key;
+    return key.rfind('-', 0) == 0 ? key.substr(1) : key;
   }
   bool has(const std::string& parameter) const {
     return query.rfind(parameter, 0) == 0 || contains(query, "&" + parameter);
