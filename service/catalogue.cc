@@ -8,6 +8,7 @@
 #include <array>
 #include <charconv>
 #include <iterator>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -192,7 +193,7 @@ using Order = std::vector<const E*>;
 // Nullopt when the cursor cannot be placed: a text cursor whose row is gone or renamed (only the
 // collation can weigh arbitrary text), or a value the database would have to convert.
 template <typename E, typename Item, typename Matches>
-std::optional<Page<Item>> page_of(const Order<E>& order, Key key, const PageRequest& page,
+std::optional<Page<Item>> page_of(std::span<const E* const> order, Key key, const PageRequest& page,
                                   const std::unordered_map<long long, std::unique_ptr<E>>& by_id, Matches matches) {
   E probe;
   if (page.after) {
@@ -247,6 +248,17 @@ std::optional<Page<Item>> page_of(const Order<E>& order, Key key, const PageRequ
   out.items.reserve(rows.size());
   for (const E* row : rows) out.items.push_back(row->copy());
   return out;
+}
+
+// The tail of an order in updated_at that holds the rows updated since `since` (canonical): a
+// list with updated_since in that order reads only them, from either end, instead of passing
+// over every older row (40 ms for a page of the recent ones at 1 000 000 initiatives).
+template <typename E>
+std::span<const E* const> updated_since(std::span<const E* const> order, const std::string& since) {
+  E floor;  // (since, id 0): before every row updated at that very time
+  floor.updated_at = CastTime(since);
+  auto from = std::lower_bound(order.begin(), order.end(), &floor, ByKey{Key::updated_at});
+  return order.subspan(static_cast<std::size_t>(from - order.begin()));
 }
 
 template <typename E>
@@ -649,7 +661,8 @@ std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& f
     }
   }
   const State::Orders* partition = hidden ? nullptr : state_->partition_for(filter);
-  const auto& order = partition ? (*partition)[static_cast<std::size_t>(*key)] : kNone;
+  std::span<const Entry* const> order(partition ? (*partition)[static_cast<std::size_t>(*key)] : kNone);
+  if (since && *key == Key::updated_at) order = catalogue_detail::updated_since(order, *since);
   std::optional<Page<Initiative>> out;
   // Scanning the order visits about (limit + 1) × order / found rows to fill a page; ordering the
   // found rows costs each of them a lookup. The cheaper one is taken.
@@ -662,7 +675,8 @@ std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& f
     }
     auto k = static_cast<std::size_t>(*key);
     std::sort(few.begin(), few.end(), [k](const Entry* a, const Entry* b) { return a->rank[k] < b->rank[k]; });
-    out = catalogue_detail::page_of<Entry, Initiative>(few, *key, page, state_->initiatives, matches);
+    out = catalogue_detail::page_of<Entry, Initiative>(std::span<const Entry* const>(few), *key, page,
+                                                       state_->initiatives, matches);
   } else {
     out = catalogue_detail::page_of<Entry, Initiative>(order, *key, page, state_->initiatives, matches);
   }
@@ -693,7 +707,8 @@ std::optional<Page<Company>> Catalogue::companies(const CompanyFilter& filter, c
     if (state_->company_search) found = state_->company_search->match(*filter.q);
     if (!found) return decline<Page<Company>>();
   }
-  const auto& order = state_->company_orders[static_cast<std::size_t>(*key)];
+  std::span<const CompanyEntry* const> order(state_->company_orders[static_cast<std::size_t>(*key)]);
+  if (since && *key == Key::updated_at) order = catalogue_detail::updated_since(order, *since);
   auto matches = [&](const CompanyEntry& e) {
     if (!sees(audience, e)) return false;
     if (found && !std::binary_search(found->begin(), found->end(), e.id())) return false;
