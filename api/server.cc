@@ -13,12 +13,12 @@
 #include <deque>
 #include <filesystem>
 #include <mutex>
-#include <random>
 #include <string>
 #include <string_view>
 #include <thread>
 
-#include "api/access_log.h"
+#include "api/exchange.h"
+#include "api/pistache_wire.h"
 #include "api/problem.h"
 #include "api/wire_guard.h"
 #include "service/encoding.h"
@@ -28,52 +28,12 @@ namespace {
 
 using namespace Pistache;
 
-// A response header with any name: Pistache writes only typed headers, so every
-// header we send goes through this one type.
-class AnyHeader final : public Http::Header::Header {
- public:
-  AnyHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
-  const char* name() const override { return name_.c_str(); }
-  void write(std::ostream& stream) const override { stream << value_; }
-  uint64_t hash() const override { return service::fnv1a64(name_); }
-
- private:
-  std::string name_;
-  std::string value_;
-};
-
-// An id for a request that brought none: unique enough to find its log lines, not a secret, so a
-// per-thread generator serves (OpenSSL's RAND_bytes took 3 % of an uncached read's CPU).
-std::string new_request_id() {
-  thread_local std::mt19937_64 generator{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::uint64_t bits = generator();
-  std::string id(16, '0');
-  for (int i = 15; i >= 0; --i, bits >>= 4) id[static_cast<std::size_t>(i)] = kHex[bits & 0xF];
-  return id;
-}
-
-bool valid_request_id(const std::string& id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-              c == '.' || c == ':';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-std::string lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 class RequestHandler final : public Http::Handler {
  public:
   HTTP_PROTOTYPE(RequestHandler)
 
   RequestHandler(App* app, DrainState* drain, WorkerPool* workers, std::size_t max_body_bytes)
-      : app_(app), drain_(drain), workers_(workers), max_body_bytes_(max_body_bytes) {
+      : app_(app), workers_(workers), exchanges_(app, drain, max_body_bytes) {
     limits_.max_body_bytes = max_body_bytes;
   }
 
@@ -115,34 +75,20 @@ class RequestHandler final : public Http::Handler {
   // Pistache calls this only from its own onInput, which onInput above replaces: kept for the
   // interface, it answers in place.
   void onRequest(const Http::Request& wire, Http::ResponseWriter writer) override {
-    auto exchange = arrive(wire, std::move(writer));
-    respond(*exchange);
-    finish(*exchange);
+    auto exchange = exchanges_.arrive(wire, std::move(writer));
+    exchanges_.respond(*exchange);
+    exchanges_.finish(*exchange);
   }
 
   void onTimeout(const Http::Request&, Http::ResponseWriter writer) override {
     HttpResponse response = problem(408, "The request was not received in time.");
-    writer.headers().add(std::make_shared<AnyHeader>("Content-Type", response.content_type));
+    wire::add_headers(writer, response, wire::new_request_id());
     writer.headers().remove<Http::Header::Connection>();
     writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
     writer.send(Http::Code::Request_Timeout, response.body);
   }
 
  private:
-  // One request from its arrival to its answer, on whichever thread answers it.
-  struct Exchange {
-    explicit Exchange(Http::ResponseWriter w) : writer(std::move(w)) {}
-    Http::ResponseWriter writer;
-    HttpRequest request;
-    bool query_ok = true;
-    bool failed = false;  // reading the request failed: response holds the 500
-    Http::Version version = Http::Version::Http11;
-    bool names_connection = false;  // the request had a Connection header
-    std::chrono::steady_clock::time_point started;
-    std::string route = "unmatched";
-    HttpResponse response;
-  };
-
   struct WireState {
     std::string head;           // bytes of a request head not complete yet
     std::size_t body_left = 0;  // bytes of the current body still to come
@@ -166,14 +112,14 @@ class RequestHandler final : public Http::Handler {
   // Answers at once what needs no database; hands the rest to a worker.
   void accept(const std::shared_ptr<Tcp::Peer>& peer, const Http::Request& wire, Http::ResponseWriter writer) {
     auto state = wire_state(peer);
-    auto exchange = arrive(wire, std::move(writer));
+    auto exchange = exchanges_.arrive(wire, std::move(writer));
     {
       std::unique_lock lock(state->mutex);
       if (state->busy) {
         state->waiting.push_back(std::move(exchange));
         return;
       }
-      if (!answer_now(*exchange)) {
+      if (!exchanges_.answer_now(*exchange)) {
         state->busy = true;
         lock.unlock();
         // Waiting for a worker is not waiting for the client: the keep-alive timeout applies,
@@ -184,14 +130,14 @@ class RequestHandler final : public Http::Handler {
         return;
       }
     }
-    finish(*exchange);
+    exchanges_.finish(*exchange);
   }
 
   // On a worker: answers the exchange, then whatever queued behind it on the same connection.
   void work(const std::shared_ptr<WireState>& state, std::shared_ptr<Exchange> exchange) {
     while (exchange) {
-      respond(*exchange);
-      finish(*exchange);
+      exchanges_.respond(*exchange);
+      exchanges_.finish(*exchange);
       std::lock_guard lock(state->mutex);
       if (state->waiting.empty()) {
         state->busy = false;
@@ -201,79 +147,6 @@ class RequestHandler final : public Http::Handler {
         state->waiting.pop_front();
       }
     }
-  }
-
-  std::shared_ptr<Exchange> arrive(const Http::Request& wire, Http::ResponseWriter writer) {
-    auto exchange = std::make_shared<Exchange>(std::move(writer));
-    exchange->started = std::chrono::steady_clock::now();
-    app_->metrics().request_started();
-    drain_->answering.fetch_add(1);
-    exchange->version = wire.version();
-    exchange->names_connection = wire.headers().has("Connection");
-    try {
-      exchange->query_ok = build(wire, exchange->request);
-    } catch (const std::exception& e) {
-      spdlog::error("request failed before routing: {}", service::redact_for_log(e.what()));
-      exchange->response = problem(500, "An internal error occurred.");
-      exchange->failed = true;
-    }
-    return exchange;
-  }
-
-  // What is decided before the application sees the request; true when the answer is set.
-  bool refused_early(Exchange& exchange) {
-    if (exchange.failed) return true;
-    auto& request = exchange.request;
-    // Probes and the contract ignore the query string (openapi.yaml), even one that cannot be decoded.
-    if (!exchange.query_ok && request.path.rfind("/v1/", 0) == 0) {
-      exchange.response = problem(400, "The query string is malformed.");
-    } else if (request.body.size() > max_body_bytes_) {
-      exchange.response = problem(413, "The body is larger than " + std::to_string(max_body_bytes_) + " bytes.");
-    } else {
-      return false;
-    }
-    app_->cors().apply(request, exchange.response);
-    return true;
-  }
-
-  // On the reactor thread: the answer when it needs no database.
-  bool answer_now(Exchange& exchange) {
-    try {
-      if (refused_early(exchange)) return true;
-      auto now = app_->handle_now(exchange.request, exchange.route);
-      if (!now) return false;
-      exchange.response = std::move(*now);
-    } catch (const std::exception& e) {
-      spdlog::error("request failed before routing: {}", service::redact_for_log(e.what()));
-      exchange.response = problem(500, "An internal error occurred.");
-    }
-    return true;
-  }
-
-  void respond(Exchange& exchange) {
-    try {
-      if (!refused_early(exchange)) exchange.response = app_->handle(exchange.request, exchange.route);
-    } catch (const std::exception& e) {
-      spdlog::error("request failed before routing: {}", service::redact_for_log(e.what()));
-      exchange.response = problem(500, "An internal error occurred.");
-    }
-  }
-
-  // Sends the answer, records it and logs one access line.
-  void finish(Exchange& exchange) {
-    auto& request = exchange.request;
-    auto& response = exchange.response;
-    if (request.request_id.empty()) request.request_id = new_request_id();
-    // Recorded before the answer goes out: a client that reads it and scrapes /metrics at once
-    // finds it counted, and no longer in flight.
-    auto elapsed = std::chrono::steady_clock::now() - exchange.started;
-    app_->metrics().observe(request.method, exchange.route, response.status, elapsed);
-    app_->metrics().request_finished();
-    send(exchange, *drain_);
-    drain_->answering.fetch_sub(1);
-    write_access({request.method, exchange.route, response.status,
-                  std::chrono::duration_cast<std::chrono::microseconds>(elapsed), response.body.size(),
-                  request.request_id});
   }
 
   // What Http::Handler::onInput does with the bytes of one request, but a parse error is a
@@ -321,16 +194,14 @@ class RequestHandler final : public Http::Handler {
     state.refused = true;
     HttpResponse response = problem(status, detail);
     // A browser sees the refusal only with the CORS headers its Origin earns.
-    HttpRequest seen = cors_view(head);
+    HttpRequest seen = wire::head_view(head);
     app_->cors().apply(seen, response);
     // The caller's request id, when acceptable, so that its refusal can be found in the log.
     auto given = seen.header("x-request-id");
-    std::string request_id = given && valid_request_id(*given) ? *given : new_request_id();
+    std::string request_id = given && wire::valid_request_id(*given) ? *given : wire::new_request_id();
     Http::ResponseWriter writer(Http::Version::Http11, transport(), this, peer);
-    writer.headers().add(std::make_shared<AnyHeader>("Content-Type", response.content_type));
-    writer.headers().add(std::make_shared<AnyHeader>("X-Request-Id", request_id));
+    wire::add_headers(writer, response, request_id);
     writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
-    for (const auto& [name, value] : response.headers) writer.headers().add(std::make_shared<AnyHeader>(name, value));
     std::weak_ptr<Tcp::Peer> weak = peer;
     writer.send(static_cast<Http::Code>(status), response.body)
         .then(
@@ -342,92 +213,9 @@ class RequestHandler final : public Http::Handler {
                  response.body.size(), request_id, detail);
   }
 
-  // What a refusal needs of the request (method, Origin, Authorization, X-Request-Id), read from the
-  // raw head as far as it arrived; a malformed head gives what it gives.
-  static HttpRequest cors_view(std::string_view head) {
-    HttpRequest request;
-    std::size_t end = head.find('\n');
-    std::string_view line = head.substr(0, end);
-    request.method = std::string(line.substr(0, line.find(' ')));
-    while (end != std::string_view::npos) {
-      head.remove_prefix(end + 1);
-      end = head.find('\n');
-      line = head.substr(0, end);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      auto colon = line.find(':');
-      if (colon == std::string_view::npos) continue;
-      std::string name = lower(std::string(line.substr(0, colon)));
-      if (name != "origin" && name != "authorization" && name != "x-request-id") continue;
-      std::string_view value = line.substr(colon + 1);
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-      request.headers[name] = std::string(value);
-    }
-    return request;
-  }
-
-  static bool build(const Http::Request& wire, HttpRequest& request) {
-    request.method = Http::methodString(wire.method());
-    request.path = wire.resource();
-    request.body = wire.body();
-    request.client_address = wire.address().host();
-    for (const auto& [name, raw] : wire.headers().rawList()) request.headers[lower(name)] = raw.value();
-    if (auto id = request.header("x-request-id"); id && valid_request_id(*id)) request.request_id = *id;
-    std::string raw_query = wire.query().as_str();
-    if (!raw_query.empty() && raw_query.front() == '?') raw_query.erase(0, 1);
-    request.raw_query = raw_query;
-    auto pairs = parse_query_string(raw_query);
-    if (!pairs) return false;
-    for (auto& [name, value] : *pairs) request.query[name] = std::move(value);
-    return true;
-  }
-
-  static void send(Exchange& exchange, DrainState& drain) {
-    const auto& request = exchange.request;
-    const auto& response = exchange.response;
-    auto& writer = exchange.writer;
-    auto& headers = writer.headers();
-    // Pistache 0.0.5 answers "Connection: Close" when the request has no Connection header, though
-    // HTTP/1.1 connections are persistent by default: keep them open unless the client asked otherwise.
-    if (exchange.version == Http::Version::Http11 && !exchange.names_connection) {
-      headers.remove<Http::Header::Connection>();
-      headers.add<Http::Header::Connection>(Http::ConnectionControl::KeepAlive);
-    }
-    // A draining server ends every connection after its current response.
-    bool closing = drain.closing.load();
-    if (closing) {
-      headers.remove<Http::Header::Connection>();
-      headers.add<Http::Header::Connection>(Http::ConnectionControl::Close);
-    }
-    if (!response.content_type.empty()) headers.add(std::make_shared<AnyHeader>("Content-Type", response.content_type));
-    headers.add(std::make_shared<AnyHeader>("X-Request-Id", request.request_id));
-    for (const auto& [name, value] : response.headers) headers.add(std::make_shared<AnyHeader>(name, value));
-    auto code = static_cast<Http::Code>(response.status);
-    // Pistache 0.0.5 writes "Connection: Close" (asked for, or HTTP/1.0) but keeps the socket open
-    // until the keep-alive timeout: end it once the response is written. shutdown() and not close():
-    // the reactor then sees the end of the stream and releases the peer itself.
-    auto connection = headers.tryGet<Http::Header::Connection>();
-    std::weak_ptr<Tcp::Peer> peer;
-    if (connection && connection->control() == Http::ConnectionControl::Close) peer = writer.getPeer();
-    std::shared_ptr<std::atomic<bool>> written;
-    if (closing) written = drain.add_write(peer);
-    auto sent = response.status == 204 || response.status == 304 ? writer.send(code) : writer.send(code, response.body);
-    if (!peer.expired()) {
-      sent.then(
-          [peer, written](ssize_t) {
-            if (auto p = peer.lock()) ::shutdown(p->fd(), SHUT_RDWR);
-            if (written) *written = true;
-          },
-          [written](std::exception_ptr) {
-            if (written) *written = true;
-          });
-    }
-  }
-
   App* app_;
-  DrainState* drain_;
   WorkerPool* workers_;
-  std::size_t max_body_bytes_;
+  Exchanges exchanges_;
   WireLimits limits_;
 };
 
@@ -495,7 +283,7 @@ void Server::start() {
                   .threads(options_.threads)
                   .flags(Tcp::Options::ReuseAddr | Tcp::Options::CloseOnExec)
                   .maxRequestSize(options_.max_request_bytes)
-                  .maxResponseSize(64 * 1024 * 1024)
+                  .maxResponseSize(std::size_t{64} * 1024 * 1024)
                   .headerTimeout(options_.header_timeout)
                   .bodyTimeout(options_.body_timeout)
                   .keepaliveTimeout(options_.keepalive_timeout);

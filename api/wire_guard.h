@@ -12,11 +12,11 @@
 namespace zusammen::api {
 
 struct WireLimits {
-  std::size_t max_request_line = 8 * 1024;   // 414 above
-  std::size_t max_header_line = 8 * 1024;    // 431 above
-  std::size_t max_head_bytes = 32 * 1024;    // request line and headers together: 431 above
-  std::size_t max_headers = 100;             // 431 above
-  std::size_t max_body_bytes = 1024 * 1024;  // Content-Length above: 413 at once, the body unread
+  std::size_t max_request_line = std::size_t{8} * 1024;   // 414 above
+  std::size_t max_header_line = std::size_t{8} * 1024;    // 431 above
+  std::size_t max_head_bytes = std::size_t{32} * 1024;    // request line and headers together: 431 above
+  std::size_t max_headers = 100;                          // 431 above
+  std::size_t max_body_bytes = std::size_t{1024} * 1024;  // Content-Length above: 413 at once, the body unread
 };
 
 struct HeadCheck {
