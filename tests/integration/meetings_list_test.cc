@@ -157,11 +157,7 @@ TEST_F(MeetingsTest, FiltersNarrowTheList) {
       meeting("Dauerausstellung",
               {{"kind", "other"}, {"starts_at", "2018-01-01T00:00:00Z"}, {"ends_at", "2098-12-31T00:00:00Z"}}));
 
-  auto ids = [&](const std::string& query) {
-    auto response = client().get("/v1/meetings?" + query, reader());
-    EXPECT_EQ(response.status, 200) << query << ": " << response.body;
-    return response.status == 200 ? ids_of(response) : std::set<long long>{};
-  };
+  auto ids = [&](const std::string& query) { return listed_id_set(client(), "/v1/meetings?" + query, reader()); };
   using Ids = std::set<long long>;
   // from: still running after the instant (ends after it); to: started before it; a date is a whole UTC day.
   EXPECT_EQ(ids("from=2018-11-13"), (Ids{a, b, c, d, e, f}));
@@ -200,8 +196,7 @@ TEST_F(MeetingsTest, UpdatedSinceListsWhatChangedAtOrAfterTheInstant) {
   long long older = create_meeting(meeting("Alt"));
   long long changed = create_meeting(meeting("Neu"));
   ASSERT_EQ(client().patch(path(changed), {{"capacity", 3}}, writer()).status, 200);
-  std::string since =
-      db().scalar("SELECT DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%s.%fZ') FROM meetings WHERE id = " + str(changed));
+  std::string since = updated_at_instant(db(), "meetings", changed);
   auto at = client().get("/v1/meetings?updated_since=" + since, reader());
   ASSERT_EQ(at.status, 200) << at.body;
   EXPECT_EQ(ids_of(at), (std::set<long long>{changed}));
@@ -295,27 +290,11 @@ TEST_F(MeetingsTest, CursorPaginationWalksEveryRowExactlyOnce) {
                                             {"-title", true},
                                             {"created_at", true},
                                             {"-updated_at", false}}) {
-    std::vector<long long> seen;
-    std::string base = "/v1/meetings?limit=4" + (walk.sort.empty() ? "" : "&sort=" + walk.sort);
-    std::string target = base;
-    for (int pages = 0; pages < 20; ++pages) {
-      auto page = client().get(target, walk.keyed ? reader() : Headers{});
-      ASSERT_EQ(page.status, 200) << target << ": " << page.body;
-      auto ids = ids_in_order(page);
-      EXPECT_LE(ids.size(), 4u);
-      seen.insert(seen.end(), ids.begin(), ids.end());
-      json cursor = page.json().at("next_cursor");
-      if (cursor.is_null()) {
-        EXPECT_FALSE(page.header("link").has_value());
-        break;
-      }
-      EXPECT_EQ(ids.size(), 4u);
-      EXPECT_TRUE(matches(page.header("link").value_or(""), R"(<[^>]+>; rel="next")"));
-      target = base + "&cursor=" + cursor.get<std::string>();
-    }
-    const auto& expected = walk.keyed ? all : published;
-    EXPECT_EQ(seen.size(), expected.size()) << "sort=" << walk.sort << ": a row was repeated or lost";
-    EXPECT_EQ(std::set<long long>(seen.begin(), seen.end()), expected) << "sort=" << walk.sort;
+    ExpectCursorWalk(client(), {.collection = "/v1/meetings",
+                                .limit = 4,
+                                .sort = walk.sort,
+                                .headers = walk.keyed ? reader() : Headers{},
+                                .expected = walk.keyed ? all : published});
   }
   // A cursor made for one sort order is refused for another.
   auto first = client().get("/v1/meetings?limit=4", reader());

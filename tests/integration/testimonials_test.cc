@@ -66,6 +66,16 @@ class TestimonialsTest : public ApiTest<TestimonialsTest> {
     return scalar("SELECT CONCAT(version, ' ', updated_at) FROM testimonials WHERE id = " + std::to_string(id));
   }
   long long changes_of(long long id, const std::string& op) { return testing::changes_of(db(), "testimonial", id, op); }
+
+  // POST /v1/testimonials body is refused: a problem with this status and type that names exactly fields.
+  void expect_refused(const json& body, int status, const std::string& type, const std::set<std::string>& fields,
+                      const std::string& what) {
+    SCOPED_TRACE(what);
+    auto response = client().post("/v1/testimonials", body, writer());
+    EXPECT_TRUE(IsProblem(response, status));
+    EXPECT_EQ(response.json().value("type", ""), type);
+    EXPECT_TRUE(NamesExactly(response, fields));
+  }
 };
 
 // --- create ---------------------------------------------------------------------------------
@@ -85,15 +95,10 @@ TEST_F(TestimonialsTest, CreateStoresGermanTypographyByteExactAndAnswers201) {
                {"published", true}};
   auto response = client().post("/v1/testimonials", body, writer());
   ASSERT_EQ(response.status, 201) << response.body;
-  EXPECT_EQ(response.header("content-type").value_or("").rfind("application/json", 0), 0u);
+  EXPECT_TRUE(IsCreated(response, "/v1/testimonials"));
   json created = response.json();
   long long id = created.at("id").get<long long>();
-  EXPECT_GT(id, 0);
-  EXPECT_EQ(response.header("location").value_or(""), "/v1/testimonials/" + std::to_string(id));
-  EXPECT_TRUE(matches(response.header("etag").value_or(""), R"("1-[0-9a-f]{16}")"));
   for (const auto& [name, value] : body.items()) EXPECT_EQ(created.at(name), value) << name;
-  EXPECT_EQ(created.at("version"), 1);
-  EXPECT_TRUE(matches(created.at("created_at").get<std::string>(), R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"));
   EXPECT_EQ(created.at("created_at"), created.at("updated_at"));
   EXPECT_FALSE(created.contains("company"));
   EXPECT_EQ(created.size(), 13u) << created.dump();
@@ -171,10 +176,8 @@ TEST_F(TestimonialsTest, EveryRuleIsCheckedAndNothingIsWritten) {
       {{{"published", nullptr}}, "/published"},
   };
   for (const auto& c : cases) {
-    auto response = client().post("/v1/testimonials", testimonial("Zitat", "Autorin", c.extra), writer());
-    EXPECT_TRUE(IsProblem(response, 422)) << c.extra.dump().substr(0, 80);
-    EXPECT_EQ(response.json().value("type", ""), "/problems/validation-error");
-    EXPECT_TRUE(NamesExactly(response, {c.field})) << c.extra.dump().substr(0, 80);
+    expect_refused(testimonial("Zitat", "Autorin", c.extra), 422, "/problems/validation-error", {c.field},
+                   c.extra.dump().substr(0, 80));
   }
   EXPECT_EQ(db().count("testimonials"), 0);
   EXPECT_EQ(db().count("changes", "entity_type = 'testimonial'"), 0);
@@ -230,10 +233,7 @@ TEST_F(TestimonialsTest, UnknownRelationsAre422NamingEachField) {
       {{{"company_id", initiative + 1000}, {"initiative_id", company + 1000}}, {"/company_id", "/initiative_id"}},
   };
   for (const auto& c : cases) {
-    auto response = client().post("/v1/testimonials", testimonial("Zitat", "Autor", c.links), writer());
-    EXPECT_TRUE(IsProblem(response, 422)) << c.links.dump();
-    EXPECT_EQ(response.json().value("type", ""), "/problems/validation-error");
-    EXPECT_TRUE(NamesExactly(response, c.fields)) << c.links.dump();
+    expect_refused(testimonial("Zitat", "Autor", c.links), 422, "/problems/validation-error", c.fields, c.links.dump());
   }
   EXPECT_EQ(db().count("testimonials"), 0);
   EXPECT_EQ(db().count("changes", "entity_type = 'testimonial'"), 0);
@@ -268,10 +268,7 @@ TEST_F(TestimonialsTest, WrongJsonTypesAre400) {
       {{{"published", "yes"}}, {"/published"}},
       {{{"published", 1}, {"company_id", "1"}, {"quote", 3}}, {"/published", "/company_id", "/quote"}}};
   for (const auto& c : cases) {
-    auto response = client().post("/v1/testimonials", testimonial("Zitat", "Autor", c.extra), writer());
-    EXPECT_TRUE(IsProblem(response, 400)) << c.extra.dump();
-    EXPECT_EQ(response.json().value("type", ""), "/problems/bad-request");
-    EXPECT_TRUE(NamesExactly(response, c.fields)) << c.extra.dump();
+    expect_refused(testimonial("Zitat", "Autor", c.extra), 400, "/problems/bad-request", c.fields, c.extra.dump());
   }
   EXPECT_EQ(db().count("testimonials"), 0);
 
@@ -411,11 +408,7 @@ TEST_F(TestimonialsTest, DeleteAnswers204AndRecordsATombstone) {
   long long id = create_testimonial(testimonial("Geht", "Autor"));
   std::string path = "/v1/testimonials/" + std::to_string(id);
 
-  auto removed = client().del(path, writer());
-  EXPECT_EQ(removed.status, 204) << removed.body;
-  EXPECT_TRUE(removed.body.empty());
-  EXPECT_EQ(db().count("testimonials", "id = " + std::to_string(id)), 0);
-  EXPECT_EQ(db().count("testimonials", "id = " + std::to_string(keep)), 1);
+  ExpectDeletes(client(), db(), "/v1/testimonials", "testimonials", id, keep, writer());
   EXPECT_EQ(changes_of(id, "delete"), 1);
   EXPECT_EQ(changes_of(keep, "delete"), 0);
 
@@ -529,9 +522,7 @@ TEST_F(TestimonialsTest, FiltersNarrowTheList) {
       testimonial("Ausbildung öffnet Türen für Geflüchtete.", "Marlies Peine", {{"company_id", db_company}}));
 
   auto ids = [&](const std::string& query, const Headers& headers) {
-    auto response = client().get("/v1/testimonials?" + query, headers);
-    EXPECT_EQ(response.status, 200) << query << ": " << response.body;
-    return response.status == 200 ? ids_of(response) : std::set<long long>{};
+    return listed_id_set(client(), "/v1/testimonials?" + query, headers);
   };
   using Ids = std::set<long long>;
   EXPECT_EQ(ids("company_id=" + std::to_string(db_company), reader()), (Ids{seiler, draft}));
@@ -562,24 +553,7 @@ TEST_F(TestimonialsTest, UpdatedSinceListsWhatChangedAtOrAfterTheInstant) {
   long long older = create_testimonial(testimonial("Alt", "Autor"));
   long long changed = create_testimonial(testimonial("Neu", "Autorin"));
   ASSERT_EQ(client().patch("/v1/testimonials/" + std::to_string(changed), {{"published", true}}, writer()).status, 200);
-  std::string since =
-      db().scalar("SELECT DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%s.%fZ') FROM testimonials WHERE id = " +
-                  std::to_string(changed));
-  ASSERT_EQ(db().count("testimonials",
-                       "updated_at < (SELECT updated_at FROM (SELECT updated_at FROM testimonials "
-                       "WHERE id = " +
-                           std::to_string(changed) + ") t)"),
-            1);
-
-  auto at = client().get("/v1/testimonials?updated_since=" + since, reader());
-  ASSERT_EQ(at.status, 200) << at.body;
-  EXPECT_EQ(ids_of(at), (std::set<long long>{changed}));
-  auto past = client().get("/v1/testimonials?updated_since=2000-01-01T01:00:00%2B01:00", reader());
-  ASSERT_EQ(past.status, 200) << past.body;
-  EXPECT_EQ(ids_of(past), (std::set<long long>{older, changed}));
-  auto future = client().get("/v1/testimonials?updated_since=2999-01-01T00:00:00Z", reader());
-  ASSERT_EQ(future.status, 200) << future.body;
-  EXPECT_TRUE(ids_of(future).empty());
+  ExpectUpdatedSinceListsTheChange(client(), db(), "/v1/testimonials", "testimonials", reader(), older, changed);
 }
 
 TEST_F(TestimonialsTest, BadQueryParametersAre400NamingTheParameter) {
@@ -651,36 +625,11 @@ TEST_F(TestimonialsTest, CursorPaginationWalksEveryRowExactlyOnce) {
   };
   for (const auto& walk : std::vector<Walk>{
            {"", false}, {"author_name", false}, {"-author_name", true}, {"created_at", true}, {"-updated_at", true}}) {
-    std::vector<long long> seen;
-    std::string base = "/v1/testimonials?limit=5" + (walk.sort.empty() ? "" : "&sort=" + walk.sort);
-    Headers headers = walk.keyed ? reader() : Headers{};
-    std::string target = base;
-    int pages = 0;
-    while (pages < 10) {
-      auto page = client().get(target, headers);
-      ASSERT_EQ(page.status, 200) << target << ": " << page.body;
-      ++pages;
-      auto ids = ids_in_order(page);
-      EXPECT_LE(ids.size(), 5u);
-      seen.insert(seen.end(), ids.begin(), ids.end());
-      json cursor = page.json().at("next_cursor");
-      if (cursor.is_null()) {
-        EXPECT_FALSE(page.header("link").has_value()) << "a last page has no Link";
-        break;
-      }
-      EXPECT_EQ(ids.size(), 5u);
-      auto link = page.header("link").value_or("");
-      ASSERT_TRUE(matches(link, R"(<[^>]+>; rel="next")")) << link;
-      std::string linked = link.substr(1, link.find('>') - 1);
-      target = base + "&cursor=" + cursor.get<std::string>();
-      // The Link header leads to the same page as the cursor.
-      if (pages == 1) {
-        EXPECT_EQ(client().get(linked, headers).body, client().get(target, headers).body) << linked;
-      }
-    }
-    const auto& expected = walk.keyed ? all : published;
-    EXPECT_EQ(seen.size(), expected.size()) << "sort=" << walk.sort << ": a row was repeated or lost";
-    EXPECT_EQ(std::set<long long>(seen.begin(), seen.end()), expected) << "sort=" << walk.sort;
+    ExpectCursorWalk(client(), {.collection = "/v1/testimonials",
+                                .sort = walk.sort,
+                                .headers = walk.keyed ? reader() : Headers{},
+                                .expected = walk.keyed ? all : published,
+                                .follow_link = true});
   }
 
   // A cursor of the default order is refused for another order.

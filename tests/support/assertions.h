@@ -1,14 +1,18 @@
 // Assertions the end-to-end tests share: problem+json answers, the fields a
-// problem names, and the ids of a list page.
+// problem names, the ids of a list page, and the checks the content resources
+// (initiatives, testimonials, meetings, companies) all pass: create, delete,
+// updated_since and a walk by cursors.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "http_client.h"
+#include "test_database.h"
 
 namespace zusammen::testing {
 
@@ -25,5 +29,44 @@ std::vector<long long> listed_ids(HttpClient client, const std::string& path, co
 // The ids of a list page, in order, and as a set.
 std::vector<long long> ids_in_order(const HttpResult& result);
 std::set<long long> ids_of(const HttpResult& result);
+// The same as a set; a failed expectation (and no ids) unless it is a 200.
+std::set<long long> listed_id_set(HttpClient client, const std::string& path, const Headers& headers = {});
+
+// --- the content resources ----------------------------------------------------------------------
+
+// A 201 with a JSON body at version 1 (its created_at an instant in UTC), a Location of
+// collection/<id> and an ETag of version 1.
+::testing::AssertionResult IsCreated(const HttpResult& result, const std::string& collection);
+
+// DELETE collection/<id> answers 204 with no body; afterwards table holds no row id, but still the row kept.
+// Fatal (in the helper) unless the answer is a 204.
+void ExpectDeletes(HttpClient client, TestDatabase& db, const std::string& collection, const std::string& table,
+                   long long id, long long kept, const Headers& headers);
+
+// When row id of table was last updated, to the microsecond, as ?updated_since= takes it (read past the service).
+std::string updated_at_instant(TestDatabase& db, const std::string& table, long long id);
+
+// After changed (a row of table, listed at collection) was updated later than older was: older is the one row
+// updated before it; ?updated_since= the instant of the change lists only changed, an instant in 2000 (with an
+// offset) both, and one in 2999 none.
+void ExpectUpdatedSinceListsTheChange(HttpClient client, TestDatabase& db, const std::string& collection,
+                                      const std::string& table, const Headers& headers, long long older,
+                                      long long changed);
+
+// One walk through a list by its cursors: the collection, the sort ("" for the default order), and the
+// rows expected (each exactly once).
+struct CursorWalk {
+  std::string collection;
+  std::size_t limit = 5;
+  std::string sort;
+  Headers headers;
+  std::set<long long> expected;
+  // The first page's Link rel="next" must lead to the same page as its cursor.
+  bool follow_link = false;
+};
+// Follows next_cursor from the first page to the last: every page a 200 with at most limit ids, every page
+// but the last full and with a Link rel="next", the last without one. Expects the walk to list
+// walk.expected, none repeated, none lost.
+void ExpectCursorWalk(HttpClient client, const CursorWalk& walk);
 
 }  // namespace zusammen::testing
