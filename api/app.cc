@@ -267,7 +267,9 @@ HttpResponse App::dispatch(const HttpRequest& request, std::string& route, RateC
     }
     // Every POST honours Idempotency-Key (after authentication: keys are scoped per API key).
     HttpResponse response = api && request.method == "POST"
-                                ? idempotency_.run(context, [&] { return match.route->handler(context); })
+                                ? idempotency_.run(
+                                      context, [&] { return match.route->handler(context); },
+                                      match.route->replay ? &*match.route->replay : nullptr)
                                 : match.route->handler(context);
     if (head) response.body.clear();
     return response;

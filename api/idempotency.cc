@@ -61,7 +61,8 @@ HttpResponse replayed(int status, const std::string& headers, const std::string&
   return response.with_header("Idempotent-Replayed", "true");
 }
 
-HttpResponse Idempotency::run(const RequestContext& context, const std::function<HttpResponse()>& handler) {
+HttpResponse Idempotency::run(const RequestContext& context, const std::function<HttpResponse()>& handler,
+                              const Replay* replay) {
   const HttpRequest& http = context.request;
   auto key = http.header("idempotency-key");
   if (http.method != "POST" || !key) return handler();
@@ -78,7 +79,7 @@ HttpResponse Idempotency::run(const RequestContext& context, const std::function
 
   auto existing = service_.find(request.scope, request.key);
   if (!existing.ok()) return problem(existing.error());
-  if (*existing) return answer_existing(request, std::move(**existing));
+  if (*existing) return answer_existing(context, request, std::move(**existing), replay);
 
   HttpResponse response;
   bool claimed = false;
@@ -101,7 +102,7 @@ HttpResponse Idempotency::run(const RequestContext& context, const std::function
     // A concurrent request with this key may have committed first: this one's write was rolled
     // back or failed on the other's (e.g. a unique slug). Answer as a retry of that one.
     auto again = service_.find(request.scope, request.key);
-    if (again.ok() && *again) return answer_existing(request, std::move(**again));
+    if (again.ok() && *again) return answer_existing(context, request, std::move(**again), replay);
     if (duplicate)
       return problem(409, "A request with this Idempotency-Key is in progress; retry shortly.")
           .with_header("Retry-After", "1");
@@ -111,16 +112,24 @@ HttpResponse Idempotency::run(const RequestContext& context, const std::function
   auto inserted = service_.insert_completed(request, response.status, stored_headers(response), response.body);
   if (inserted.ok() && !*inserted) {
     auto again = service_.find(request.scope, request.key);
-    if (again.ok() && *again) return answer_existing(request, std::move(**again));
+    if (again.ok() && *again) return answer_existing(context, request, std::move(**again), replay);
   }
   return response;
 }
 
-HttpResponse Idempotency::answer_existing(const service::IdempotencyRequest& request,
-                                          service::IdempotencyRecord record) {
+HttpResponse Idempotency::answer_existing(const RequestContext& context, const service::IdempotencyRequest& request,
+                                          service::IdempotencyRecord record, const Replay* replay) {
   if (record.method != request.method || record.path != request.path || record.request_hash != request.request_hash) {
     return problem(422, "This Idempotency-Key was used for a different request; use a new key for a new request.",
                    {{std::string(kHeader), "was already used with another method, path or body"}});
+  }
+  // The key committed with the row it created, and no answer is stored: the first request's answer
+  // was lost after its COMMIT (or is about to be stored; it would be the same). Rebuilt from the row.
+  if (!record.status && replay && record.resource_type == replay->type && record.resource_id > 0) {
+    HttpResponse again = replay->answer(context, record.resource_id);
+    if (again.status < 300) return again.with_header("Idempotent-Replayed", "true");
+    spdlog::warn("idempotency: the {} {} created under a key cannot be read again (status {})", record.resource_type,
+                 record.resource_id, again.status);
   }
   auto deadline = std::chrono::steady_clock::now() + wait_;
   while (!record.status && record.age_seconds < kLostAfterSeconds && std::chrono::steady_clock::now() < deadline) {

@@ -1,7 +1,9 @@
 // Idempotency-Key on every POST (openapi.yaml, components/parameters/IdempotencyKey):
 // a retry with the same key and request replays the first answer and writes nothing;
 // the same key with another request is a 422. The key commits with the request's write
-// (service/idempotency.h); this side checks, fingerprints, stores and replays answers.
+// (service/idempotency.h), with a reference to what it created; this side checks,
+// fingerprints, stores and replays answers, and rebuilds a create's answer lost after its
+// COMMIT from the row (Replay, api/router.h).
 #pragma once
 
 #include <chrono>
@@ -32,11 +34,15 @@ class Idempotency {
               std::chrono::milliseconds wait = std::chrono::milliseconds(5000))
       : service_(pool, ttl), wait_(wait) {}
 
-  // Runs handler, under the request's Idempotency-Key when it is a POST that carries one.
-  HttpResponse run(const RequestContext& context, const std::function<HttpResponse()>& handler);
+  // Runs handler, under the request's Idempotency-Key when it is a POST that carries one. replay,
+  // when the route has one, rebuilds the answer of a create whose key committed but whose answer
+  // was not stored (lost after COMMIT): from the row it created, never by writing again.
+  HttpResponse run(const RequestContext& context, const std::function<HttpResponse()>& handler,
+                   const Replay* replay = nullptr);
 
  private:
-  HttpResponse answer_existing(const service::IdempotencyRequest& request, service::IdempotencyRecord record);
+  HttpResponse answer_existing(const RequestContext& context, const service::IdempotencyRequest& request,
+                               service::IdempotencyRecord record, const Replay* replay);
 
   service::IdempotencyService service_;
   std::chrono::milliseconds wait_;

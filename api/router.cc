@@ -18,7 +18,7 @@ std::vector<std::string> split_path(const std::string& path) {
   return out;
 }
 
-void Router::add(std::string method, const std::string& pattern, Handler handler) {
+void Router::add(std::string method, const std::string& pattern, Handler handler, std::optional<Replay> replay) {
   Handler answering = [handler = std::move(handler)](const RequestContext& context) {
     try {
       return handler(context);
@@ -26,7 +26,16 @@ void Router::add(std::string method, const std::string& pattern, Handler handler
       return problem(refusal.error);
     }
   };
-  routes_.push_back({std::move(method), pattern, split_path(pattern), std::move(answering)});
+  if (replay) {
+    replay->answer = [answer = std::move(replay->answer)](const RequestContext& context, long long id) {
+      try {
+        return answer(context, id);
+      } catch (const Refusal& refusal) {
+        return problem(refusal.error);
+      }
+    };
+  }
+  routes_.push_back({std::move(method), pattern, split_path(pattern), std::move(answering), std::move(replay)});
 }
 
 RouteMatch Router::match(const std::string& method, const std::string& path) const {

@@ -26,11 +26,19 @@ struct RequestContext {
 
 using Handler = std::function<HttpResponse(const RequestContext&)>;
 
+// How a POST that creates answers again, from the row it created: for a retry under an
+// Idempotency-Key whose first answer was lost after its COMMIT (api/idempotency.h).
+struct Replay {
+  std::string type;  // the change feed's type of what the route creates ("company")
+  std::function<HttpResponse(const RequestContext&, long long id)> answer;
+};
+
 struct Route {
   std::string method;
   std::string pattern;
   std::vector<std::string> segments;
   Handler handler;
+  std::optional<Replay> replay;
 };
 
 struct RouteMatch {
@@ -41,7 +49,7 @@ struct RouteMatch {
 
 class Router {
  public:
-  void add(std::string method, const std::string& pattern, Handler handler);
+  void add(std::string method, const std::string& pattern, Handler handler, std::optional<Replay> replay = {});
   RouteMatch match(const std::string& method, const std::string& path) const;
   const std::vector<Route>& routes() const { return routes_; }
 

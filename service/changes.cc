@@ -7,7 +7,8 @@ namespace zusammen::service {
 
 void record_changes(soci::session& session, const std::vector<ChangeRef>& changes) {
   if (changes.empty()) return;
-  detail::note_write();  // the request's Idempotency-Key, if any, commits with this write
+  // The request's Idempotency-Key, if any, commits with this write, and names its first change.
+  detail::note_write(changes.front().type, changes.front().id);
   // The counter row stays locked until this transaction ends: writers take their sequence
   // numbers in commit order.
   long long n = static_cast<long long>(changes.size());

@@ -17,7 +17,9 @@ constexpr int kPurgeBatch = 100;
 // The request being served by this thread, when it carries an Idempotency-Key.
 struct PendingClaim {
   IdempotencyRequest request;
-  bool wrote_in_unit = false;     // the current transaction recorded a change
+  bool wrote_in_unit = false;  // the current transaction recorded a change
+  std::string first_type;      // ... and this was its first (type and id in the change feed)
+  long long first_id = 0;
   bool inserted_in_unit = false;  // ... and inserted the key (not committed yet)
   bool claimed = false;           // the key committed with a write
   bool duplicate = false;         // another request holds the key
@@ -43,13 +45,18 @@ bool IdempotencyClaim::duplicate() const { return t_pending.has_value() && t_pen
 
 namespace detail {
 
-void note_write() {
-  if (t_pending.has_value()) t_pending->wrote_in_unit = true;
+void note_write(std::string_view type, long long id) {
+  if (!t_pending.has_value() || t_pending->wrote_in_unit) return;
+  t_pending->wrote_in_unit = true;
+  t_pending->first_type = std::string(type);
+  t_pending->first_id = id;
 }
 
 void unit_begin() {
   if (!t_pending) return;
   t_pending->wrote_in_unit = false;
+  t_pending->first_type.clear();
+  t_pending->first_id = 0;
   t_pending->inserted_in_unit = false;
 }
 
@@ -57,7 +64,7 @@ void before_commit(soci::session& session) {
   PendingClaim* pending = t_pending ? &*t_pending : nullptr;
   if (pending == nullptr || pending->claimed || pending->duplicate || !pending->wrote_in_unit) return;
   try {
-    idempotency_repository::insert_claim(session, pending->request);
+    idempotency_repository::insert_claim(session, pending->request, pending->first_type, pending->first_id);
   } catch (const std::exception& e) {
     // Another request committed this key first: the caller's transaction rolls back.
     if (mysql_error_number(e) == kDuplicateKey) {

@@ -44,10 +44,13 @@ HttpResponse get(const RequestContext& context, Services& services) {
   });
 }
 
+// A company as its create answers it (and a lost answer's replay).
+nlohmann::json created_json(const service::Company& c) { return company_to_json(c, true); }
+
 HttpResponse create(const RequestContext& context, Services& services) {
   return create_resource<service::CompanyInput, service::Company>(
       context, company_from_json, [&](const service::CompanyInput& input) { return services.companies.create(input); },
-      [](const service::Company& c) { return company_to_json(c, true); }, "/v1/companies");
+      created_json, "/v1/companies");
 }
 
 HttpResponse patch(const RequestContext& context, Services& services) {
@@ -70,7 +73,11 @@ HttpResponse remove(const RequestContext& context, Services& services) {
 
 void mount_companies(Router& router, Services& services) {
   router.add("GET", "/v1/companies", [&services](const RequestContext& c) { return list(c, services); });
-  router.add("POST", "/v1/companies", [&services](const RequestContext& c) { return create(c, services); });
+  router.add(
+      "POST", "/v1/companies", [&services](const RequestContext& c) { return create(c, services); },
+      created_again<service::Company>(
+          "company", [&services](long long id) { return services.companies.get(id, Audience::internal); }, created_json,
+          "/v1/companies"));
   router.add("GET", "/v1/companies/{id}", [&services](const RequestContext& c) { return get(c, services); });
   router.add("PATCH", "/v1/companies/{id}", [&services](const RequestContext& c) { return patch(c, services); });
   router.add("DELETE", "/v1/companies/{id}", [&services](const RequestContext& c) { return remove(c, services); });

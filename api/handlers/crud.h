@@ -38,6 +38,13 @@ inline HttpResponse created(const nlohmann::json& item, int version, const std::
   return response.with_header("Location", location).with_header("ETag", etag);
 }
 
+// The answer of a create for the row it made: 201, Location (collection_path/id), ETag.
+template <typename Entity>
+HttpResponse created_item(const Entity& entity, const std::function<nlohmann::json(const Entity&)>& render,
+                          const std::string& collection_path) {
+  return created(render(entity), entity.version, collection_path + "/" + std::to_string(entity.id));
+}
+
 // POST of a resource: the scope (content:write unless named), a strict body, create, 201 with
 // Location (collection_path/id) and ETag.
 template <typename Input, typename Entity>
@@ -50,8 +57,17 @@ HttpResponse create_resource(const RequestContext& context,
   auto body = parse_json_object(context.request, false);
   if (body.failure) return *body.failure;
   auto input = take(read(*body.value, false));
-  auto entity = take(create(input));
-  return created(render(entity), entity.version, collection_path + "/" + std::to_string(entity.id));
+  return created_item(take(create(input)), render, collection_path);
+}
+
+// The Replay of a create_resource route (its type in the change feed): the row it created, read
+// again as keys see it, answered as the create did (201, Location, ETag, the current body).
+template <typename Entity>
+Replay created_again(std::string type, std::function<service::Result<Entity>(long long)> get,
+                     std::function<nlohmann::json(const Entity&)> render, std::string collection_path) {
+  return {std::move(type),
+          [get = std::move(get), render = std::move(render), collection_path = std::move(collection_path)](
+              const RequestContext&, long long id) { return created_item(take(get(id)), render, collection_path); }};
 }
 
 // DELETE of a resource: the scope (content:write unless named), the {id}, If-Match honoured, 204.

@@ -10,6 +10,7 @@ struct Initiatives {
   using Entity = service::Initiative;
   using Input = service::InitiativeInput;
   static constexpr const char* kPath = "/v1/initiatives";
+  static constexpr const char* kChangeType = "initiative";
   static service::InitiativeService& service(Services& services) { return services.initiatives; }
   static std::optional<long long> company_of(const Entity& i) { return i.company_id; }
   static void write(JsonWriter& out, const Entity& i, std::optional<std::string_view> company) {

@@ -4,6 +4,7 @@
 //   struct Traits {
 //     using Entity = ...; using Input = ...;
 //     static constexpr const char* kPath;                       // the collection: "/v1/initiatives"
+//     static constexpr const char* kChangeType;                 // its type in the change feed: "initiative"
 //     static auto& service(Services&);                          // get, list, create, update, remove
 //     static std::optional<long long> company_of(const Entity&);
 //     static void write(JsonWriter&, const Entity&, std::optional<std::string_view> company);
@@ -96,7 +97,12 @@ void mount(Router& router, Services& services, List list_handler) {
   const std::string item = collection + "/{id}";
   router.add("GET", collection,
              [&services, list_handler](const RequestContext& c) { return list_handler(c, services); });
-  router.add("POST", collection, [&services](const RequestContext& c) { return create<Traits>(c, services); });
+  router.add(
+      "POST", collection, [&services](const RequestContext& c) { return create<Traits>(c, services); },
+      created_again<typename Traits::Entity>(
+          Traits::kChangeType,
+          [&services](long long id) { return Traits::service(services).get(id, service::Audience::internal); },
+          Traits::to_json, collection));
   router.add("GET", item, [&services](const RequestContext& c) { return get<Traits>(c, services); });
   router.add("PATCH", item, [&services](const RequestContext& c) { return patch<Traits>(c, services); });
   router.add("DELETE", item, [&services](const RequestContext& c) { return remove<Traits>(c, services); });

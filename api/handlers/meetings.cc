@@ -85,7 +85,7 @@ HttpResponse list(const RequestContext& context, Services& services) {
   auto result = take(services.meetings.list(filter, *page, *audience));
   nlohmann::json items = nlohmann::json::array();
   for (const auto& m : result.items) items.push_back(meeting_to_json(m));
-  return list_response(context, std::move(items), result.next_cursor);
+  return list_response(context, items, result.next_cursor);
 }
 
 HttpResponse get(const RequestContext& context, Services& services) {
@@ -106,10 +106,13 @@ HttpResponse get(const RequestContext& context, Services& services) {
   return item_response(context, item, found.meeting.version);
 }
 
+// A meeting as its create answers it (and a lost answer's replay).
+nlohmann::json created_json(const service::Meeting& m) { return meeting_to_json(m); }
+
 HttpResponse create(const RequestContext& context, Services& services) {
   return create_resource<service::MeetingInput, service::Meeting>(
       context, meeting_from_json, [&](const service::MeetingInput& input) { return services.meetings.create(input); },
-      [](const service::Meeting& m) { return meeting_to_json(m); }, "/v1/meetings");
+      created_json, "/v1/meetings");
 }
 
 HttpResponse patch(const RequestContext& context, Services& services) {
@@ -141,7 +144,7 @@ HttpResponse list_agenda(const RequestContext& context, Services& services) {
   // The whole programme at once: a meeting has a handful of items, so there are no pages.
   HttpResponse response = json_response(200, {{"items", agenda_json(items)}});
   std::string etag = content_etag(response.body);
-  return cacheable(context, std::move(response), std::move(etag));
+  return cacheable(context, std::move(response), etag);
 }
 
 HttpResponse get_agenda_item(const RequestContext& context, Services& services) {
@@ -156,14 +159,23 @@ HttpResponse get_agenda_item(const RequestContext& context, Services& services) 
   return item_response(context, agenda_item_to_json(item), item.version);
 }
 
+HttpResponse created_agenda_item(long long meeting_id, const service::AgendaItem& item) {
+  return created(agenda_item_to_json(item), item.version, item_location(meeting_id, item.id));
+}
+
 HttpResponse create_agenda_item(const RequestContext& context, Services& services) {
   if (auto denied = require_scope(context, "content:write")) return *denied;
   auto id = take(path_id(context));
   auto body = parse_json_object(context.request, false);
   if (body.failure) return *body.failure;
   auto input = take(agenda_item_from_json(*body.value, false));
-  auto item = take(services.meetings.add_agenda_item(id, input));
-  return created(agenda_item_to_json(item), item.version, item_location(id, item.id));
+  return created_agenda_item(id, take(services.meetings.add_agenda_item(id, input)));
+}
+
+// A lost answer's replay: the item, read again, answered as its create did.
+HttpResponse agenda_item_again(const RequestContext& context, Services& services, long long item_id) {
+  auto id = take(path_id(context));
+  return created_agenda_item(id, take(services.meetings.get_agenda_item(id, item_id, Audience::internal)));
 }
 
 HttpResponse patch_agenda_item(const RequestContext& context, Services& services) {
@@ -192,14 +204,21 @@ HttpResponse remove_agenda_item(const RequestContext& context, Services& service
 
 void mount_meetings(Router& router, Services& services) {
   router.add("GET", "/v1/meetings", [&services](const RequestContext& c) { return list(c, services); });
-  router.add("POST", "/v1/meetings", [&services](const RequestContext& c) { return create(c, services); });
+  router.add(
+      "POST", "/v1/meetings", [&services](const RequestContext& c) { return create(c, services); },
+      created_again<service::Meeting>(
+          "meeting", [&services](long long id) { return services.meetings.get(id, Audience::internal); }, created_json,
+          "/v1/meetings"));
   router.add("GET", "/v1/meetings/{id}", [&services](const RequestContext& c) { return get(c, services); });
   router.add("PATCH", "/v1/meetings/{id}", [&services](const RequestContext& c) { return patch(c, services); });
   router.add("DELETE", "/v1/meetings/{id}", [&services](const RequestContext& c) { return remove(c, services); });
   router.add("GET", "/v1/meetings/{id}/agenda",
              [&services](const RequestContext& c) { return list_agenda(c, services); });
-  router.add("POST", "/v1/meetings/{id}/agenda",
-             [&services](const RequestContext& c) { return create_agenda_item(c, services); });
+  router.add(
+      "POST", "/v1/meetings/{id}/agenda",
+      [&services](const RequestContext& c) { return create_agenda_item(c, services); },
+      Replay{"agenda_item",
+             [&services](const RequestContext& c, long long id) { return agenda_item_again(c, services, id); }});
   router.add("GET", "/v1/meetings/{id}/agenda/{item_id}",
              [&services](const RequestContext& c) { return get_agenda_item(c, services); });
   router.add("PATCH", "/v1/meetings/{id}/agenda/{item_id}",

@@ -48,12 +48,12 @@ HttpResponse list_of(const RequestContext& context, Services& services, std::opt
     response.body = registrations_to_csv(rows);
     response.with_header("Content-Disposition", "attachment; filename=\"registrations.csv\"");
     std::string etag = content_etag(response.body);
-    return cacheable(context, std::move(response), std::move(etag));
+    return cacheable(context, std::move(response), etag);
   }
   auto result = take(services.registrations.list(filter, *page));
   nlohmann::json items = nlohmann::json::array();
   for (const auto& g : result.items) items.push_back(registration_to_json(g));
-  return list_response(context, std::move(items), result.next_cursor);
+  return list_response(context, items, result.next_cursor);
 }
 
 HttpResponse list(const RequestContext& context, Services& services) {
@@ -72,7 +72,7 @@ HttpResponse stats(const RequestContext& context, Services& services) {
   auto result = take(services.registrations.stats(id));
   HttpResponse response = json_response(200, meeting_stats_to_json(result));
   std::string etag = content_etag(response.body);
-  return cacheable(context, std::move(response), std::move(etag));
+  return cacheable(context, std::move(response), etag);
 }
 
 HttpResponse get(const RequestContext& context, Services& services) {
@@ -82,12 +82,14 @@ HttpResponse get(const RequestContext& context, Services& services) {
   return item_response(context, registration_to_json(registration), registration.version);
 }
 
+// A registration as its create answers it (and a lost answer's replay).
+nlohmann::json created_json(const service::Registration& r) { return registration_to_json(r); }
+
 HttpResponse create(const RequestContext& context, Services& services) {
   return create_resource<service::RegistrationInput, service::Registration>(
       context, registration_from_json,
-      [&](const service::RegistrationInput& input) { return services.registrations.create(input); },
-      [](const service::Registration& r) { return registration_to_json(r); }, "/v1/registrations",
-      "registrations:write");
+      [&](const service::RegistrationInput& input) { return services.registrations.create(input); }, created_json,
+      "/v1/registrations", "registrations:write");
 }
 
 // POST /v1/registrations/bulk: the whole request is 400 when it cannot be read (not an object, items not
@@ -171,7 +173,11 @@ HttpResponse remove(const RequestContext& context, Services& services) {
 
 void mount_registrations(Router& router, Services& services) {
   router.add("GET", "/v1/registrations", [&services](const RequestContext& c) { return list(c, services); });
-  router.add("POST", "/v1/registrations", [&services](const RequestContext& c) { return create(c, services); });
+  router.add(
+      "POST", "/v1/registrations", [&services](const RequestContext& c) { return create(c, services); },
+      created_again<service::Registration>(
+          "registration", [&services](long long id) { return services.registrations.get(id); }, created_json,
+          "/v1/registrations"));
   router.add("POST", "/v1/registrations/bulk", [&services](const RequestContext& c) { return bulk(c, services); });
   router.add("GET", "/v1/registrations/{id}", [&services](const RequestContext& c) { return get(c, services); });
   router.add("PATCH", "/v1/registrations/{id}", [&services](const RequestContext& c) { return patch(c, services); });

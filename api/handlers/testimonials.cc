@@ -9,6 +9,7 @@ struct Testimonials {
   using Entity = service::Testimonial;
   using Input = service::TestimonialInput;
   static constexpr const char* kPath = "/v1/testimonials";
+  static constexpr const char* kChangeType = "testimonial";
   static service::TestimonialService& service(Services& services) { return services.testimonials; }
   static std::optional<long long> company_of(const Entity& t) { return t.company_id; }
   static void write(JsonWriter& out, const Entity& t, std::optional<std::string_view> company) {

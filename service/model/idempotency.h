@@ -24,6 +24,10 @@ struct IdempotencyRecord {
   std::string response_headers;  // JSON object text
   std::string response_body;
   long long age_seconds = 0;
+  // What the request wrote first, committed with the key (the change feed's type and id): a
+  // lost answer is rebuilt from it. Empty type: not known (an answer stored whole, an old key).
+  std::string resource_type;
+  long long resource_id = 0;
 };
 
 }  // namespace zusammen::service

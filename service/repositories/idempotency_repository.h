@@ -9,8 +9,10 @@
 
 namespace zusammen::service::idempotency_repository {
 
-// The key without an answer yet (inside the writing transaction).
-void insert_claim(soci::session& session, const IdempotencyRequest& request);
+// The key without an answer yet, with what the request wrote first (inside the writing
+// transaction; an empty type is stored as unknown).
+void insert_claim(soci::session& session, const IdempotencyRequest& request, const std::string& resource_type,
+                  long long resource_id);
 // The key with its answer; false on a duplicate key.
 bool insert_completed(soci::session& session, const IdempotencyRequest& request, int status, const std::string& headers,
                       const std::string& body);

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -84,6 +85,10 @@ class Forwarder {
     for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
   }
   void restore() { forwarding_ = true; }
+  // The next COMMIT a client sends reaches the database, which commits and answers; the answer is
+  // dropped and that connection closed: the client cannot know whether its transaction committed.
+  void drop_next_commit_reply() { drop_commit_reply_ = true; }
+  int commit_replies_dropped() const { return commit_replies_dropped_.load(); }
 
  private:
   void accept_loop() {
@@ -121,7 +126,17 @@ class Forwarder {
     return fd;
   }
 
-  // Copies both ways until either side closes.
+  // A whole MySQL COM_QUERY packet of the text COMMIT (3-byte length 7, sequence 0, 0x03, COMMIT).
+  static bool is_commit(const char* bytes, ssize_t n) {
+    static const char kCommit[] = {7, 0, 0, 0, 3, 'C', 'O', 'M', 'M', 'I', 'T'};
+    if (n != static_cast<ssize_t>(sizeof kCommit)) return false;
+    for (std::size_t i = 0; i < sizeof kCommit; ++i) {
+      if (std::toupper(static_cast<unsigned char>(bytes[i])) != kCommit[i]) return false;
+    }
+    return true;
+  }
+
+  // Copies both ways until either side closes (a is the client, b the database).
   void pump(int a, int b) {
     char buffer[16384];
     pollfd fds[2] = {{a, POLLIN, 0}, {b, POLLIN, 0}};
@@ -132,6 +147,13 @@ class Forwarder {
         if (fds[i].revents == 0) continue;
         ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
         if (n <= 0 || ::send(fds[1 - i].fd, buffer, static_cast<std::size_t>(n), MSG_NOSIGNAL) != n) flowing = false;
+        if (flowing && i == 0 && is_commit(buffer, n) && drop_commit_reply_.exchange(false)) {
+          // The database's answer (it has committed) is read and dropped; then the connection ends.
+          pollfd reply{b, POLLIN, 0};
+          if (::poll(&reply, 1, 5000) > 0) (void)::read(b, buffer, sizeof buffer);
+          commit_replies_dropped_.fetch_add(1);
+          flowing = false;
+        }
       }
     }
     std::lock_guard lock(mutex_);
@@ -146,6 +168,8 @@ class Forwarder {
   int listener_ = -1;
   int port_ = 0;
   std::atomic<bool> forwarding_{false};
+  std::atomic<bool> drop_commit_reply_{false};
+  std::atomic<int> commit_replies_dropped_{0};
   std::atomic<bool> stop_{false};
   std::thread acceptor_;
   std::mutex mutex_;
@@ -427,6 +451,43 @@ TEST_F(Faults, AReadWhoseConnectionDiesRunsAgainButAWriteIsNeverRepeated) {
 
   auto again = create_company(client, key, "einmal");
   EXPECT_EQ(again.status, 201) << again.raw;
+}
+
+// The database commits a create, but its reply to COMMIT never reaches the service (a restart, a
+// network cut, the process killed after COMMIT): the service cannot know from the connection
+// whether the write happened. Under an Idempotency-Key it need not guess: the key committed in the
+// same transaction, naming the row it created, so the request itself, and any retry, answers 201
+// with that row: the same id and Location, written once.
+TEST_F(Faults, ACreateWhoseCommitReplyIsLostIsAnsweredExactlyUnderItsIdempotencyKey) {
+  OwnDatabase own(db(), "commit");
+  std::string key = own.migrate_and_create_key();
+  Forwarder forwarder(own.host(), own.port());
+  forwarder.open();
+  // No catalogue: its refreshes would be the only other traffic on the pool.
+  ServeProcess served(serve_env(own.url(forwarder.port()), {{"ZUSAMMEN_CATALOGUE_MAX_ROWS", "0"}}));
+  HttpClient client(served.port());
+  ASSERT_EQ(client.get("/readyz").status, 200);
+  HttpResult before = create_company(client, key, "vorher");
+  ASSERT_EQ(before.status, 201) << before.raw;
+
+  Headers headers = with(bearer(key), "Idempotency-Key", "einmal-anlegen");
+  nlohmann::json body = {{"slug", "einmal"}, {"name", "Firma einmal"}};
+  forwarder.drop_next_commit_reply();
+  auto first = client.post("/v1/companies", body, headers);
+  ASSERT_EQ(forwarder.commit_replies_dropped(), 1) << "no COMMIT went through the forwarder";
+  EXPECT_EQ(db().count(own.table("companies"), "slug = 'einmal'"), 1) << "the database did not commit";
+  EXPECT_EQ(first.status, 201) << first.raw << served.child().err();
+  EXPECT_EQ(first.header("idempotent-replayed").value_or(""), "true");
+
+  auto retry = client.post("/v1/companies", body, headers);
+  EXPECT_EQ(retry.status, 201) << retry.raw;
+  EXPECT_EQ(retry.header("idempotent-replayed").value_or(""), "true");
+  ASSERT_TRUE(first.json().contains("id"));
+  EXPECT_EQ(retry.json()["id"], first.json()["id"]);
+  EXPECT_EQ(retry.header("location"), first.header("location"));
+  EXPECT_EQ(retry.header("location").value_or(""),
+            "/v1/companies/" + std::to_string(first.json()["id"].get<long long>()));
+  EXPECT_EQ(db().count(own.table("companies"), "slug = 'einmal'"), 1);
 }
 
 }  // namespace

@@ -157,15 +157,102 @@ TEST_F(IdempotencyTest, ConcurrentDuplicatesCreateOneRowAndAllGetTheSameAnswer) 
   EXPECT_EQ(db().count("changes", "entity_type = 'initiative'"), 1);
 }
 
-// The write committed with its key, but the answer was never stored (the process died in between):
-// a retry must not write again. It is told so with a 409 (no Retry-After once the first request
-// is evidently gone; a younger key is "still in progress" and may be retried).
+// The write committed with its key, but the answer was never stored: the database's reply to
+// COMMIT, the process or the network was lost in between (faults_test cuts the reply itself).
+// Simulated here by taking the stored answer away. A retry rebuilds the answer from the row the
+// key names: the same status, id, Location and ETag, the current body, Idempotent-Replayed; it
+// never writes again. Every POST that creates.
+TEST_F(IdempotencyTest, ALostAnswerIsRebuiltFromTheRowItCreated) {
+  json meeting = {
+      {"title", "Netzwerktreffen"},        {"kind", "network_meeting"}, {"starts_at", "2018-11-13T08:00:00Z"},
+      {"ends_at", "2018-11-13T16:00:00Z"}, {"capacity", 100},           {"registration_open", true}};
+  auto first_meeting = client().post("/v1/meetings", meeting, writer());
+  ASSERT_EQ(first_meeting.status, 201) << first_meeting.body;
+  std::string meeting_path = "/v1/meetings/" + std::to_string(first_meeting.json()["id"].get<long long>());
+  std::string registrar = key({"registrations:write"});
+  struct Create {
+    std::string path;
+    json body;
+    std::string api_key;
+    std::string table;
+  };
+  std::vector<Create> creates = {
+      {"/v1/companies", {{"slug", "post"}, {"name", "Deutsche Post"}}, writer_key_, "companies"},
+      {"/v1/initiatives", initiative("Sprachkurs"), writer_key_, "initiatives"},
+      {"/v1/meetings", meeting, writer_key_, "meetings"},
+      {meeting_path + "/agenda",
+       {{"kind", "keynote"},
+        {"title", "Begrüßung"},
+        {"starts_at", "2018-11-13T08:00:00Z"},
+        {"ends_at", "2018-11-13T08:30:00Z"}},
+       writer_key_,
+       "agenda_items"},
+      {"/v1/testimonials",
+       {{"quote", "Gemeinsam schaffen wir das."}, {"author_name", "Anna"}, {"language", "de"}},
+       writer_key_,
+       "testimonials"},
+      {"/v1/registrations",
+       {{"meeting_id", first_meeting.json()["id"]},
+        {"first_name", "Amal"},
+        {"last_name", "Haddad"},
+        {"email", "amal@example.org"}},
+       registrar,
+       "registrations"}};
+  for (const auto& create : creates) {
+    SCOPED_TRACE(create.path);
+    std::string idempotency_key = "lost " + create.path;
+    Headers headers = with_key(create.api_key, idempotency_key);
+    auto first = client().post(create.path, create.body, headers);
+    ASSERT_EQ(first.status, 201) << first.body;
+    long long rows = db().count(create.table);
+    auto kept = [&](const std::string& column) {
+      return db().scalar("SELECT COALESCE(" + column + ", '<null>') FROM idempotency_keys WHERE idem_key = '" +
+                         idempotency_key + "'");
+    };
+    // What the key names was committed with it, in the same transaction as the row.
+    EXPECT_EQ(kept("resource_id"), std::to_string(first.json()["id"].get<long long>()));
+    execute(
+        "UPDATE idempotency_keys SET status = NULL, response_headers = NULL, response_body = NULL, "
+        "created_at = created_at - INTERVAL 2 MINUTE WHERE idem_key = '" +
+        idempotency_key + "'");
+
+    auto retry = client().post(create.path, create.body, headers);
+    EXPECT_EQ(retry.status, 201) << retry.body;
+    EXPECT_EQ(retry.body, first.body);
+    EXPECT_EQ(retry.header("location"), first.header("location"));
+    EXPECT_EQ(retry.header("etag"), first.header("etag"));
+    EXPECT_EQ(retry.header("idempotent-replayed").value_or(""), "true");
+    EXPECT_EQ(db().count(create.table), rows) << "the retry wrote again";
+  }
+
+  // The body is the current representation: a change made since shows, under the same id.
+  std::string idempotency_key = "changed since";
+  Headers headers = keyed(idempotency_key);
+  auto first = client().post("/v1/initiatives", initiative("Sprachkurs"), headers);
+  ASSERT_EQ(first.status, 201) << first.body;
+  std::string location = first.header("location").value_or("");
+  ASSERT_EQ(client().patch(location, {{"participants", 12}}, writer()).status, 200);
+  execute(
+      "UPDATE idempotency_keys SET status = NULL, response_headers = NULL, response_body = NULL "
+      "WHERE idem_key = '" +
+      idempotency_key + "'");
+  auto current = client().post("/v1/initiatives", initiative("Sprachkurs"), headers);
+  EXPECT_EQ(current.status, 201) << current.body;
+  EXPECT_EQ(current.json()["id"], first.json()["id"]);
+  EXPECT_EQ(current.json()["participants"], 12);
+  EXPECT_EQ(current.header("location").value_or(""), location);
+  EXPECT_NE(current.header("etag"), first.header("etag"));
+}
+
+// A committed key that names nothing the route can rebuild (stored before the key named its row,
+// or a bulk request) is never run again either: a 409 says it was carried out (no Retry-After
+// once the first request is evidently gone; a younger key is "still in progress").
 TEST_F(IdempotencyTest, ACommittedKeyWithoutAnAnswerNeverWritesAgain) {
   json body = initiative("Sprachkurs");
   ASSERT_EQ(client().post("/v1/initiatives", body, keyed("lost")).status, 201);
   execute(
       "UPDATE idempotency_keys SET status = NULL, response_headers = NULL, response_body = NULL, "
-      "created_at = created_at - INTERVAL 2 MINUTE");
+      "resource_type = NULL, resource_id = NULL, created_at = created_at - INTERVAL 2 MINUTE");
   auto retry = client().post("/v1/initiatives", body, keyed("lost"));
   EXPECT_TRUE(is_problem(retry, 409)) << retry.status << " " << retry.body;
   EXPECT_FALSE(retry.header("retry-after"));
