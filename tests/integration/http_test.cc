@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -37,6 +38,19 @@ class HttpTest : public ApiTest<HttpTest> {
   void expect_still_serving() {
     auto health = client().get("/healthz");
     EXPECT_EQ(health.status, 200) << health.body;
+  }
+
+  // request (a GET /healthz) on a fresh connection gets a 200, which check looks at further; then the
+  // server closes the connection (kept_open: the failure message if it does not).
+  void expect_answered_then_closed(const std::string& request, const std::function<void(const HttpResult&)>& check,
+                                   const std::string& kept_open) {
+    Connection connection(port());
+    ASSERT_TRUE(connection.send(request));
+    auto response = connection.read_response();
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->status, 200);
+    check(*response);
+    EXPECT_TRUE(connection.closed_by_server()) << kept_open;
   }
 };
 
@@ -154,30 +168,26 @@ TEST_F(HttpTest, Http11WithoutConnectionHeaderKeepsTheConnectionOpen) {
 }
 
 TEST_F(HttpTest, ConnectionCloseIsHonoured) {
-  Connection connection(port());
-  ASSERT_TRUE(connection.send("GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"));
-  auto response = connection.read_response();
-  ASSERT_TRUE(response.has_value());
-  EXPECT_EQ(response->status, 200);
-  EXPECT_TRUE(says_close(*response)) << response->raw;
-  EXPECT_TRUE(connection.closed_by_server()) << "the server kept a connection the client asked to close";
+  expect_answered_then_closed(
+      "GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
+      [](const HttpResult& response) { EXPECT_TRUE(says_close(response)) << response.raw; },
+      "the server kept a connection the client asked to close");
 }
 
 TEST_F(HttpTest, Http10IsNotKeptAlive) {
-  Connection connection(port());
-  ASSERT_TRUE(connection.send("GET /healthz HTTP/1.0\r\n\r\n"));
-  auto response = connection.read_response();
-  ASSERT_TRUE(response.has_value());
-  EXPECT_EQ(response->status, 200);
-  EXPECT_FALSE(lower(response->header("connection").value_or("")) == "keep-alive") << response->raw;
-  EXPECT_TRUE(connection.closed_by_server()) << "an HTTP/1.0 connection without keep-alive stayed open";
+  expect_answered_then_closed(
+      "GET /healthz HTTP/1.0\r\n\r\n",
+      [](const HttpResult& response) {
+        EXPECT_FALSE(lower(response.header("connection").value_or("")) == "keep-alive") << response.raw;
+      },
+      "an HTTP/1.0 connection without keep-alive stayed open");
 }
 
 // --- limits -------------------------------------------------------------------------------
 
 TEST_F(HttpTest, ABodyOverOneMebibyteIs413AndTheServerCarriesOn) {
   std::string key = server_->key({"content:write"});
-  for (std::size_t size : {std::size_t{1024 * 1024 + 1}, std::size_t{2 * 1024 * 1024}}) {
+  for (std::size_t size : {(std::size_t{1024} * 1024) + 1, std::size_t{2} * 1024 * 1024}) {
     std::string body =
         "{\"slug\":\"gross\",\"name\":\"Gross\",\"description\":\"" + std::string(size - 48, 'a') + "\"}";
     ASSERT_GT(body.size(), 1024u * 1024u);

@@ -186,16 +186,9 @@ TEST_F(InitiativesTest, ReadOnlyAndUnknownFieldsAre400OnCreateAndPatch) {
 
 TEST_F(InitiativesTest, UnreadableBodiesAre400AndWrongMediaTypeIs415) {
   long long company = create_company("metro", "METRO AG");
-  Headers json_headers = writer();
-  json_headers["Content-Type"] = "application/json";
-  for (const std::string body : {"{\"title\": ", "[]", "\"text\"", "", "{\"title\": \"\xff\xfe\"}"}) {
-    auto response = client().request("POST", "/v1/initiatives", body, json_headers);
-    EXPECT_TRUE(IsProblem(response, 400)) << body;
-  }
-  Headers text = writer();
-  text["Content-Type"] = "text/plain";
-  auto wrong_type = client().request("POST", "/v1/initiatives", initiative(company, "Sprachkurs").dump(), text);
-  EXPECT_TRUE(IsProblem(wrong_type, 415));
+  ExpectUnreadableBodiesRefused(client(), "/v1/initiatives", writer(),
+                                {"{\"title\": ", "[]", "\"text\"", "", "{\"title\": \"\xff\xfe\"}"},
+                                initiative(company, "Sprachkurs"));
   EXPECT_EQ(db().count("initiatives"), 0);
 }
 
@@ -508,18 +501,14 @@ TEST_F(InitiativesTest, CursorPaginationWalksEveryRowExactlyOnce) {
   }
   ASSERT_EQ(published.size(), 23u);
 
-  struct Walk {
-    std::string sort;
-    bool keyed;
-  };
-  for (const auto& walk : std::vector<Walk>{
-           {"", false}, {"-participants", false}, {"title", true}, {"participants", true}, {"-created_at", true}}) {
-    ExpectCursorWalk(client(), {.collection = "/v1/initiatives",
-                                .sort = walk.sort,
-                                .headers = walk.keyed ? reader() : Headers{},
-                                .expected = walk.keyed ? all : published,
-                                .follow_link = true});
-  }
+  ExpectCursorWalks(
+      client(),
+      {.collection = "/v1/initiatives",
+       .sorts = {{"", false}, {"-participants", false}, {"title", true}, {"participants", true}, {"-created_at", true}},
+       .keyed_headers = reader(),
+       .all = all,
+       .published = published,
+       .follow_link = true});
 }
 
 TEST_F(InitiativesTest, PaginationIsStableUnderInserts) {
@@ -560,14 +549,7 @@ TEST_F(InitiativesTest, IncludeCompanyEmbedsTheCompanyAsTheCallerMaySeeIt) {
   std::string item = "/v1/initiatives/" + std::to_string(id);
 
   auto check = [&](const json& embedded, bool internal, const std::string& where) {
-    ASSERT_TRUE(embedded.is_object()) << where << ": " << embedded.dump();
-    EXPECT_EQ(embedded.at("id"), company) << where;
-    EXPECT_EQ(embedded.at("name"), "Deutsche Bahn AG") << where;
-    EXPECT_EQ(embedded.at("slug"), "deutsche-bahn") << where;
-    EXPECT_EQ(embedded.contains("contact_email"), internal) << where;
-    if (internal) {
-      EXPECT_EQ(embedded.at("contact_email"), "kontakt@deutsche-bahn.example") << where;
-    }
+    ExpectEmbeddedCompany(embedded, company, "Deutsche Bahn AG", "deutsche-bahn", internal, where);
   };
 
   auto anonymous_list = client().get("/v1/initiatives?include=company");

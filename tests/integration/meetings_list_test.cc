@@ -280,22 +280,17 @@ TEST_F(MeetingsTest, CursorPaginationWalksEveryRowExactlyOnce) {
     if (is_published) published.insert(id);
   }
   ASSERT_EQ(published.size(), 19u);
-  struct Walk {
-    std::string sort;
-    bool keyed;
-  };
-  for (const auto& walk : std::vector<Walk>{{"", false},
-                                            {"-starts_at", false},
-                                            {"title", true},
-                                            {"-title", true},
-                                            {"created_at", true},
-                                            {"-updated_at", false}}) {
-    ExpectCursorWalk(client(), {.collection = "/v1/meetings",
-                                .limit = 4,
-                                .sort = walk.sort,
-                                .headers = walk.keyed ? reader() : Headers{},
-                                .expected = walk.keyed ? all : published});
-  }
+  ExpectCursorWalks(client(), {.collection = "/v1/meetings",
+                               .limit = 4,
+                               .sorts = {{"", false},
+                                         {"-starts_at", false},
+                                         {"title", true},
+                                         {"-title", true},
+                                         {"created_at", true},
+                                         {"-updated_at", false}},
+                               .keyed_headers = reader(),
+                               .all = all,
+                               .published = published});
   // A cursor made for one sort order is refused for another.
   auto first = client().get("/v1/meetings?limit=4", reader());
   auto other = client().get(

@@ -142,6 +142,17 @@ void ExpectUpdatedSinceListsTheChange(HttpClient client, TestDatabase& db, const
   EXPECT_TRUE(ids_of(future).empty());
 }
 
+namespace {
+
+struct CursorWalk {
+  std::string collection;
+  std::size_t limit;
+  std::string sort;
+  Headers headers;
+  std::set<long long> expected;
+  bool follow_link;
+};
+
 void ExpectCursorWalk(HttpClient client, const CursorWalk& walk) {
   std::string base =
       walk.collection + "?limit=" + std::to_string(walk.limit) + (walk.sort.empty() ? "" : "&sort=" + walk.sort);
@@ -174,6 +185,46 @@ void ExpectCursorWalk(HttpClient client, const CursorWalk& walk) {
   }
   EXPECT_EQ(seen.size(), walk.expected.size()) << "sort=" << walk.sort << ": a row was repeated or lost";
   EXPECT_EQ(std::set<long long>(seen.begin(), seen.end()), walk.expected) << "sort=" << walk.sort;
+}
+
+}  // namespace
+
+void ExpectCursorWalks(HttpClient client, const CursorWalks& walks) {
+  for (const auto& [sort, keyed] : walks.sorts) {
+    ExpectCursorWalk(client, {.collection = walks.collection,
+                              .limit = walks.limit,
+                              .sort = sort,
+                              .headers = keyed ? walks.keyed_headers : Headers{},
+                              .expected = keyed ? walks.all : walks.published,
+                              .follow_link = walks.follow_link});
+  }
+}
+
+void ExpectUnreadableBodiesRefused(HttpClient client, const std::string& collection, const Headers& headers,
+                                   const std::vector<std::string>& unreadable, const json& readable) {
+  SCOPED_TRACE("POST " + collection);
+  Headers json_headers = headers;
+  json_headers["Content-Type"] = "application/json";
+  for (const std::string& body : unreadable) {
+    auto response = client.request("POST", collection, body, json_headers);
+    EXPECT_TRUE(IsProblem(response, 400)) << body;
+  }
+  Headers text = headers;
+  text["Content-Type"] = "text/plain";
+  auto wrong_type = client.request("POST", collection, readable.dump(), text);
+  EXPECT_TRUE(IsProblem(wrong_type, 415));
+}
+
+void ExpectEmbeddedCompany(const json& embedded, long long id, const std::string& name, const std::string& slug,
+                           bool internal, const std::string& where) {
+  ASSERT_TRUE(embedded.is_object()) << where << ": " << embedded.dump();
+  EXPECT_EQ(embedded.at("id"), id) << where;
+  EXPECT_EQ(embedded.at("name"), name) << where;
+  EXPECT_EQ(embedded.at("slug"), slug) << where;
+  EXPECT_EQ(embedded.contains("contact_email"), internal) << where;
+  if (internal) {
+    EXPECT_EQ(embedded.at("contact_email"), "kontakt@" + slug + ".example") << where;
+  }
 }
 
 }  // namespace zusammen::testing

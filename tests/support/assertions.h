@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "http_client.h"
@@ -53,20 +54,32 @@ void ExpectUpdatedSinceListsTheChange(HttpClient client, TestDatabase& db, const
                                       const std::string& table, const Headers& headers, long long older,
                                       long long changed);
 
-// One walk through a list by its cursors: the collection, the sort ("" for the default order), and the
-// rows expected (each exactly once).
-struct CursorWalk {
+// Walks through a list by its cursors, once in each of several orders.
+struct CursorWalks {
   std::string collection;
   std::size_t limit = 5;
-  std::string sort;
-  Headers headers;
-  std::set<long long> expected;
+  // Each order ("" for the default) and whether that walk is keyed (with keyed_headers: it must list
+  // all) or anonymous (it must list published).
+  std::vector<std::pair<std::string, bool>> sorts;
+  Headers keyed_headers;
+  std::set<long long> all;
+  std::set<long long> published;
   // The first page's Link rel="next" must lead to the same page as its cursor.
   bool follow_link = false;
 };
-// Follows next_cursor from the first page to the last: every page a 200 with at most limit ids, every page
-// but the last full and with a Link rel="next", the last without one. Expects the walk to list
-// walk.expected, none repeated, none lost.
-void ExpectCursorWalk(HttpClient client, const CursorWalk& walk);
+// Each walk follows next_cursor from the first page to the last: every page a 200 with at most limit
+// ids, every page but the last full and with a Link rel="next", the last without one. Expects each walk
+// to list what it must, none repeated, none lost.
+void ExpectCursorWalks(HttpClient client, const CursorWalks& walks);
+
+// On create, a body that is no JSON object (each of unreadable, sent as application/json) is a 400, and a
+// readable one sent as text/plain a 415.
+void ExpectUnreadableBodiesRefused(HttpClient client, const std::string& collection, const Headers& headers,
+                                   const std::vector<std::string>& unreadable, const nlohmann::json& readable);
+
+// The company embedded by ?include=company (where: which answer): id, name and slug, and the contact
+// email (kontakt@<slug>.example) only when internal.
+void ExpectEmbeddedCompany(const nlohmann::json& embedded, long long id, const std::string& name,
+                           const std::string& slug, bool internal, const std::string& where);
 
 }  // namespace zusammen::testing
