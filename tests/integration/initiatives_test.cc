@@ -193,11 +193,8 @@ TEST_F(InitiativesTest, UnreadableBodiesAre400AndWrongMediaTypeIs415) {
 }
 
 TEST_F(InitiativesTest, BadIdsInThePathAre400AndUnknownIdsAre404) {
-  for (const char* id : {"12abc", "0", "-1", "1.5", "abc", "99999999999999999999"}) {
-    auto response = client().get(std::string("/v1/initiatives/") + id, reader());
-    EXPECT_TRUE(IsProblem(response, 400)) << id;
-    EXPECT_TRUE(Names(response, {"id"})) << id;
-  }
+  ExpectBadIdsRefused(client(), "/v1/initiatives", reader(), {"12abc", "0", "-1", "1.5", "abc", "99999999999999999999"},
+                      /*names_exactly=*/false);
   EXPECT_TRUE(IsProblem(client().get("/v1/initiatives/4711", reader()), 404));
   EXPECT_TRUE(IsProblem(client().get("/v1/initiatives/4711"), 404));
   EXPECT_TRUE(IsProblem(client().patch("/v1/initiatives/4711", {{"title", "x"}}, writer()), 404));
@@ -560,14 +557,8 @@ TEST_F(InitiativesTest, IncludeCompanyEmbedsTheCompanyAsTheCallerMaySeeIt) {
   ASSERT_EQ(keyed_list.status, 200) << keyed_list.body;
   check(keyed_list.json()["items"][0].at("company"), true, "keyed list");
 
-  auto anonymous_item = client().get(item + "?include=company");
-  ASSERT_EQ(anonymous_item.status, 200) << anonymous_item.body;
-  check(anonymous_item.json().at("company"), false, "anonymous item");
-  auto keyed_item = client().get(item + "?include=company", reader());
-  ASSERT_EQ(keyed_item.status, 200) << keyed_item.body;
-  check(keyed_item.json().at("company"), true, "keyed item");
-
-  EXPECT_FALSE(client().get(item).json().contains("company"));
+  ASSERT_NO_FATAL_FAILURE(
+      ExpectItemEmbedsCompany(client(), item, reader(), company, "Deutsche Bahn AG", "deutsche-bahn"));
   EXPECT_FALSE(client().get("/v1/initiatives").json()["items"][0].contains("company"));
 
   for (const std::string& path : {item + "?include=bogus", std::string("/v1/initiatives?include=bogus"),

@@ -312,11 +312,9 @@ TEST_F(TestimonialsTest, UnreadableBodiesAre400AndWrongMediaTypeIs415) {
 }
 
 TEST_F(TestimonialsTest, BadIdsInThePathAre400AndUnknownIdsAre404) {
-  for (const char* id : {"12abc", "0", "-1", "1.5", "abc", "99999999999999999999"}) {
-    auto response = client().get(std::string("/v1/testimonials/") + id, reader());
-    EXPECT_TRUE(IsProblem(response, 400)) << id;
-    EXPECT_TRUE(NamesExactly(response, {"id"})) << id;
-  }
+  ExpectBadIdsRefused(client(), "/v1/testimonials", reader(),
+                      {"12abc", "0", "-1", "1.5", "abc", "99999999999999999999"},
+                      /*names_exactly=*/true);
   EXPECT_TRUE(IsProblem(client().get("/v1/testimonials/4711", reader()), 404));
   EXPECT_TRUE(IsProblem(client().get("/v1/testimonials/4711"), 404));
   EXPECT_TRUE(IsProblem(client().patch("/v1/testimonials/4711", {{"quote", "x"}}, writer()), 404));
@@ -671,14 +669,8 @@ TEST_F(TestimonialsTest, IncludeCompanyEmbedsTheCompanyAsTheCallerMaySeeIt) {
   ASSERT_TRUE(keyed[of_former].at("company").is_object());
   EXPECT_EQ(keyed[of_former].at("company").at("status"), "former");
 
-  auto anonymous_item = client().get(item + "?include=company");
-  ASSERT_EQ(anonymous_item.status, 200) << anonymous_item.body;
-  check(anonymous_item.json().at("company"), false, "anonymous item");
-  auto keyed_item = client().get(item + "?include=company", reader());
-  ASSERT_EQ(keyed_item.status, 200) << keyed_item.body;
-  check(keyed_item.json().at("company"), true, "keyed item");
-
-  EXPECT_FALSE(client().get(item).json().contains("company"));
+  ASSERT_NO_FATAL_FAILURE(
+      ExpectItemEmbedsCompany(client(), item, reader(), company, "Deutsche Bahn AG", "deutsche-bahn"));
   EXPECT_FALSE(client().get("/v1/testimonials").json()["items"][0].contains("company"));
   for (const std::string& path :
        {item + "?include=bogus", item + "?include=company,bogus", item + "?include=", item + "?sort=author_name"}) {

@@ -227,4 +227,27 @@ void ExpectEmbeddedCompany(const json& embedded, long long id, const std::string
   }
 }
 
+void ExpectBadIdsRefused(HttpClient client, const std::string& collection, const Headers& headers,
+                         const std::vector<std::string>& ids, bool names_exactly) {
+  for (const auto& id : ids) {
+    std::string path = collection + "/";
+    path += id;
+    auto response = client.get(path, headers);
+    EXPECT_TRUE(IsProblem(response, 400)) << path;
+    EXPECT_TRUE(names_exactly ? NamesExactly(response, {"id"}) : Names(response, {"id"})) << path;
+  }
+}
+
+void ExpectItemEmbedsCompany(HttpClient client, const std::string& item, const Headers& keyed, long long company,
+                             const std::string& name, const std::string& slug) {
+  auto anonymous_item = client.get(item + "?include=company");
+  ASSERT_EQ(anonymous_item.status, 200) << anonymous_item.body;
+  ExpectEmbeddedCompany(anonymous_item.json().at("company"), company, name, slug, false, "anonymous item");
+  auto keyed_item = client.get(item + "?include=company", keyed);
+  ASSERT_EQ(keyed_item.status, 200) << keyed_item.body;
+  ExpectEmbeddedCompany(keyed_item.json().at("company"), company, name, slug, true, "keyed item");
+
+  EXPECT_FALSE(client.get(item).json().contains("company")) << item;
+}
+
 }  // namespace zusammen::testing

@@ -79,6 +79,16 @@ void ExpectUnreadableBodiesRefused(HttpClient client, const std::string& collect
 
 // The company embedded by ?include=company (where: which answer): id, name and slug, and the contact
 // email (kontakt@<slug>.example) only when internal.
+// GET collection/<id> with each of ids (none a positive integer) is a 400 whose errors name id (only id,
+// with names_exactly).
+void ExpectBadIdsRefused(HttpClient client, const std::string& collection, const Headers& headers,
+                         const std::vector<std::string>& ids, bool names_exactly);
+
+// GET item?include=company embeds the company (see ExpectEmbeddedCompany) with its contact email for a
+// keyed caller, without it for an anonymous one; GET item alone embeds none.
+void ExpectItemEmbedsCompany(HttpClient client, const std::string& item, const Headers& keyed, long long company,
+                             const std::string& name, const std::string& slug);
+
 void ExpectEmbeddedCompany(const nlohmann::json& embedded, long long id, const std::string& name,
                            const std::string& slug, bool internal, const std::string& where);
 
