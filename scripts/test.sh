@@ -3,7 +3,7 @@
 #
 #   scripts/test.sh          everything (what CI runs, via .ci/run); same as `all`
 #   scripts/test.sh --fast   skip the AddressSanitizer/UBSan build and run, the Release
-#                            build, and fuzzing (for developers; CI runs the full set)
+#                            builds (GCC and clang), and fuzzing (for developers; CI runs the full set)
 #   scripts/test.sh SLICE    one slice, for the part you touch (--fast may come too):
 #     unit          the unit tests (ctest -L unit in build/): seconds, no database
 #     integration   the integration tests against the private MariaDB (ctest -L integration)
@@ -14,8 +14,9 @@
 # Steps of `all`: scripts/deps.sh --test; scripts/format.sh --check and
 # tests/docs_links.sh and tests/layers.sh; build build/ (RelWithDebInfo); scripts/tidy.sh
 # (clang-tidy on the .cc files changed since ZUSAMMEN_TIDY_BASE, default HEAD~1); build-asan/ (Debug,
-# -DZUSAMMEN_SANITIZE=ON) and build-release/ (Release, the binary only:
-# it must build cleanly with -Werror as a packager's would without it);
+# -DZUSAMMEN_SANITIZE=ON), build-release/ (Release, the binary only:
+# it must build cleanly with -Werror as a packager's would without it) and
+# build-clang/ (the same with clang 14);
 # start the private MariaDB (scripts/db.sh)
 # unless it is running already, and stop it at the end if this script
 # started it; ctest in build/ (recording the HTTP exchanges to
@@ -75,6 +76,9 @@ fi
 if [[ $fast -eq 0 ]]; then
   build_tree build-asan Debug -DZUSAMMEN_SANITIZE=ON -DZUSAMMEN_TESTS=ON
   build_tree build-release Release -DZUSAMMEN_TESTS=OFF
+  # The other compiler the project supports: clang 14 warns where GCC 12 does not (and back).
+  have clang++ || die "clang++ not found (run scripts/deps.sh --test)"
+  build_tree build-clang Release -DZUSAMMEN_TESTS=OFF -DCMAKE_CXX_COMPILER=clang++
 fi
 
 DB="$ZUSAMMEN_ROOT/scripts/db.sh"

@@ -272,9 +272,9 @@ class Faults : public ApiTest<Faults> {
                {"ZUSAMMEN_DB_LEASE_TIMEOUT_MS", "500"},
                {"ZUSAMMEN_CACHE_TTL_MS", "0"},
                {"ZUSAMMEN_LOG_LEVEL", "info"}};
-    for (auto& [name, value] : extra) {
-      std::erase_if(env, [&](const auto& setting) { return setting.first == name; });
-      env.emplace_back(name, value);
+    for (auto& setting : extra) {
+      std::erase_if(env, [&](const auto& old) { return old.first == setting.first; });
+      env.push_back(setting);
     }
     return env;
   }

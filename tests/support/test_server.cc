@@ -5,7 +5,7 @@
 
 namespace zusammen::testing {
 
-TestServer::TestServer(TestDatabase& database, int threads, api::AppOptions options) : database_(database) {
+TestServer::TestServer(TestDatabase& database, int threads, api::AppOptions options) {
   std::signal(SIGPIPE, SIG_IGN);
   app_ = std::make_unique<api::App>(database.pool(), options);
   api::ServerOptions server_options;

@@ -24,7 +24,6 @@ class TestServer {
   std::string key(const std::vector<std::string>& scopes);
 
  private:
-  TestDatabase& database_;
   std::unique_ptr<api::App> app_;
   std::unique_ptr<api::Server> server_;
 };
