@@ -552,6 +552,8 @@ TEST_F(QueryPlansTest, Initiatives) {
              "state=DE-HB", "category=language&state=DE-NW", "category=return_support&state=DE-HB", "q=Sprachkurs",
              "q=Sprache", "q=Sprachkurs&category=language", "q=Sprachkurs&state=DE-NW", "active_on=2020-06-01",
              "published=true", "published=false", "updated_since=2026-11-01T00:00:00Z",
+             // A window with no row in it (few: initiatives_updated, then sorted), and one with a filter.
+             "updated_since=2999-01-01T00:00:00Z", "category=language&updated_since=2026-11-01T00:00:00Z",
              std::string("company_id=") + kCompany + "&category=language"},
             {"title", "created_at", "updated_at", "participants"}, both_audiences());
   for (const auto& [audience, headers] : both_audiences()) {
