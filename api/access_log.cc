@@ -23,8 +23,8 @@ namespace {
 
 // Past this a thread's lines are handed to the writer at once; past kSelfWrite the thread writes
 // them itself (the writer is behind: the log blocks rather than drops, as spdlog's queue did).
-constexpr std::size_t kWakeWriter = 64 * 1024;
-constexpr std::size_t kSelfWrite = 1024 * 1024;
+constexpr std::size_t kWakeWriter = std::size_t{64} * 1024;
+constexpr std::size_t kSelfWrite = std::size_t{1024} * 1024;
 
 std::atomic<std::uint64_t> next_log_id{1};
 

@@ -21,7 +21,7 @@ MigrateOnStart::MigrateOnStart(std::unique_ptr<service::Pool> pool, App& app) : 
     return;
   }
   app_.set_starting(true);
-  thread_ = std::jthread([this](std::stop_token stop) { retry(stop); });
+  thread_ = std::jthread([this](const std::stop_token& stop) { retry(stop); });
 }
 
 MigrateOnStart::~MigrateOnStart() {

@@ -53,7 +53,6 @@ int http_status(service::ErrorCode code) {
     case ErrorCode::not_found:
       return 404;
     case ErrorCode::already_exists:
-      return 409;
     case ErrorCode::failed_precondition:
       return 409;
     case ErrorCode::version_mismatch:

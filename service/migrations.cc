@@ -33,6 +33,7 @@ std::string trim(std::string_view s) {
 
 std::vector<Migration> builtin_migrations() {
   std::vector<Migration> out;
+  out.reserve(embedded::kMigrations.size());
   for (const auto& [name, sql] : embedded::kMigrations) out.push_back({std::string(name), std::string(sql)});
   return out;
 }

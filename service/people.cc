@@ -17,6 +17,7 @@ constexpr int kPurgeBatch = 200;
 
 std::vector<long long> ids_of(const std::vector<Registration>& registrations) {
   std::vector<long long> out;
+  out.reserve(registrations.size());
   for (const auto& g : registrations) out.push_back(g.id);
   return out;
 }

@@ -65,7 +65,7 @@ HttpResponse list(const RequestContext& context, Services& services) {
   if (limit) link += "&limit=" + std::to_string(*limit);
   response.with_header("Link", "<" + link + ">; rel=\"next\"");
   std::string etag = content_etag(response.body);
-  return cacheable(context, std::move(response), std::move(etag));
+  return cacheable(context, std::move(response), etag);
 }
 
 }  // namespace
