@@ -18,24 +18,26 @@ std::vector<std::string> split_path(const std::string& path) {
   return out;
 }
 
-void Router::add(std::string method, const std::string& pattern, Handler handler, std::optional<Replay> replay) {
-  Handler answering = [handler = std::move(handler)](const RequestContext& context) {
+namespace {
+
+// f, answering a refused take() (a Refusal) with its problem instead of letting it escape.
+template <typename F>
+auto refusals_answered(F f) {
+  return [f = std::move(f)](const auto&... arguments) -> HttpResponse {
     try {
-      return handler(context);
+      return f(arguments...);
     } catch (const Refusal& refusal) {
       return problem(refusal.error);
     }
   };
-  if (replay) {
-    replay->answer = [answer = std::move(replay->answer)](const RequestContext& context, long long id) {
-      try {
-        return answer(context, id);
-      } catch (const Refusal& refusal) {
-        return problem(refusal.error);
-      }
-    };
-  }
-  routes_.push_back({std::move(method), pattern, split_path(pattern), std::move(answering), std::move(replay)});
+}
+
+}  // namespace
+
+void Router::add(std::string method, const std::string& pattern, Handler handler, std::optional<Replay> replay) {
+  if (replay) replay->answer = refusals_answered(std::move(replay->answer));
+  routes_.push_back(
+      {std::move(method), pattern, split_path(pattern), refusals_answered(std::move(handler)), std::move(replay)});
 }
 
 RouteMatch Router::match(const std::string& method, const std::string& path) const {
