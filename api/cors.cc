@@ -8,7 +8,8 @@ namespace zusammen::api {
 namespace {
 
 constexpr std::string_view kExposedHeaders =
-    "ETag, Link, Location, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy, "
+    "Content-Location, ETag, Link, Location, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
+    "RateLimit-Policy, "
     "X-Request-Id";
 // The request headers the API reads; a browser asking for any other is refused by omission.
 constexpr std::string_view kAllowedHeaders =

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iterator>
 
 #include "api/problem.h"
+#include "service/model/initiative.h"
 #include "service/validation.h"
 
 namespace zusammen::api {
@@ -71,14 +73,28 @@ std::optional<bool> QueryReader::boolean(const char* name) {
   return std::nullopt;
 }
 
-std::optional<std::string> QueryReader::date(const char* name) {
+std::optional<std::string> QueryReader::checked(const char* name, bool (*valid)(std::string_view),
+                                                const char* message) {
   auto value = request_.param(name);
   if (!value) return std::nullopt;
-  if (!service::is_valid_date(*value)) {
-    errors_.push_back({name, "must be a date (YYYY-MM-DD)"});
+  if (!valid(*value)) {
+    errors_.push_back({name, message});
     return std::nullopt;
   }
   return value;
+}
+
+std::optional<std::string> QueryReader::date(const char* name) {
+  return checked(name, service::is_valid_date, "must be a date (YYYY-MM-DD)");
+}
+
+std::optional<std::string> QueryReader::slug(const char* name) {
+  return checked(name, service::is_valid_slug,
+                 "must be lowercase letters and digits in words joined by single hyphens (^[a-z0-9]+(-[a-z0-9]+)*$)");
+}
+
+std::optional<std::string> QueryReader::language_tag(const char* name) {
+  return checked(name, service::is_language_tag, "must be a BCP 47 language tag such as de, ar, fa-AF or sr-Latn");
 }
 
 std::optional<std::string> QueryReader::timestamp(const char* name) {
@@ -224,13 +240,13 @@ BodyReader::BodyReader(const nlohmann::json& object, bool partial, std::initiali
 const nlohmann::json* BodyReader::field(const char* name, bool required, bool nullable) {
   seen_.insert(name);
   auto it = object_.find(name);
-  std::string pointer = std::string("/") + name;
+  std::string at = pointer(name);
   if (it == object_.end()) {
-    if (required && !partial_) rule_errors_.push_back({pointer, "is required"});
+    if (required && !partial_) rule_errors_.push_back({at, "is required"});
     return nullptr;
   }
   if (it->is_null()) {
-    if (!nullable) rule_errors_.push_back({pointer, "must not be null"});
+    if (!nullable) rule_errors_.push_back({at, "must not be null"});
     return nullptr;
   }
   return &*it;
@@ -240,7 +256,7 @@ void BodyReader::text(const char* name, std::string& out, bool required) {
   const auto* value = field(name, required, false);
   if (value == nullptr) return;
   if (!value->is_string()) {
-    type_errors_.push_back({std::string("/") + name, std::string("must be a string, not ") + json_type_name(*value)});
+    type_errors_.push_back({pointer(name), std::string("must be a string, not ") + json_type_name(*value)});
     return;
   }
   out = value->get<std::string>();
@@ -251,8 +267,7 @@ void BodyReader::text(const char* name, std::optional<std::string>& out) {
   const auto* value = field(name, false, true);
   if (value == nullptr) return;
   if (!value->is_string()) {
-    type_errors_.push_back(
-        {std::string("/") + name, std::string("must be a string or null, not ") + json_type_name(*value)});
+    type_errors_.push_back({pointer(name), std::string("must be a string or null, not ") + json_type_name(*value)});
     return;
   }
   out = value->get<std::string>();
@@ -262,11 +277,11 @@ void BodyReader::integer(const char* name, long long& out, bool required) {
   const auto* value = field(name, required, false);
   if (value == nullptr) return;
   if (!value->is_number_integer()) {
-    type_errors_.push_back({std::string("/") + name, std::string("must be an integer, not ") + json_type_name(*value)});
+    type_errors_.push_back({pointer(name), std::string("must be an integer, not ") + json_type_name(*value)});
     return;
   }
   if (value->is_number_unsigned() && value->get<unsigned long long>() > 9007199254740991ULL) {
-    rule_errors_.push_back({std::string("/") + name, "is too large"});
+    rule_errors_.push_back({pointer(name), "is too large"});
     return;
   }
   out = value->get<long long>();
@@ -276,7 +291,7 @@ void BodyReader::integer(const char* name, int& out, bool required) {
   long long wide = out;
   integer(name, wide, required);
   if (wide > 2147483647LL || wide < -2147483647LL) {
-    rule_errors_.push_back({std::string("/") + name, "is too large"});
+    rule_errors_.push_back({pointer(name), "is too large"});
     return;
   }
   out = static_cast<int>(wide);
@@ -286,21 +301,74 @@ void BodyReader::boolean(const char* name, bool& out) {
   const auto* value = field(name, false, false);
   if (value == nullptr) return;
   if (!value->is_boolean()) {
-    type_errors_.push_back({std::string("/") + name, std::string("must be a boolean, not ") + json_type_name(*value)});
+    type_errors_.push_back({pointer(name), std::string("must be a boolean, not ") + json_type_name(*value)});
     return;
   }
   out = value->get<bool>();
 }
 
-std::optional<Error> BodyReader::finish(std::vector<FieldError> rule_errors) {
+void BodyReader::number(const char* name, std::optional<double>& out) {
+  out.reset();
+  const auto* value = field(name, false, true);
+  if (value == nullptr) return;
+  if (!value->is_number()) {
+    type_errors_.push_back({pointer(name), std::string("must be a number or null, not ") + json_type_name(*value)});
+    return;
+  }
+  out = value->get<double>();
+}
+
+void BodyReader::texts(const char* name, std::vector<std::string>& out) {
+  out.clear();
+  const auto* value = field(name, false, true);
+  if (value == nullptr) return;
+  if (!value->is_array()) {
+    type_errors_.push_back({pointer(name), std::string("must be an array of strings, not ") + json_type_name(*value)});
+    return;
+  }
+  for (std::size_t k = 0; k < value->size(); ++k) {
+    const auto& item = (*value)[k];
+    if (!item.is_string()) {
+      type_errors_.push_back(
+          {pointer(name) + "/" + std::to_string(k), std::string("must be a string, not ") + json_type_name(item)});
+      continue;
+    }
+    out.push_back(item.get<std::string>());
+  }
+}
+
+BodyReader::Member BodyReader::object(const char* name, const std::function<void(BodyReader&)>& read_members,
+                                      std::initializer_list<const char*> read_only) {
+  seen_.insert(name);
+  auto it = object_.find(name);
+  if (it == object_.end()) return Member::absent;
+  if (it->is_null()) return Member::null;
+  if (!it->is_object()) {
+    type_errors_.push_back({pointer(name), std::string("must be an object or null, not ") + json_type_name(*it)});
+    return Member::absent;
+  }
+  BodyReader inner(*it, partial_, read_only);
+  inner.prefix_ = pointer(name);
+  read_members(inner);
+  inner.unread_members();
+  std::move(inner.type_errors_.begin(), inner.type_errors_.end(), std::back_inserter(type_errors_));
+  std::move(inner.rule_errors_.begin(), inner.rule_errors_.end(), std::back_inserter(rule_errors_));
+  return Member::object;
+}
+
+void BodyReader::unread_members() {
   for (const auto& [name, value] : object_.items()) {
     if (seen_.contains(name)) continue;
     if (read_only_.contains(name)) {
-      type_errors_.push_back({"/" + name, "is read-only"});
+      type_errors_.push_back({pointer(name.c_str()), "is read-only"});
     } else {
-      type_errors_.push_back({"/" + name, "is not a field of this resource"});
+      type_errors_.push_back({pointer(name.c_str()), "is not a field of this resource"});
     }
   }
+}
+
+std::optional<Error> BodyReader::finish(std::vector<FieldError> rule_errors) {
+  unread_members();
   if (!type_errors_.empty())
     return Error::invalid("The body has fields of the wrong type or unknown fields.", type_errors_);
   // Rules the reader found (required, null) come first; the domain's rules skip what the reader reported.

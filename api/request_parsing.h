@@ -2,6 +2,7 @@
 // Every problem is collected so that one answer names all bad inputs at once.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -29,6 +30,9 @@ class QueryReader {
   // RFC 3339; returned converted to SQL UTC "YYYY-MM-DD HH:MM:SS[.ffffff]".
   std::optional<std::string> timestamp(const char* name);
   std::optional<std::string> one_of(const char* name, const std::vector<std::string_view>& allowed);
+  std::optional<std::string> slug(const char* name);
+  // A language tag (service::is_language_tag).
+  std::optional<std::string> language_tag(const char* name);
   // sort, limit and cursor together.
   std::optional<service::PageRequest> page(const std::vector<service::SortKey>& sort_keys);
   // include=a,b: each must be allowed.
@@ -38,6 +42,9 @@ class QueryReader {
   std::optional<service::Error> error() const;
 
  private:
+  // The parameter when valid() holds for it; an error with message otherwise.
+  std::optional<std::string> checked(const char* name, bool (*valid)(std::string_view), const char* message);
+
   const HttpRequest& request_;
   std::vector<service::FieldError> errors_;
 };
@@ -63,12 +70,25 @@ class BodyReader {
   void integer(const char* name, long long& out, bool required = true);
   void integer(const char* name, int& out, bool required = true);
   void boolean(const char* name, bool& out);
+  // A number or null.
+  void number(const char* name, std::optional<double>& out);
+  // An array of strings; null or absent: none.
+  void texts(const char* name, std::vector<std::string>& out);
+  // An object or null: read_members reads its members with a reader of its own (whose errors,
+  // unknown and read-only members included, are this one's, their pointers under /name).
+  enum class Member { absent, null, object };
+  Member object(const char* name, const std::function<void(BodyReader&)>& read_members,
+                std::initializer_list<const char*> read_only = {});
 
   // Adds 400s for fields nobody read; then the first non-empty of (400 errors, 422 errors).
   std::optional<service::Error> finish(std::vector<service::FieldError> rule_errors = {});
 
  private:
   const nlohmann::json* field(const char* name, bool required, bool nullable);
+  std::string pointer(const char* name) const { return prefix_ + "/" + name; }
+  // The members nobody read, as errors (400).
+  void unread_members();
+  std::string prefix_;  // the JSON pointer of the object read, "" for the body
   const nlohmann::json& object_;
   bool partial_;
   std::set<std::string> read_only_;

@@ -298,6 +298,7 @@ struct Catalogue::State {
   using Orders = std::array<catalogue_detail::Order<Entry>, kKeys.size()>;
   std::unordered_map<long long, std::unique_ptr<Entry>> initiatives;
   std::unordered_map<std::string, Orders> partitions;
+  std::unordered_map<std::string, long long> slugs;  // of the initiatives that have one
   // The active companies, in each order of their lists (a few hundred: no partitions).
   std::unordered_map<long long, std::unique_ptr<CompanyEntry>> companies;
   std::array<catalogue_detail::Order<CompanyEntry>, kCompanyKeys.size()> company_orders;
@@ -320,13 +321,20 @@ struct Catalogue::State {
       out.push_back("s:" + *i.state);
       out.push_back("cs:" + i.category + "|" + *i.state);
     }
+    for (const auto& group : i.page->target_groups) out.push_back("g:" + group);
+    for (const auto& language : i.page->languages_offered) out.push_back("l:" + language);
     return out;
   }
-  // The partition of the narrowest equality filter: a company's, a category and state's, ...
+  // The partition of the narrowest equality filter: a company's, a target group's, a language's, a
+  // category and state's, ...
   const Orders* partition_for(const InitiativeFilter& filter) const {
     std::string name;
     if (filter.company_id) {
       name = "o:" + std::to_string(*filter.company_id);
+    } else if (filter.target_group) {
+      name = "g:" + *filter.target_group;
+    } else if (filter.language_offered) {
+      name = "l:" + *filter.language_offered;
     } else if (filter.category && filter.state) {
       name = "cs:" + *filter.category + "|" + *filter.state;
     } else if (filter.category) {
@@ -348,6 +356,7 @@ struct Catalogue::State {
       if (orders.front().empty()) partitions.erase(name);
     }
     if (search) search->remove(id, texts_of(entry->item));
+    if (entry->item.slug) slugs.erase(*entry->item.slug);
     initiatives.erase(it);
   }
   // One row, in place (a catch-up).
@@ -440,6 +449,7 @@ struct Catalogue::State {
     const Entry* out = entry.get();
     long long id = entry->id();
     if (search) search->add(id, texts_of(out->item));
+    if (out->item.slug) slugs[*out->item.slug] = id;
     initiatives.emplace(id, std::move(entry));
     return out;
   }
@@ -615,7 +625,10 @@ std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& f
   auto key = key_named(page.sort.key.name);
   std::optional<std::string> since;
   if (filter.updated_since) since = canonical_since(*filter.updated_since);
-  if (!key || (filter.updated_since && !since) || !current_for(audience)) return decline<Page<Initiative>>();
+  // A city is compared under the collation (case and accents), which the catalogue cannot weigh.
+  if (!key || (filter.updated_since && !since) || filter.city || filter.company_slug || !current_for(audience)) {
+    return decline<Page<Initiative>>();
+  }
   std::shared_lock reading(state_mutex_);
   if (!serving()) return decline<Page<Initiative>>();
   std::optional<std::vector<long long>> found;  // the ids q finds, ascending
@@ -647,6 +660,11 @@ std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& f
     }
     if (filter.published && i.published != *filter.published) return false;
     if (since && e.updated_at.view() < *since) return false;
+    auto has = [](const std::vector<std::string>& values, const std::string& value) {
+      return std::find(values.begin(), values.end(), value) != values.end();
+    };
+    if (filter.target_group && !has(i.page->target_groups, *filter.target_group)) return false;
+    if (filter.language_offered && !has(i.page->languages_offered, *filter.language_offered)) return false;
     return true;
   };
   static const catalogue_detail::Order<Entry> kNone;
@@ -722,6 +740,26 @@ std::optional<Page<Company>> Catalogue::companies(const CompanyFilter& filter, c
   if (!out) return decline<Page<Company>>();
   answered_.fetch_add(1, std::memory_order_relaxed);
   return out;
+}
+
+std::optional<std::optional<long long>> Catalogue::initiative_slug(const std::string& slug, Audience audience) {
+  if (!current_for(audience)) return decline<std::optional<long long>>();
+  std::shared_lock reading(state_mutex_);
+  if (!serving()) return decline<std::optional<long long>>();
+  answered_.fetch_add(1, std::memory_order_relaxed);
+  auto it = state_->slugs.find(slug);
+  return it == state_->slugs.end() ? std::optional<long long>() : std::optional<long long>(it->second);
+}
+
+std::optional<std::optional<long long>> Catalogue::company_slug(const std::string& slug, Audience audience) {
+  if (!current_for(audience)) return decline<std::optional<long long>>();
+  std::shared_lock reading(state_mutex_);
+  if (!serving()) return decline<std::optional<long long>>();
+  answered_.fetch_add(1, std::memory_order_relaxed);
+  for (const auto& [id, entry] : state_->companies) {
+    if (entry->item.slug == slug) return std::optional<long long>(id);
+  }
+  return std::optional<long long>();
 }
 
 std::optional<std::optional<Company>> Catalogue::company(long long id, Audience audience) {

@@ -8,7 +8,8 @@
 // by the collation's own sort keys, WEIGHT_STRING), the same cursors, which both sides accept.
 // Where it cannot be sure it declines and the database answers: before the first load, after
 // a refresh failed (until one succeeds), above its size bound, for a q with a character its
-// search index does not know (service/search_index.h), for a cursor whose row it cannot
+// search index does not know (service/search_index.h), for a city (compared under the collation),
+// for a cursor whose row it cannot
 // place, and for a company sector no company has as that very text (it cannot weigh a new
 // text). tests/integration/catalogue_test.cc compares both on every shape.
 #pragma once
@@ -65,6 +66,10 @@ class Catalogue {
   std::optional<Page<Initiative>> initiatives(const InitiativeFilter& filter, const PageRequest& page,
                                               Audience audience);
   std::optional<std::optional<Company>> company(long long id, Audience audience);
+  // The id of the initiative or company with this slug (nullopt inside: none has it), whether or
+  // not the audience may see it.
+  std::optional<std::optional<long long>> initiative_slug(const std::string& slug, Audience audience);
+  std::optional<std::optional<long long>> company_slug(const std::string& slug, Audience audience);
   // The companies among ids the audience may see (absent ones left out, each once).
   std::optional<std::vector<Company>> companies(const std::vector<long long>& ids, Audience audience);
   // A page of the companies list (every filter and sort; a sector only when some company has

@@ -72,6 +72,15 @@ Result<std::optional<Company>> CompanyService::find_by_slug(const std::string& s
   });
 }
 
+Result<std::optional<long long>> CompanyService::id_of_slug(const std::string& slug, Audience audience) {
+  if (catalogue_) {
+    if (auto answer = catalogue_->company_slug(slug, audience)) return *answer;
+  }
+  auto company = find_by_slug(slug);
+  if (!company.ok()) return company.error();
+  return *company ? std::optional<long long>((*company)->id) : std::nullopt;
+}
+
 Result<std::vector<Company>> CompanyService::get_many(const std::vector<long long>& ids, Audience audience) {
   if (catalogue_) {
     if (auto answer = catalogue_->companies(ids, audience)) return std::move(*answer);

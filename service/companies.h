@@ -24,6 +24,8 @@ class CompanyService {
   Result<Page<Company>> list(const CompanyFilter& filter, const PageRequest& page, Audience audience);
   Result<Company> get(long long id, Audience audience);
   Result<std::optional<Company>> find_by_slug(const std::string& slug);
+  // The id of the company with this slug, if any (whoever may see it: get then decides).
+  Result<std::optional<long long>> id_of_slug(const std::string& slug, Audience audience);
   // Several at once; absent ids (and those the audience may not see) are left out.
   Result<std::vector<Company>> get_many(const std::vector<long long>& ids, Audience audience);
   // include=company: the companies that a page of items names (company_ids[i] is item i's, if

@@ -2,6 +2,8 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
+
 #include "service/catalogue.h"
 #include "service/changes.h"
 #include "service/repositories/initiative_repository.h"
@@ -16,6 +18,104 @@ const std::vector<SortKey> kInitiativeSortKeys = {{"title", "i.title"},
                                                   {"created_at", "i.created_at"},
                                                   {"updated_at", "i.updated_at"},
                                                   {"participants", "i.participants"}};
+
+const std::vector<std::string_view> kTargetGroups = {
+    "young_refugees",       "adults",    "women",           "families",
+    "unaccompanied_minors", "academics", "skilled_workers", "employees"};
+
+bool is_language_tag(std::string_view text) {
+  auto all = [](std::string_view part, auto test) {
+    return std::all_of(part.begin(), part.end(), [&](char c) { return test(static_cast<unsigned char>(c)); });
+  };
+  auto lower = [](unsigned char c) { return c >= 'a' && c <= 'z'; };
+  auto upper = [](unsigned char c) { return c >= 'A' && c <= 'Z'; };
+  auto digit = [](unsigned char c) { return c >= '0' && c <= '9'; };
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 0;;) {
+    auto dash = text.find('-', start);
+    parts.push_back(text.substr(start, dash == std::string_view::npos ? std::string_view::npos : dash - start));
+    if (dash == std::string_view::npos) break;
+    start = dash + 1;
+  }
+  if (parts.size() > 3 || parts[0].size() < 2 || parts[0].size() > 3 || !all(parts[0], lower)) return false;
+  std::size_t at = 1;
+  if (at < parts.size() && parts[at].size() == 4 && upper(parts[at][0]) && all(parts[at].substr(1), lower)) ++at;
+  if (at < parts.size() &&
+      ((parts[at].size() == 2 && all(parts[at], upper)) || (parts[at].size() == 3 && all(parts[at], digit)))) {
+    ++at;
+  }
+  return at == parts.size();
+}
+
+namespace {
+
+// A list of distinct values, each checked by `valid` (its message otherwise).
+template <typename Valid>
+void distinct_values(Validator& v, const std::string& field, const std::vector<std::string>& values, std::size_t max,
+                     Valid valid, const std::string& message) {
+  if (values.size() > max) v.fail(field, "must have at most " + std::to_string(max) + " entries");
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    std::string at = field + "/" + std::to_string(k);
+    if (!valid(values[k])) {
+      v.fail(at, message);
+    } else if (std::find(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values[k]) !=
+               values.begin() + static_cast<std::ptrdiff_t>(k)) {
+      v.fail(at, "is listed twice");
+    }
+  }
+}
+
+bool is_postcode(const std::string& text) {
+  return text.size() == 5 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "+49 30 1234567", "030/123 45-67", "0331 (0) 123": a digit first (after an optional +), then digits
+// and the usual separators.
+bool is_phone(const std::string& text) {
+  std::size_t start = !text.empty() && text[0] == '+' ? 1 : 0;
+  if (text.size() <= start || text[start] < '0' || text[start] > '9') return false;
+  return std::all_of(text.begin() + static_cast<std::ptrdiff_t>(start), text.end(), [](char c) {
+    return (c >= '0' && c <= '9') || c == ' ' || c == '(' || c == ')' || c == '/' || c == '-';
+  });
+}
+
+void validate_page(Validator& v, const PageDetails& p) {
+  if (p.image) {
+    v.url("/image/url", p.image->url);
+    v.text("/image/alt", std::optional<std::string>(p.image->alt), 300);
+  }
+  if (p.contact) {
+    const PublicContact& c = *p.contact;
+    if (!c.name && !c.email && !c.phone) v.fail("/contact", "must have a name, an email or a phone number");
+    v.text("/contact/name", c.name, 200);
+    v.email("/contact/email", c.email);
+    if (c.phone && (!is_phone(*c.phone) || c.phone->size() > 40)) {
+      v.fail("/contact/phone", "must be a phone number of at most 40 characters (digits, +, spaces, ( ) / -)");
+    }
+  }
+  const Place& l = p.location;
+  v.text("/location/street", l.street, 200);
+  if (l.postcode && !is_postcode(*l.postcode)) v.fail("/location/postcode", "must be a German postcode (5 digits)");
+  if (l.lat && (*l.lat < -90 || *l.lat > 90)) v.fail("/location/lat", "must be between -90 and 90");
+  if (l.lon && (*l.lon < -180 || *l.lon > 180)) v.fail("/location/lon", "must be between -180 and 180");
+  if (l.lat.has_value() != l.lon.has_value())
+    v.fail(l.lat ? "/location/lon" : "/location/lat", "must be given with the other coordinate");
+  distinct_values(
+      v, "/languages_offered", p.languages_offered, kMaxLanguagesOffered,
+      [](const std::string& t) { return is_language_tag(t); },
+      "must be a BCP 47 language tag such as de, ar, fa-AF or sr-Latn");
+  std::string groups;
+  for (auto g : kTargetGroups) groups += (groups.empty() ? "" : ", ") + std::string(g);
+  distinct_values(
+      v, "/target_groups", p.target_groups, kTargetGroups.size(),
+      [](const std::string& g) {
+        return std::find(kTargetGroups.begin(), kTargetGroups.end(), g) != kTargetGroups.end();
+      },
+      "must be one of: " + groups);
+  v.url("/signup_url", p.signup_url);
+}
+
+}  // namespace
 
 std::vector<FieldError> validate(const InitiativeInput& i) {
   Validator v;
@@ -39,6 +139,8 @@ std::vector<FieldError> validate(const InitiativeInput& i) {
     v.fail("/participants", "must be at most " + std::to_string(kMaxParticipants));
   }
   v.url("/url", i.url);
+  if (i.slug) v.slug("/slug", *i.slug, kMaxInitiativeSlug);
+  validate_page(v, i.page.get());
   return v.take();
 }
 
@@ -53,15 +155,28 @@ Error unknown_company() {
           {{"/company_id", "does not refer to an existing company"}}};
 }
 
+Error duplicate_slug() {
+  return {ErrorCode::already_exists, "An initiative with this slug exists already.", {{"/slug", "is taken"}}};
+}
+
 Error changed_concurrently() {
   return {ErrorCode::version_mismatch, "The initiative was changed by someone else.", {}};
 }
 
 }  // namespace
 
-Result<Page<Initiative>> InitiativeService::list(const InitiativeFilter& filter, const PageRequest& page,
+Result<Page<Initiative>> InitiativeService::list(const InitiativeFilter& given, const PageRequest& page,
                                                  Audience audience) {
-  if (filter.q && !sql::fulltext_terms(*filter.q)) return search_without_words();
+  if (given.q && !sql::fulltext_terms(*given.q)) return search_without_words();
+  InitiativeFilter filter = given;
+  if (filter.company_slug) {
+    // A company named by its slug: its id, or an empty page when there is no such company.
+    auto company = CompanyService(pool_, catalogue_).id_of_slug(*filter.company_slug, audience);
+    if (!company.ok()) return company.error();
+    if (!*company || (filter.company_id && *filter.company_id != **company)) return Page<Initiative>{};
+    filter.company_id = **company;
+    filter.company_slug.reset();
+  }
   if (catalogue_) {
     if (auto answer = catalogue_->initiatives(filter, page, audience)) return std::move(*answer);
   }
@@ -84,6 +199,15 @@ Result<Initiative> InitiativeService::get(long long id, Audience audience) {
   });
 }
 
+Result<std::optional<long long>> InitiativeService::id_of_slug(const std::string& slug, Audience audience) {
+  if (catalogue_) {
+    if (auto answer = catalogue_->initiative_slug(slug, audience)) return *answer;
+  }
+  return with_session<std::optional<long long>>(pool_, [&](soci::session& sql) -> Result<std::optional<long long>> {
+    return initiative_repository::id_of_slug(sql, slug);
+  });
+}
+
 Result<Initiative> InitiativeService::create(const InitiativeInput& input) {
   if (auto errors = validate(input); !errors.empty()) return Error::validation(std::move(errors));
   auto created = in_transaction<Initiative>(pool_, [&](soci::session& sql) -> Result<Initiative> {
@@ -95,6 +219,7 @@ Result<Initiative> InitiativeService::create(const InitiativeInput& input) {
   });
   // The company was deleted between the check and the insert: the foreign key stopped it.
   if (!created.ok() && created.error().code == ErrorCode::validation_failed) return unknown_company();
+  if (!created.ok() && created.error().code == ErrorCode::already_exists) return duplicate_slug();
   if (created.ok()) catch_up(catalogue_);
   return created;
 }
@@ -112,6 +237,7 @@ Result<Initiative> InitiativeService::update(long long id, int expected_version,
     return initiative;
   });
   if (!updated.ok() && updated.error().code == ErrorCode::validation_failed) return unknown_company();
+  if (!updated.ok() && updated.error().code == ErrorCode::already_exists) return duplicate_slug();
   if (updated.ok()) catch_up(catalogue_);
   return updated;
 }

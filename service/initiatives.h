@@ -24,6 +24,8 @@ class InitiativeService {
   // Anonymous callers see published initiatives of active companies only.
   Result<Page<Initiative>> list(const InitiativeFilter& filter, const PageRequest& page, Audience audience);
   Result<Initiative> get(long long id, Audience audience);
+  // The id of the initiative with this slug, if any (whoever may see it: get then decides).
+  Result<std::optional<long long>> id_of_slug(const std::string& slug, Audience audience);
   Result<Initiative> create(const InitiativeInput& input);
   // Replaces the writable fields when the stored version is still expected_version.
   Result<Initiative> update(long long id, int expected_version, const InitiativeInput& input);

@@ -119,11 +119,11 @@ void Validator::text(const std::string& field, const std::optional<std::string>&
   if (value && utf8_length(*value) > max) fail(field, "must be at most " + std::to_string(max) + " characters");
 }
 
-void Validator::slug(const std::string& field, const std::string& value) {
+void Validator::slug(const std::string& field, const std::string& value, std::size_t max) {
   if (!is_valid_slug(value)) {
     fail(field, "must be lowercase letters and digits in words joined by single hyphens (^[a-z0-9]+(-[a-z0-9]+)*$)");
-  } else if (value.size() > 100) {
-    fail(field, "must be at most 100 characters");
+  } else if (value.size() > max) {
+    fail(field, "must be at most " + std::to_string(max) + " characters");
   }
 }
 

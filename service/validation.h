@@ -16,7 +16,7 @@ class Validator {
   // Required text: 1..max characters (Unicode code points), not only spaces.
   void text(const std::string& field, const std::string& value, std::size_t max);
   void text(const std::string& field, const std::optional<std::string>& value, std::size_t max);
-  void slug(const std::string& field, const std::string& value);
+  void slug(const std::string& field, const std::string& value, std::size_t max = 100);
   void url(const std::string& field, const std::optional<std::string>& value);
   void email(const std::string& field, const std::optional<std::string>& value);
   void date(const std::string& field, const std::optional<std::string>& value);

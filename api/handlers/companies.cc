@@ -30,8 +30,7 @@ HttpResponse list(const RequestContext& context, Services& services) {
   return list_response(context, body, result.next_cursor);
 }
 
-HttpResponse get(const RequestContext& context, Services& services) {
-  auto id = take(path_id(context));
+HttpResponse get(const RequestContext& context, Services& services, long long id) {
   QueryReader query(context.request, {});
   if (auto error = query.error()) return problem(*error);
   HttpResponse denied;
@@ -78,7 +77,14 @@ void mount_companies(Router& router, Services& services) {
       created_again<service::Company>(
           "company", [&services](long long id) { return services.companies.get(id, Audience::internal); }, created_json,
           "/v1/companies"));
-  router.add("GET", "/v1/companies/{id}", [&services](const RequestContext& c) { return get(c, services); });
+  router.add("GET", "/v1/companies/{id}",
+             [&services](const RequestContext& c) { return get(c, services, take(path_id(c))); });
+  router.add("GET", "/v1/companies/by-slug/{slug}", [&services](const RequestContext& c) {
+    return by_slug(
+        c, "/v1/companies", "company",
+        [&](const std::string& slug) { return services.companies.id_of_slug(slug, slug_audience(c)); },
+        [&](long long id) { return get(c, services, id); });
+  });
   router.add("PATCH", "/v1/companies/{id}", [&services](const RequestContext& c) { return patch(c, services); });
   router.add("DELETE", "/v1/companies/{id}", [&services](const RequestContext& c) { return remove(c, services); });
 }

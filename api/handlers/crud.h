@@ -11,6 +11,7 @@
 #include "api/responses.h"
 #include "api/router.h"
 #include "service/companies.h"
+#include "service/validation.h"
 
 namespace zusammen::api {
 
@@ -30,6 +31,41 @@ inline service::Result<long long> path_id(const RequestContext& context) {
   auto id = parse_id(context.params.at("id"));
   if (!id) return service::Error::invalid("The id in the path is not valid.", {{"id", "must be a positive integer"}});
   return *id;
+}
+
+// Whom a slug is resolved for: the catalogue answers anonymous callers from memory and keys as
+// current as the database (the GET that follows checks the scope).
+inline service::Audience slug_audience(const RequestContext& context) {
+  return context.principal.key ? service::Audience::internal : service::Audience::public_only;
+}
+
+// GET of an item by its slug (/by-slug/{slug}): the {slug} path parameter, strictly (400
+// otherwise), resolved by id_of_slug to the id of the item that has it, then answered by answer(id)
+// as GET by id answers, with where the item lives (Content-Location: collection_path/id). Every
+// 404 names the slug, not the id it resolved to: an anonymous caller learns nothing of an item it
+// may not see.
+inline HttpResponse by_slug(
+    const RequestContext& context, const std::string& collection_path, std::string_view what,
+    const std::function<service::Result<std::optional<long long>>(const std::string&)>& id_of_slug,
+    const std::function<HttpResponse(long long)>& answer) {
+  const std::string& slug = context.params.at("slug");
+  if (!service::is_valid_slug(slug)) {
+    return problem(service::Error::invalid(
+        "The slug in the path is not valid.",
+        {{"slug",
+          "must be lowercase letters and digits in words joined by single hyphens (^[a-z0-9]+(-[a-z0-9]+)*$)"}}));
+  }
+  auto not_found = [&] {
+    return problem(service::Error::not_found("No " + std::string(what) + " with slug '" + slug + "'."));
+  };
+  auto id = take(id_of_slug(slug));
+  if (!id) return not_found();
+  try {
+    return answer(*id).with_header("Content-Location", collection_path + "/" + std::to_string(*id));
+  } catch (const Refusal& refusal) {
+    if (refusal.error.code == service::ErrorCode::not_found) return not_found();
+    throw;
+  }
 }
 
 inline HttpResponse created(const nlohmann::json& item, int version, const std::string& location) {

@@ -22,12 +22,17 @@ struct Initiatives {
 };
 
 HttpResponse list(const RequestContext& context, Services& services) {
-  QueryReader query(context.request, {"company_id", "category", "state", "q", "active_on", "published", "updated_since",
-                                      "include", "sort", "limit", "cursor"});
+  QueryReader query(context.request,
+                    {"company_id", "company", "category", "state", "city", "target_group", "language_offered", "q",
+                     "active_on", "published", "updated_since", "include", "sort", "limit", "cursor"});
   service::InitiativeFilter filter;
   filter.company_id = query.id("company_id");
   filter.category = query.one_of("category", service::kInitiativeCategories);
   filter.state = query.one_of("state", service::kGermanStates);
+  filter.company_slug = query.slug("company");
+  filter.city = query.text("city", 100);
+  filter.target_group = query.one_of("target_group", service::kTargetGroups);
+  filter.language_offered = query.language_tag("language_offered");
   filter.q = query.text("q");
   filter.active_on = query.date("active_on");
   filter.published = query.boolean("published");
@@ -42,6 +47,12 @@ HttpResponse list(const RequestContext& context, Services& services) {
 
 void mount_initiatives(Router& router, Services& services) {
   linked_content::mount<Initiatives>(router, services, list);
+  router.add("GET", "/v1/initiatives/by-slug/{slug}", [&services](const RequestContext& c) {
+    return by_slug(
+        c, Initiatives::kPath, "initiative",
+        [&](const std::string& slug) { return services.initiatives.id_of_slug(slug, slug_audience(c)); },
+        [&](long long id) { return linked_content::get<Initiatives>(c, services, id); });
+  });
 }
 
 }  // namespace zusammen::api

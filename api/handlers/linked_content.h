@@ -45,9 +45,9 @@ HttpResponse list(const RequestContext& context, Services& services, const Filte
   return list_response(context, body, result.next_cursor);
 }
 
+// GET of the item with this id (by {id}, or by a slug resolved to it).
 template <typename Traits>
-HttpResponse get(const RequestContext& context, Services& services) {
-  auto id = take(path_id(context));
+HttpResponse get(const RequestContext& context, Services& services, long long id) {
   QueryReader query(context.request, {"include"});
   auto include = query.include({"company"});
   if (auto error = query.error()) return problem(*error);
@@ -103,7 +103,7 @@ void mount(Router& router, Services& services, List list_handler) {
           Traits::kChangeType,
           [&services](long long id) { return Traits::service(services).get(id, service::Audience::internal); },
           Traits::to_json, collection));
-  router.add("GET", item, [&services](const RequestContext& c) { return get<Traits>(c, services); });
+  router.add("GET", item, [&services](const RequestContext& c) { return get<Traits>(c, services, take(path_id(c))); });
   router.add("PATCH", item, [&services](const RequestContext& c) { return patch<Traits>(c, services); });
   router.add("DELETE", item, [&services](const RequestContext& c) { return remove<Traits>(c, services); });
 }

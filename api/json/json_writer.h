@@ -40,6 +40,7 @@ class JsonWriter {
   JsonWriter& value(long long number_value) { return number(number_value); }
   JsonWriter& value(int number_value) { return number(number_value); }
   JsonWriter& value(bool flag) { return boolean(flag); }
+  JsonWriter& value(double number_value) { return value(nlohmann::json(number_value)); }
   template <typename T>
   JsonWriter& value(const std::optional<T>& maybe) {
     return maybe ? value(*maybe) : null();

@@ -20,6 +20,8 @@ long long insert(soci::session& session, const InitiativeInput& input);
 // False when no row has this id and version.
 bool update(soci::session& session, long long id, int expected_version, const InitiativeInput& input);
 bool erase(soci::session& session, long long id);
+// The id of the initiative with this slug, whoever may see it.
+std::optional<long long> id_of_slug(soci::session& session, const std::string& slug);
 bool company_exists(soci::session& session, long long company_id);
 // One page of the filtered list, as the audience may see it: anonymous callers see
 // published initiatives of active companies only.

@@ -210,11 +210,23 @@ const collections = [
   ['/v1/meetings/', 'meeting'],
 ];
 
+// The slug of a fixture (its POST example names one; adapt() made it unique), for /by-slug/{slug}.
+async function slugOf(kind) {
+  const [prefix] = collections.find(([, k]) => k === kind);
+  const slug = (await ok(admin, 'get', `${prefix}${fixtures[kind]}`)).json().slug;
+  if (!slug) throw new Error(`authz: the ${kind} fixture has no slug: give its POST example one`);
+  return slug;
+}
+
 // Path parameters for one call: fixtures for reads; fresh resources for
 // writes, which may change or delete what they touch.
 async function pathFor(template, method) {
   const writes = method !== 'get';
   let path = template;
+  if (template.includes('{slug}')) {
+    const [, kind] = collections.find(([prefix]) => template.startsWith(prefix)) ?? [];
+    if (kind) return path.replace('{slug}', encodeURIComponent(await slugOf(kind)));
+  }
   if (template.includes('{item_id}')) {
     const meeting = writes ? await create.meeting() : fixtures.meeting;
     const item = writes ? await create.agendaItem(meeting) : fixtures.agendaItem;

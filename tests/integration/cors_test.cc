@@ -67,8 +67,8 @@ TEST_F(CorsTest, AnAllowedOriginGetsItselfBackWithVaryAndTheExposedHeaders) {
   // One Vary header naming what the representation depends on.
   EXPECT_EQ(read.header_items("vary"), (std::set<std::string>{"Authorization", "Origin"}));
   EXPECT_EQ(read.header_items("access-control-expose-headers"),
-            (std::set<std::string>{"ETag", "Link", "Location", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining",
-                                   "RateLimit-Reset", "RateLimit-Policy", "X-Request-Id"}));
+            (std::set<std::string>{"Content-Location", "ETag", "Link", "Location", "Retry-After", "RateLimit-Limit",
+                                   "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy", "X-Request-Id"}));
   // Keys travel in Authorization, never as cookies: no credentials mode.
   EXPECT_FALSE(read.header("access-control-allow-credentials"));
 

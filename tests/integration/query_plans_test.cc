@@ -213,7 +213,8 @@ std::string table_name(const std::string& alias) {
                                                               {"a", "agenda_items"},
                                                               {"t", "testimonials"},
                                                               {"r", "registrations"},
-                                                              {"w", "registration_workshops"}};
+                                                              {"w", "registration_workshops"},
+                                                              {"tg", "initiative_tags"}};
   auto found = kAliases.find(alias);
   return found == kAliases.end() ? alias : found->second;
 }
@@ -286,7 +287,8 @@ const std::vector<std::string> kLoad = {
       TIMESTAMP('2024-01-01') + INTERVAL ((seq * 15485863) % 90000000) SECOND FROM seq_1_to_1000)sql",
     R"sql(
       INSERT INTO initiatives (id, company_id, title, summary, description, category, city, state,
-      start_date, end_date, participants, published, created_at, updated_at) SELECT seq,
+      start_date, end_date, participants, published, created_at, updated_at, target_groups,
+      languages_offered) SELECT seq,
       1 + (seq * 2654435761) % 1000,
       CONCAT(ELT(1 + (seq * 13) % 20, 'Sprachkurs', 'Mentoring', 'Praktikum', 'Ausbildung', 'Jobcoaching', 'Deutsch im Beruf', 'Integrationskurs', 'Patenschaft', 'Umschulung', 'Berufseinstieg', 'Willkommen', 'Qualifizierung', 'Sprachcafe', 'Bewerbungstraining', 'Lernwerkstatt', 'Teilzeitausbildung', 'Einstiegsqualifizierung', 'Rueckkehrhilfe', 'Frauen in Arbeit', 'Netzwerkabend'),
       ' ', LPAD((seq * 48271) % 1000003, 7, '0')), NULL,
@@ -298,7 +300,22 @@ const std::vector<std::string> kLoad = {
       DATE('2016-01-01') + INTERVAL (seq % 3000 + 30 + seq % 700) DAY), (seq * 7919) % 500,
       IF(seq % 10 < 7, 1, 0),
       TIMESTAMP('2015-01-01') + INTERVAL ((seq * 104729) % 300000000) SECOND + INTERVAL (seq % 1000000) MICROSECOND,
-      TIMESTAMP('2024-01-01') + INTERVAL ((seq * 15485863) % 90000000) SECOND + INTERVAL (seq % 999983) MICROSECOND FROM seq_1_to_100000)sql",
+      TIMESTAMP('2024-01-01') + INTERVAL ((seq * 15485863) % 90000000) SECOND + INTERVAL (seq % 999983) MICROSECOND,
+      CONCAT_WS(',', IF(seq % 5 < 2, 'young_refugees', NULL), IF(seq % 7 = 0, 'women', NULL),
+      IF(seq % 100 = 0, 'unaccompanied_minors', NULL)),
+      CONCAT_WS(',', IF(seq % 5 < 4, 'de', NULL), IF(seq % 3 = 0, 'ar', NULL), IF(seq % 100 = 1, 'ti', NULL))
+      FROM seq_1_to_100000)sql",
+    // The target groups' and languages' rows of initiative_tags, from the lists just loaded.
+    R"sql(
+      INSERT INTO initiative_tags (tag, id, title, created_at, updated_at, participants)
+      SELECT CONCAT('group:', j.v), i.id, i.title, i.created_at, i.updated_at, i.participants FROM initiatives i,
+      JSON_TABLE(CONCAT('["', REPLACE(i.target_groups, ',', '","'), '"]'), '$[*]' COLUMNS (v VARCHAR(40) PATH '$')) j
+      WHERE i.target_groups <> '')sql",
+    R"sql(
+      INSERT INTO initiative_tags (tag, id, title, created_at, updated_at, participants)
+      SELECT CONCAT('language:', j.v), i.id, i.title, i.created_at, i.updated_at, i.participants FROM initiatives i,
+      JSON_TABLE(CONCAT('["', REPLACE(i.languages_offered, ',', '","'), '"]'), '$[*]' COLUMNS (v VARCHAR(40) PATH '$')) j
+      WHERE i.languages_offered <> '')sql",
     R"sql(
       INSERT INTO meetings (id, title, kind, starts_at, ends_at, venue_city, host_company_id,
       description, capacity, registration_open, status, published, created_at, updated_at) SELECT seq,
@@ -391,7 +408,7 @@ class QueryPlansTest : public ApiTest<QueryPlansTest> {
     statement->execute("SET FOREIGN_KEY_CHECKS = 1");
     statement->execute("UPDATE change_sequence SET last_seq = 200000 WHERE id = 1");
     std::unique_ptr<::sql::ResultSet> analyzed(statement->executeQuery(
-        "ANALYZE TABLE companies, initiatives, meetings, agenda_items, testimonials, registrations, "
+        "ANALYZE TABLE companies, initiatives, initiative_tags, meetings, agenda_items, testimonials, registrations, "
         "registration_workshops, changes"));
     while (analyzed->next()) {
     }
@@ -554,7 +571,14 @@ TEST_F(QueryPlansTest, Initiatives) {
              "published=true", "published=false", "updated_since=2026-11-01T00:00:00Z",
              // A window with no row in it (few: initiatives_updated, then sorted), and one with a filter.
              "updated_since=2999-01-01T00:00:00Z", "category=language&updated_since=2026-11-01T00:00:00Z",
-             std::string("company_id=") + kCompany + "&category=language"},
+             std::string("company_id=") + kCompany + "&category=language",
+             // The partner websites' filters: a city, a target group and a language (common and rare:
+             // initiative_tags in the list's order), together and with others, and a company by slug.
+             "city=Stadt%207", "city=Stadt%207&category=language", "target_group=young_refugees",
+             "target_group=unaccompanied_minors", "language_offered=ar", "language_offered=ti",
+             "target_group=women&language_offered=ar", "target_group=women&category=language",
+             "target_group=young_refugees&updated_since=2026-11-01T00:00:00Z", std::string("company=firma-") + kCompany,
+             std::string("company=firma-") + kCompany + "&target_group=women", "q=Sprachkurs&target_group=women"},
             {"title", "created_at", "updated_at", "participants"}, both_audiences());
   for (const auto& [audience, headers] : both_audiences()) {
     check({"/v1/initiatives", "include=company", audience, headers});

@@ -68,6 +68,15 @@ service::InitiativeInput chance_plus_input() {
   i.participants = 120;
   i.url = "https://www.deutschebahn.com/chance-plus";
   i.published = true;
+  i.slug = "db-chance-plus";
+  service::PageDetails& page = i.page.edit();
+  page.image =
+      service::Image{"https://www.deutschebahn.com/bilder/chance-plus.jpg", "Auszubildende in einer Werkstatt"};
+  page.contact = service::PublicContact{"Team Chance plus", std::nullopt, "+49 30 1234567"};
+  page.location = {"Potsdamer Platz 2", "10785", 52.5096, 13.3759};
+  page.languages_offered = {"de", "ar", "fa"};
+  page.target_groups = {"young_refugees"};
+  page.signup_url = "https://www.deutschebahn.com/chance-plus/anmelden";
   return i;
 }
 
@@ -85,10 +94,11 @@ const std::set<std::string> kCompanyPublicFields = {
     "id",    "slug",        "name",         "sector", "website",    "logo_url",   "city",
     "state", "description", "member_since", "status", "created_at", "updated_at", "version"};
 
-const std::set<std::string> kInitiativeFields = {"id",         "company_id",   "title", "summary",   "description",
-                                                 "category",   "target_group", "city",  "state",     "start_date",
-                                                 "end_date",   "participants", "url",   "published", "created_at",
-                                                 "updated_at", "version"};
+const std::set<std::string> kInitiativeFields = {
+    "id",           "company_id", "title",      "summary",           "description",   "category",
+    "target_group", "city",       "state",      "start_date",        "end_date",      "participants",
+    "url",          "published",  "created_at", "updated_at",        "version",       "slug",
+    "image",        "contact",    "location",   "languages_offered", "target_groups", "signup_url"};
 
 // ---------------------------------------------------------------- companies
 
@@ -326,6 +336,68 @@ TEST(InitiativeJson, AbsentOptionalFieldsAreNull) {
   }
   EXPECT_EQ(json["participants"], 0);
   EXPECT_EQ(json["published"], false);
+  for (const char* field : {"slug", "image", "contact", "signup_url"}) EXPECT_TRUE(json[field].is_null()) << field;
+  EXPECT_EQ(json["languages_offered"], nlohmann::json::array());
+  EXPECT_EQ(json["target_groups"], nlohmann::json::array());
+  // The place is always an object: its own fields null, the initiative's city and state in it.
+  EXPECT_EQ(json["location"], (nlohmann::json{{"street", nullptr},
+                                              {"postcode", nullptr},
+                                              {"city", nullptr},
+                                              {"state", nullptr},
+                                              {"lat", nullptr},
+                                              {"lon", nullptr}}));
+}
+
+TEST(InitiativeJson, ThePlaceCarriesTheInitiativesCityAndStateOnlyWhenRead) {
+  auto read = initiative_to_json(chance_plus());
+  EXPECT_EQ(read["location"]["city"], "Berlin");
+  EXPECT_EQ(read["location"]["state"], "DE-BE");
+  EXPECT_EQ(read["location"]["lat"], 52.5096);
+  auto writable = initiative_writable_json(chance_plus_input());
+  EXPECT_FALSE(writable["location"].contains("city"));
+  EXPECT_FALSE(writable["location"].contains("state"));
+}
+
+// The pointer of each refused nested member, and whether it is a 400 (type, unknown, read-only)
+// or a 422 (a rule).
+TEST(InitiativeJson, NestedMembersAreReadAsStrictlyAsTheBody) {
+  struct Case {
+    nlohmann::json patch;
+    std::string pointer;
+    service::ErrorCode code;
+  };
+  const std::vector<Case> cases = {
+      {{{"image", {{"url", 5}, {"alt", ""}}}}, "/image/url", service::ErrorCode::invalid_argument},
+      {{{"image", {{"url", "https://a.example/b.jpg"}, {"alt", "x"}, {"title", "y"}}}},
+       "/image/title",
+       service::ErrorCode::invalid_argument},
+      {{{"image", "https://a.example/b.jpg"}}, "/image", service::ErrorCode::invalid_argument},
+      {{{"image", {{"alt", "x"}}}}, "/image/url", service::ErrorCode::validation_failed},
+      {{{"location", {{"city", "Potsdam"}}}}, "/location/city", service::ErrorCode::invalid_argument},
+      {{{"location", {{"lat", "52.1"}}}}, "/location/lat", service::ErrorCode::invalid_argument},
+      {{{"target_groups", {"women", 3}}}, "/target_groups/1", service::ErrorCode::invalid_argument},
+      {{{"target_groups", "women"}}, "/target_groups", service::ErrorCode::invalid_argument},
+      {{{"target_groups", {"women", "kids"}}}, "/target_groups/1", service::ErrorCode::validation_failed},
+      {{{"languages_offered", {"de", "de"}}}, "/languages_offered/1", service::ErrorCode::validation_failed},
+      {{{"languages_offered", {"DE"}}}, "/languages_offered/0", service::ErrorCode::validation_failed},
+      {{{"contact", nlohmann::json::object()}}, "/contact", service::ErrorCode::validation_failed},
+      {{{"contact", {{"phone", "(030) 123"}}}}, "/contact/phone", service::ErrorCode::validation_failed},
+      {{{"location", {{"postcode", "1234"}}}}, "/location/postcode", service::ErrorCode::validation_failed},
+      {{{"location", {{"lat", 52.1}}}}, "/location/lon", service::ErrorCode::validation_failed},
+      {{{"slug", "Chance_Plus"}}, "/slug", service::ErrorCode::validation_failed},
+  };
+  for (const auto& c : cases) {
+    auto body = initiative_writable_json(service::InitiativeInput{});
+    body["company_id"] = 1;
+    body["title"] = "Sprachkurs";
+    body["category"] = "language";
+    body.merge_patch(c.patch);
+    auto read = initiative_from_json(body, false);
+    ASSERT_FALSE(read.ok()) << c.patch;
+    EXPECT_EQ(read.error().code, c.code) << c.patch;
+    ASSERT_FALSE(read.error().errors.empty()) << c.patch;
+    EXPECT_EQ(read.error().errors.front().field, c.pointer) << c.patch;
+  }
 }
 
 TEST(InitiativeJson, RoundTripThroughTheWritableRepresentation) {

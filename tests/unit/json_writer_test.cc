@@ -70,6 +70,22 @@ service::Initiative random_initiative(std::mt19937& random) {
   i.participants = static_cast<int>(random() % 500);
   i.url = maybe_text(random);
   i.published = random() % 2 == 0;
+  i.slug = maybe_text(random);
+  if (random() % 2 == 0) {  // page details, each part present or not
+    service::PageDetails& p = i.page.edit();
+    if (random() % 2 == 0) p.image = service::Image{text(random), text(random)};
+    if (random() % 2 == 0)
+      p.contact = service::PublicContact{maybe_text(random), maybe_text(random), maybe_text(random)};
+    p.location.street = maybe_text(random);
+    p.location.postcode = maybe_text(random);
+    if (random() % 2 == 0) {
+      p.location.lat = static_cast<double>(random() % 180000000) / 1e6 - 90;
+      p.location.lon = static_cast<double>(random() % 360000000) / 1e6 - 180;
+    }
+    for (auto n = random() % 3; n > 0; --n) p.languages_offered.push_back(text(random));
+    for (auto n = random() % 3; n > 0; --n) p.target_groups.push_back(text(random));
+    p.signup_url = maybe_text(random);
+  }
   i.id = static_cast<long long>(random());
   i.created_at = "2026-12-07T10:00:00Z";
   i.updated_at = "2026-12-07T11:00:00.123456Z";
@@ -91,6 +107,25 @@ nlohmann::json initiative_object(const service::Initiative& i, bool stored) {
                       {"participants", i.participants},
                       {"url", or_null(i.url)},
                       {"published", i.published}};
+  const service::PageDetails& p = i.page.get();
+  o["slug"] = or_null(i.slug);
+  o["image"] = p.image ? nlohmann::json{{"url", p.image->url}, {"alt", p.image->alt}} : nlohmann::json(nullptr);
+  o["contact"] = p.contact ? nlohmann::json{{"name", or_null(p.contact->name)},
+                                            {"email", or_null(p.contact->email)},
+                                            {"phone", or_null(p.contact->phone)}}
+                           : nlohmann::json(nullptr);
+  auto number_or_null = [](const std::optional<double>& d) { return d ? nlohmann::json(*d) : nlohmann::json(nullptr); };
+  o["location"] = {{"street", or_null(p.location.street)},
+                   {"postcode", or_null(p.location.postcode)},
+                   {"lat", number_or_null(p.location.lat)},
+                   {"lon", number_or_null(p.location.lon)}};
+  if (stored) {  // the initiative's city and state, read-only in the place
+    o["location"]["city"] = or_null(i.city);
+    o["location"]["state"] = or_null(i.state);
+  }
+  o["languages_offered"] = p.languages_offered;
+  o["target_groups"] = p.target_groups;
+  o["signup_url"] = or_null(p.signup_url);
   if (stored) {
     o["id"] = i.id;
     o["created_at"] = i.created_at;
