@@ -145,15 +145,19 @@ std::optional<service::PageRequest> QueryReader::page(const std::vector<service:
 }
 
 std::set<std::string> QueryReader::include(const std::vector<std::string_view>& allowed) {
+  return names("include", allowed);
+}
+
+std::set<std::string> QueryReader::names(const char* name, const std::vector<std::string_view>& allowed) {
   std::set<std::string> out;
-  auto value = request_.param("include");
+  auto value = request_.param(name);
   if (!value) return out;
   std::string_view rest(*value);
   while (true) {
     auto comma = rest.find(',');
     std::string_view part = rest.substr(0, comma);
     if (std::find(allowed.begin(), allowed.end(), part) == allowed.end()) {
-      errors_.push_back({"include", "must be a comma-separated list of: " + comma_list(allowed)});
+      errors_.push_back({name, "must be a comma-separated list of: " + comma_list(allowed)});
       return {};
     }
     out.insert(std::string(part));

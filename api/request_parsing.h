@@ -37,6 +37,8 @@ class QueryReader {
   std::optional<service::PageRequest> page(const std::vector<service::SortKey>& sort_keys);
   // include=a,b: each must be allowed.
   std::set<std::string> include(const std::vector<std::string_view>& allowed);
+  // name=a,b: each must be allowed.
+  std::set<std::string> names(const char* name, const std::vector<std::string_view>& allowed);
 
   // 400 naming every bad parameter, when there is one.
   std::optional<service::Error> error() const;

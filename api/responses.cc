@@ -95,7 +95,9 @@ ListBody::ListBody() : writer_(text_) {
 }
 
 std::string ListBody::finish(const std::optional<std::string>& next_cursor) {
-  writer_.end_array().field("next_cursor", next_cursor).end_object();
+  writer_.end_array();
+  for (const auto& [key, json] : members_) writer_.key(key).raw(json);
+  writer_.field("next_cursor", next_cursor).end_object();
   return std::move(text_);
 }
 

@@ -42,12 +42,15 @@ class ListBody {
   ListBody(const ListBody&) = delete;
   ListBody& operator=(const ListBody&) = delete;
   JsonWriter& items() { return writer_; }
+  // A member after the items (JSON already): facets.
+  void add(std::string key, std::string json) { members_.emplace_back(std::move(key), std::move(json)); }
   // The whole body; the ListBody is done with.
   std::string finish(const std::optional<std::string>& next_cursor);
 
  private:
   std::string text_;
   JsonWriter writer_;
+  std::vector<std::pair<std::string, std::string>> members_;
 };
 
 // The page with a Link header to the next one.

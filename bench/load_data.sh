@@ -67,7 +67,8 @@ initiative_batch() {
   local lo="$1" hi="$2"
   cat <<BATCH_SQL
 INSERT INTO initiatives (company_id, title, summary, description, category, target_group, city, state,
-                         start_date, end_date, participants, url, published, created_at, updated_at)
+                         start_date, end_date, participants, url, published, created_at, updated_at,
+                         target_groups, languages_offered)
 SELECT
   c.id,
   CONCAT(ELT(1 + CRC32(CONCAT('title-', s.n)) % 20, 'Gemeinsam stark', 'Anpacken', 'Brücken bauen', 'Chancen öffnen',
@@ -122,7 +123,10 @@ SELECT
   CONCAT('https://www.unternehmen-', c.k + 1, '.example/initiativen/', s.n + 1),
   IF(CRC32(CONCAT('published-', s.n)) % 10 = 0, 0, 1),
   TIMESTAMP '2018-01-01 08:00:00' + INTERVAL (s.n * 97) % 4000000 MINUTE,
-  TIMESTAMP '2018-01-01 08:00:00' + INTERVAL (s.n * 97) % 4000000 MINUTE + INTERVAL (s.n % 50) DAY
+  TIMESTAMP '2018-01-01 08:00:00' + INTERVAL (s.n * 97) % 4000000 MINUTE + INTERVAL (s.n % 50) DAY,
+  CONCAT_WS(',', ELT(1 + (s.n * 7) % 4, 'young_refugees', 'adults', 'families', 'academics'),
+            IF(s.n % 5 = 0, 'women', NULL), IF(s.n % 50 = 0, 'unaccompanied_minors', NULL)),
+  CONCAT_WS(',', 'de', ELT(1 + (s.n * 3) % 6, 'ar', 'fa', 'uk', 'en', NULL, NULL), IF(s.n % 40 = 0, 'ti', NULL))
 FROM $(seq_rows "$lo" "$hi")
 JOIN bench_company c ON c.k = CRC32(CONCAT('company-', s.n)) % $COMPANIES;
 BATCH_SQL
@@ -215,10 +219,26 @@ COMMIT;
 SQL
 phase_done "change feed"
 
+# The target groups' and languages' rows of initiative_tags (migration 0014), from the lists just
+# loaded: what the service writes with each initiative.
+db_sql >/dev/null <<SQL
+START TRANSACTION;
+INSERT INTO initiative_tags (tag, id, title, created_at, updated_at, participants)
+  SELECT CONCAT('group:', j.v), i.id, i.title, i.created_at, i.updated_at, i.participants FROM initiatives i,
+  JSON_TABLE(CONCAT('["', REPLACE(i.target_groups, ',', '","'), '"]'), '\$[*]' COLUMNS (v VARCHAR(40) PATH '\$')) j
+  WHERE i.target_groups <> '';
+INSERT INTO initiative_tags (tag, id, title, created_at, updated_at, participants)
+  SELECT CONCAT('language:', j.v), i.id, i.title, i.created_at, i.updated_at, i.participants FROM initiatives i,
+  JSON_TABLE(CONCAT('["', REPLACE(i.languages_offered, ',', '","'), '"]'), '\$[*]' COLUMNS (v VARCHAR(40) PATH '\$')) j
+  WHERE i.languages_offered <> '';
+COMMIT;
+SQL
+phase_done "tags"
+
 db_sql >/dev/null <<SQL
 -- The migration's full-text index (0001_companies_initiatives.sql), built in one go.
 ALTER TABLE initiatives ADD FULLTEXT KEY initiatives_search (title, summary, description);
-ANALYZE TABLE companies, initiatives;
+ANALYZE TABLE companies, initiatives, initiative_tags;
 SQL
 phase_done "full-text index"
 

@@ -106,6 +106,12 @@ async function main() {
   for (const c of sample(companies, 8)) filters.push({ company_id: c });
   for (const d of ['2017-03-15', '2019-06-01', '2021-10-20']) filters.push({ active_on: d });
   for (const t of ['2019-01-01T00:00:00Z', '2022-06-01T00:00:00Z']) filters.push({ updated_since: t });
+  // The partner websites' filters (bench/load_data.sh: target groups and languages common and rare).
+  for (const g of ['young_refugees', 'women', 'unaccompanied_minors']) filters.push({ target_group: g });
+  for (const l of ['ar', 'ti']) filters.push({ language_offered: l });
+  filters.push({ target_group: 'women', category: pick(CATEGORIES) }, { target_group: 'academics', language_offered: 'uk' });
+  for (const c of ['München', 'Lübeck']) filters.push({ city: c });
+  filters.push({ company: 'unternehmen-000007' });
   for (const f of filters) {
     for (const sort of INITIATIVE_SORTS) {
       tasks.push(async () => {

@@ -644,34 +644,21 @@ std::optional<std::optional<Initiative>> Catalogue::initiative(long long id, Aud
   return find<Initiative>(&State::initiatives, id, audience);
 }
 
-std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& filter, const PageRequest& page,
-                                                       Audience audience) {
-  auto key = key_named(page.sort.key.name);
-  std::optional<std::string> since;
-  if (filter.updated_since) since = canonical_since(*filter.updated_since);
-  // A city is compared under the collation (case and accents), which the catalogue cannot weigh.
-  if (!key || (filter.updated_since && !since) || filter.city || filter.company_slug || !current_for(audience)) {
-    return decline<Page<Initiative>>();
-  }
-  std::shared_lock reading(state_mutex_);
-  if (!serving()) return decline<Page<Initiative>>();
+// What a filter selects among the initiatives (the audience's visibility included), made once
+// per request under the state's lock.
+struct Catalogue::Selection {
+  const InitiativeFilter& filter;
+  Audience audience;
+  std::optional<std::string> since;             // updated_since, canonical
   std::optional<std::vector<long long>> found;  // the ids q finds, ascending
-  if (filter.q) {
-    if (state_->search) found = state_->search->match(*filter.q);
-    if (!found) return decline<Page<Initiative>>();
-  }
-  // Which ids q found, as one bit each (ids are dense: a bit map is a few KiB), else searched.
-  std::vector<bool> found_bits;
-  if (found && !found->empty() && found->back() < (1LL << 24)) {
-    found_bits.resize(static_cast<std::size_t>(found->back()) + 1);
-    for (long long id : *found) found_bits[static_cast<std::size_t>(id)] = true;
-  }
-  auto was_found = [&](long long id) {
+  std::vector<bool> found_bits;                 // the same as one bit each, when ids are dense
+
+  bool was_found(long long id) const {
     if (!found_bits.empty())
       return id < static_cast<long long>(found_bits.size()) && found_bits[static_cast<std::size_t>(id)];
     return std::binary_search(found->begin(), found->end(), id);
-  };
-  auto matches = [&](const Entry& e) {
+  }
+  bool matches(const Entry& e) const {
     const InitiativeInput& i = e.item;
     if (!sees(audience, e)) return false;
     if (found && !was_found(e.id())) return false;
@@ -690,7 +677,85 @@ std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& f
     if (filter.target_group && !has(i.page->target_groups, *filter.target_group)) return false;
     if (filter.language_offered && !has(i.page->languages_offered, *filter.language_offered)) return false;
     return true;
+  }
+};
+
+// A city is compared under the collation (case and accents), which the catalogue cannot weigh; a
+// company slug is the service's to resolve; an updated_since must be read as the database reads it.
+bool Catalogue::answerable(const InitiativeFilter& filter, Audience audience) {
+  if (filter.city || filter.company_slug) return false;
+  if (filter.updated_since && !canonical_since(*filter.updated_since)) return false;
+  return current_for(audience);
+}
+
+std::optional<Catalogue::Selection> Catalogue::select(const InitiativeFilter& filter, Audience audience) const {
+  Selection out{filter, audience, std::nullopt, std::nullopt, {}};
+  if (filter.updated_since) out.since = canonical_since(*filter.updated_since);
+  if (filter.q) {
+    if (state_->search) out.found = state_->search->match(*filter.q);
+    if (!out.found) return std::nullopt;
+    // Ids are dense: a bit map is a few KiB.
+    if (!out.found->empty() && out.found->back() < (1LL << 24)) {
+      out.found_bits.resize(static_cast<std::size_t>(out.found->back()) + 1);
+      for (long long id : *out.found) out.found_bits[static_cast<std::size_t>(id)] = true;
+    }
+  }
+  return out;
+}
+
+std::optional<std::vector<std::pair<std::string, long long>>> Catalogue::facet_counts(const InitiativeFilter& filter,
+                                                                                      Facet facet, Audience audience) {
+  using Counts = std::vector<std::pair<std::string, long long>>;
+  if (!answerable(filter, audience)) return decline<Counts>();
+  std::shared_lock reading(state_mutex_);
+  if (!serving()) return decline<Counts>();
+  auto selection = select(filter, audience);
+  if (!selection) return decline<Counts>();
+  std::unordered_map<std::string, long long> counts;
+  auto count = [&](const Entry& e) {
+    if (!selection->matches(e)) return;
+    const InitiativeInput& i = e.item;
+    switch (facet) {
+      case Facet::category:
+        ++counts[i.category];
+        break;
+      case Facet::state:
+        if (i.state) ++counts[*i.state];
+        break;
+      case Facet::company:
+        ++counts[std::to_string(i.company_id)];
+        break;
+      case Facet::target_group:
+        for (const auto& group : i.page->target_groups) ++counts[group];
+        break;
+      case Facet::language:
+        for (const auto& language : i.page->languages_offered) ++counts[language];
+        break;
+    }
   };
+  // The rows q found, or the narrowest partition the filters name.
+  if (selection->found) {
+    for (long long id : *selection->found) {
+      if (auto it = state_->initiatives.find(id); it != state_->initiatives.end()) count(*it->second);
+    }
+  } else if (const State::Orders* partition = state_->partition_for(filter)) {
+    for (const Entry* e : partition->front()) count(*e);
+  }
+  answered_.fetch_add(1, std::memory_order_relaxed);
+  return Counts(counts.begin(), counts.end());
+}
+
+std::optional<Page<Initiative>> Catalogue::initiatives(const InitiativeFilter& filter, const PageRequest& page,
+                                                       Audience audience) {
+  auto key = key_named(page.sort.key.name);
+  if (!key || !answerable(filter, audience)) return decline<Page<Initiative>>();
+  std::shared_lock reading(state_mutex_);
+  if (!serving()) return decline<Page<Initiative>>();
+  auto selection = select(filter, audience);
+  if (!selection) return decline<Page<Initiative>>();
+  const auto& found = selection->found;
+  const auto& since = selection->since;
+  auto matches = [&](const Entry& e) { return selection->matches(e); };
   static const catalogue_detail::Order<Entry> kNone;
   // What anonymous callers cannot see at all is not scanned for: unpublished initiatives, and
   // those of a company that is not active.

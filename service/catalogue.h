@@ -23,6 +23,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "service/companies.h"
@@ -65,6 +66,9 @@ class Catalogue {
   std::optional<std::optional<Initiative>> initiative(long long id, Audience audience);
   std::optional<Page<Initiative>> initiatives(const InitiativeFilter& filter, const PageRequest& page,
                                               Audience audience);
+  // ?facets=: how many initiatives the filter selects per value of the facet (company: its id).
+  std::optional<std::vector<std::pair<std::string, long long>>> facet_counts(const InitiativeFilter& filter,
+                                                                             Facet facet, Audience audience);
   std::optional<std::optional<Company>> company(long long id, Audience audience);
   // The id of the initiative or company with this slug (nullopt inside: none has it), whether or
   // not the audience may see it.
@@ -95,6 +99,11 @@ class Catalogue {
   struct Entry;
   struct CompanyEntry;
   struct State;
+  struct Selection;
+  // Whether the filter is one the catalogue can answer for the audience now.
+  bool answerable(const InitiativeFilter& filter, Audience audience);
+  // What the filter selects; nullopt when it cannot tell (a q it cannot search). Under the lock.
+  std::optional<Selection> select(const InitiativeFilter& filter, Audience audience) const;
   Status load();
   Status catch_up();
   template <typename T>

@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <map>
 
 #include "service/catalogue.h"
 #include "service/changes.h"
@@ -45,6 +46,37 @@ bool is_language_tag(std::string_view text) {
     ++at;
   }
   return at == parts.size();
+}
+
+const std::vector<std::string_view> kFacetNames = {"category", "state", "target_group", "language", "company"};
+
+InitiativeFilter without_own(const InitiativeFilter& filter, Facet facet) {
+  InitiativeFilter out = filter;
+  switch (facet) {
+    case Facet::category:
+      out.category.reset();
+      break;
+    case Facet::state:
+      out.state.reset();
+      break;
+    case Facet::target_group:
+      out.target_group.reset();
+      break;
+    case Facet::language:
+      out.language_offered.reset();
+      break;
+    case Facet::company:
+      out.company_id.reset();
+      out.company_slug.reset();
+      break;
+  }
+  return out;
+}
+
+void sort_counts(std::vector<FacetCount>& counts) {
+  std::sort(counts.begin(), counts.end(), [](const FacetCount& a, const FacetCount& b) {
+    return a.count != b.count ? a.count > b.count : a.value < b.value;
+  });
 }
 
 namespace {
@@ -165,18 +197,24 @@ Error changed_concurrently() {
 
 }  // namespace
 
+Result<std::optional<InitiativeFilter>> InitiativeService::resolved(const InitiativeFilter& given, Audience audience) {
+  InitiativeFilter filter = given;
+  if (!filter.company_slug) return std::optional(filter);
+  auto company = CompanyService(pool_, catalogue_).id_of_slug(*filter.company_slug, audience);
+  if (!company.ok()) return company.error();
+  if (!*company || (filter.company_id && *filter.company_id != **company)) return std::optional<InitiativeFilter>();
+  filter.company_id = **company;
+  filter.company_slug.reset();
+  return std::optional(filter);
+}
+
 Result<Page<Initiative>> InitiativeService::list(const InitiativeFilter& given, const PageRequest& page,
                                                  Audience audience) {
   if (given.q && !sql::fulltext_terms(*given.q)) return search_without_words();
-  InitiativeFilter filter = given;
-  if (filter.company_slug) {
-    // A company named by its slug: its id, or an empty page when there is no such company.
-    auto company = CompanyService(pool_, catalogue_).id_of_slug(*filter.company_slug, audience);
-    if (!company.ok()) return company.error();
-    if (!*company || (filter.company_id && *filter.company_id != **company)) return Page<Initiative>{};
-    filter.company_id = **company;
-    filter.company_slug.reset();
-  }
+  auto resolved_filter = resolved(given, audience);
+  if (!resolved_filter.ok()) return resolved_filter.error();
+  if (!*resolved_filter) return Page<Initiative>{};  // a company slug no company has
+  const InitiativeFilter& filter = **resolved_filter;
   if (catalogue_) {
     if (auto answer = catalogue_->initiatives(filter, page, audience)) return std::move(*answer);
   }
@@ -197,6 +235,52 @@ Result<Initiative> InitiativeService::get(long long id, Audience audience) {
     if (!initiative) return not_found(id);
     return std::move(*initiative);
   });
+}
+
+Result<FacetCounts> InitiativeService::facets(const InitiativeFilter& filter, const std::vector<Facet>& wanted,
+                                              Audience audience) {
+  if (filter.q && !sql::fulltext_terms(*filter.q)) return search_without_words();
+  FacetCounts out;
+  for (Facet facet : wanted) {
+    auto resolved_filter = resolved(without_own(filter, facet), audience);
+    if (!resolved_filter.ok()) return resolved_filter.error();
+    std::vector<std::pair<std::string, long long>> counts;
+    if (*resolved_filter) {
+      std::optional<std::vector<std::pair<std::string, long long>>> answer;
+      if (catalogue_) answer = catalogue_->facet_counts(**resolved_filter, facet, audience);
+      if (!answer) {
+        auto read = with_session<std::vector<std::pair<std::string, long long>>>(
+            pool_, [&](soci::session& sql) -> Result<std::vector<std::pair<std::string, long long>>> {
+              return initiative_repository::facet_counts(sql, **resolved_filter, facet, audience);
+            });
+        if (!read.ok()) return read.error();
+        answer = std::move(*read);
+      }
+      counts = std::move(*answer);
+    }
+    std::vector<FacetCount> values;
+    for (auto& [value, count] : counts) {
+      if (count > 0) values.push_back({std::move(value), count, std::nullopt});
+    }
+    if (facet == Facet::company) {
+      // A company's slug (the company filter's value) and name, for the companies the audience sees.
+      std::vector<long long> ids;
+      for (const auto& v : values) ids.push_back(std::stoll(v.value));
+      auto companies = CompanyService(pool_, catalogue_).get_many(ids, audience);
+      if (!companies.ok()) return companies.error();
+      std::map<std::string, const Company*> by_id;
+      for (const auto& c : *companies) by_id[std::to_string(c.id)] = &c;
+      std::vector<FacetCount> named;
+      for (auto& v : values) {
+        auto it = by_id.find(v.value);
+        if (it != by_id.end()) named.push_back({it->second->slug, v.count, it->second->name});
+      }
+      values = std::move(named);
+    }
+    sort_counts(values);
+    out.emplace_back(facet, std::move(values));
+  }
+  return out;
 }
 
 Result<std::optional<long long>> InitiativeService::id_of_slug(const std::string& slug, Audience audience) {

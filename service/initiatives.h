@@ -23,6 +23,8 @@ class InitiativeService {
 
   // Anonymous callers see published initiatives of active companies only.
   Result<Page<Initiative>> list(const InitiativeFilter& filter, const PageRequest& page, Audience audience);
+  // ?facets=: per facet, the counts of its values among what every other filter selects.
+  Result<FacetCounts> facets(const InitiativeFilter& filter, const std::vector<Facet>& wanted, Audience audience);
   Result<Initiative> get(long long id, Audience audience);
   // The id of the initiative with this slug, if any (whoever may see it: get then decides).
   Result<std::optional<long long>> id_of_slug(const std::string& slug, Audience audience);
@@ -32,6 +34,10 @@ class InitiativeService {
   Status remove(long long id, std::optional<int> expected_version);
 
  private:
+  // The filter with its company slug turned into the company's id; nullopt when no company has
+  // that slug (or it names another company than company_id): nothing is selected.
+  Result<std::optional<InitiativeFilter>> resolved(const InitiativeFilter& filter, Audience audience);
+
   Pool& pool_;
   Catalogue* catalogue_;
 };

@@ -43,6 +43,9 @@ std::vector<InitiativeInput> deutsche_bahn_initiatives(long long company_id) {
   qualification.start_date = "2016-01-01";
   qualification.participants = 0;
   qualification.published = true;
+  // Page fields the press release supports (no image, contact or address: it names none).
+  qualification.slug = "db-qualifizierung-junge-gefluechtete";
+  qualification.page.edit().target_groups = {"young_refugees"};
 
   InitiativeInput retraining;
   retraining.company_id = company_id;
@@ -58,6 +61,8 @@ std::vector<InitiativeInput> deutsche_bahn_initiatives(long long company_id) {
   retraining.start_date = "2016-01-01";
   retraining.participants = 0;
   retraining.published = true;
+  retraining.slug = "db-umschulung-elektroniker-betriebstechnik";
+  retraining.page.edit().target_groups = {"adults", "skilled_workers"};
   return {qualification, retraining};
 }
 

@@ -24,7 +24,7 @@ struct Initiatives {
 HttpResponse list(const RequestContext& context, Services& services) {
   QueryReader query(context.request,
                     {"company_id", "company", "category", "state", "city", "target_group", "language_offered", "q",
-                     "active_on", "published", "updated_since", "include", "sort", "limit", "cursor"});
+                     "active_on", "published", "updated_since", "include", "facets", "sort", "limit", "cursor"});
   service::InitiativeFilter filter;
   filter.company_id = query.id("company_id");
   filter.category = query.one_of("category", service::kInitiativeCategories);
@@ -38,9 +38,32 @@ HttpResponse list(const RequestContext& context, Services& services) {
   filter.published = query.boolean("published");
   filter.updated_since = query.timestamp("updated_since");
   auto include = query.include({"company"});
+  auto facet_names = query.names("facets", service::kFacetNames);
   auto page = query.page(service::kInitiativeSortKeys);
   if (auto error = query.error()) return problem(*error);
-  return linked_content::list<Initiatives>(context, services, filter, *page, include.contains("company"));
+  std::vector<service::Facet> facets;
+  for (std::size_t k = 0; k < service::kFacetNames.size(); ++k) {
+    if (facet_names.contains(std::string(service::kFacetNames[k]))) facets.push_back(static_cast<service::Facet>(k));
+  }
+  auto with_facets = [&](ListBody& body, service::Audience audience) {
+    if (facets.empty()) return;
+    auto counts = take(services.initiatives.facets(filter, facets, audience));
+    std::string json;
+    JsonWriter out(json);
+    out.begin_object();
+    for (const auto& [facet, values] : counts) {
+      out.key(service::kFacetNames[static_cast<std::size_t>(facet)]).begin_array();
+      for (const auto& v : values) {
+        out.begin_object().field("count", v.count);
+        if (v.label) out.field("label", *v.label);
+        out.field("value", v.value).end_object();
+      }
+      out.end_array();
+    }
+    out.end_object();
+    body.add("facets", std::move(json));
+  };
+  return linked_content::list<Initiatives>(context, services, filter, *page, include.contains("company"), with_facets);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 // and keeps only its list's filters; the rest is here, once.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,15 +34,18 @@ service::Status write(JsonWriter& out, const std::vector<typename Traits::Entity
 }
 
 // A page of the list, once its filters are read: the audience, the page, the items.
+// more(body, audience): members after the items (the initiatives' facets).
 template <typename Traits, typename Filter>
 HttpResponse list(const RequestContext& context, Services& services, const Filter& filter,
-                  const service::PageRequest& page, bool with_company) {
+                  const service::PageRequest& page, bool with_company,
+                  const std::function<void(ListBody&, service::Audience)>& more = {}) {
   HttpResponse denied;
   auto audience = content_audience(context, denied);
   if (!audience) return denied;
   auto result = take(Traits::service(services).list(filter, page, *audience));
   ListBody body;
   take(write<Traits>(body.items(), result.items, with_company, *audience, services));
+  if (more) more(body, *audience);
   return list_response(context, body, result.next_cursor);
 }
 

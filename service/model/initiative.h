@@ -101,6 +101,24 @@ struct InitiativeFilter {
   std::optional<bool> published;
   std::optional<std::string> updated_since;     // SQL "YYYY-MM-DD HH:MM:SS[.ffffff]" UTC (see timestamp_to_sql)
   std::optional<std::string> target_group;      // one of kTargetGroups
+// The facets of the initiatives list (?facets=): per facet, how many initiatives each value has
+// among those that every other filter selects (not its own: a menu shows what choosing another
+// value would give), as the audience may see them.
+enum class Facet { category, state, target_group, language, company };
+extern const std::vector<std::string_view> kFacetNames;  // as spelled in ?facets=, in Facet's order
+struct FacetCount {
+  std::string value;  // a category, state, target group, language tag, or company slug
+  long long count = 0;
+  std::optional<std::string> label;  // a company's name
+  bool operator==(const FacetCount&) const = default;
+};
+// Values with a count above 0, the largest counts first (ties by value).
+using FacetCounts = std::vector<std::pair<Facet, std::vector<FacetCount>>>;
+// The filter without the facet's own condition.
+InitiativeFilter without_own(const InitiativeFilter& filter, Facet facet);
+// Orders each facet's values: the largest counts first, ties by value.
+void sort_counts(std::vector<FacetCount>& counts);
+
   std::optional<std::string> language_offered;  // a language tag
   std::optional<std::string> city;              // compared as the collation compares
   std::optional<std::string> company_slug;      // resolved to company_id by the service

@@ -233,6 +233,36 @@ sql::Query tag_query(const std::string& sort_value_column, const PageRequest& pa
                     kKeys.at(page.sort.key.column) + ") STRAIGHT_JOIN initiatives i ON i.id = tg.id");
 }
 
+// The filter's conditions (the audience's visibility included); tag: the one the query reads
+// initiative_tags for (its condition is the caller's), the other tags are checked in the row's
+// own lists.
+void where_filters(sql::Query& query, const InitiativeFilter& filter, Audience audience,
+                   const std::optional<std::string>& tag) {
+  restrict_to(query, audience);
+  if (filter.company_id) query.where("i.company_id = ?", {std::to_string(*filter.company_id)});
+  if (filter.category) query.where("i.category = ?", {*filter.category});
+  if (filter.state) query.where("i.state = ?", {*filter.state});
+  if (filter.city) query.where("i.city = ?", {*filter.city});
+  // The tags the list does not read initiative_tags for: checked in the row's own lists.
+  if (filter.target_group && tag != "group:" + *filter.target_group) {
+    query.where("FIND_IN_SET(?, i.target_groups) > 0", {*filter.target_group});
+  }
+  if (filter.language_offered && tag != "language:" + *filter.language_offered) {
+    query.where("FIND_IN_SET(?, i.languages_offered) > 0", {*filter.language_offered});
+  }
+  if (filter.q) {
+    if (auto terms = sql::fulltext_terms(*filter.q)) {
+      query.where("MATCH (i.title, i.summary, i.description) AGAINST (? IN BOOLEAN MODE)", {*terms});
+    }
+  }
+  if (filter.active_on) {
+    query.where("(i.start_date IS NULL OR i.start_date <= ?) AND (i.end_date IS NULL OR i.end_date >= ?)",
+                {*filter.active_on, *filter.active_on});
+  }
+  if (filter.published) query.where("i.published = ?", {*filter.published ? "1" : "0"});
+  if (filter.updated_since) query.where(tag ? "tg.updated_at >= ?" : "i.updated_at >= ?", {*filter.updated_since});
+}
+
 }  // namespace
 
 sql::Query select_query(const std::string& sort_value_column) {
@@ -299,31 +329,29 @@ SortedRows<Initiative> list(soci::session& session, const InitiativeFilter& filt
   } else if (auto index = order_index(filter, page, audience)) {
     query.append(" FORCE INDEX (" + *index + ")");
   }
-  restrict_to(query, audience);
-  if (filter.company_id) query.where("i.company_id = ?", {std::to_string(*filter.company_id)});
-  if (filter.category) query.where("i.category = ?", {*filter.category});
-  if (filter.state) query.where("i.state = ?", {*filter.state});
-  if (filter.city) query.where("i.city = ?", {*filter.city});
-  // The tags the list does not read initiative_tags for: checked in the row's own lists.
-  if (filter.target_group && tag != "group:" + *filter.target_group) {
-    query.where("FIND_IN_SET(?, i.target_groups) > 0", {*filter.target_group});
-  }
-  if (filter.language_offered && tag != "language:" + *filter.language_offered) {
-    query.where("FIND_IN_SET(?, i.languages_offered) > 0", {*filter.language_offered});
-  }
-  if (filter.q) {
-    if (auto terms = sql::fulltext_terms(*filter.q)) {
-      query.where("MATCH (i.title, i.summary, i.description) AGAINST (? IN BOOLEAN MODE)", {*terms});
-    }
-  }
-  if (filter.active_on) {
-    query.where("(i.start_date IS NULL OR i.start_date <= ?) AND (i.end_date IS NULL OR i.end_date >= ?)",
-                {*filter.active_on, *filter.active_on});
-  }
-  if (filter.published) query.where("i.published = ?", {*filter.published ? "1" : "0"});
-  if (filter.updated_since) query.where(tag ? "tg.updated_at >= ?" : "i.updated_at >= ?", {*filter.updated_since});
+  where_filters(query, filter, audience, tag);
   apply_page(query, ordered);
   return fetch(session, query);
+}
+
+std::vector<std::pair<std::string, long long>> facet_counts(soci::session& session, const InitiativeFilter& filter,
+                                                            Facet facet, Audience audience) {
+  static const std::map<Facet, std::pair<std::string, std::string>> kValue = {
+      {Facet::category, {"i.category", ""}},
+      {Facet::state, {"i.state", "i.state IS NOT NULL"}},
+      {Facet::company, {"CAST(i.company_id AS CHAR)", ""}},
+      {Facet::target_group, {"SUBSTRING(tg.tag, 7)", "tg.tag LIKE 'group:%'"}},
+      {Facet::language, {"SUBSTRING(tg.tag, 10)", "tg.tag LIKE 'language:%'"}}};
+  const auto& [value, present] = kValue.at(facet);
+  bool tags = facet == Facet::target_group || facet == Facet::language;
+  sql::Query query("SELECT " + value + ", COUNT(*) FROM " +
+                   (tags ? "initiative_tags tg STRAIGHT_JOIN initiatives i ON i.id = tg.id" : "initiatives i"));
+  if (!present.empty()) query.where(present);
+  where_filters(query, filter, audience, std::nullopt);
+  query.append(" GROUP BY 1 ORDER BY NULL");
+  std::vector<std::pair<std::string, long long>> out;
+  query.for_each(session, [&](const soci::row& r) { out.emplace_back(r.get<std::string>(0), r.get<long long>(1)); });
+  return out;
 }
 
 std::optional<Initiative> find_visible(soci::session& session, long long id, Audience audience) {

@@ -28,6 +28,11 @@ bool company_exists(soci::session& session, long long company_id);
 SortedRows<Initiative> list(soci::session& session, const InitiativeFilter& filter, const PageRequest& page,
                             Audience audience);
 std::optional<Initiative> find_visible(soci::session& session, long long id, Audience audience);
+// How many initiatives the filter selects per value of the facet (company: its id), as the
+// audience may see them: the database's answer to ?facets= when the catalogue does not answer.
+// It reads every row the filter selects (query_plans_test's known exception).
+std::vector<std::pair<std::string, long long>> facet_counts(soci::session& session, const InitiativeFilter& filter,
+                                                            Facet facet, Audience audience);
 
 // An initiative with the keys the in-memory catalogue (service/catalogue.h) orders it by,
 // exactly as the list queries compare them, and whether anonymous callers may see it.

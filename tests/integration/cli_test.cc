@@ -281,6 +281,14 @@ TEST_F(Cli, SeedIsIdempotentAndKeepsGermanTypography) {
             "1");
   EXPECT_EQ(db().scalar("SELECT sector FROM companies WHERE slug = 'deutsche-bahn'"), "Mobilität und Logistik");
   EXPECT_GE(db().count("initiatives", "LOWER(HEX(title)) LIKE '%" + service::hex_encode("für") + "%'"), 1);
+  // The programmes of the press release can be found by a partner page: slugs and target groups,
+  // with the filter's rows in initiative_tags.
+  EXPECT_EQ(db().scalar("SELECT target_groups FROM initiatives WHERE slug = 'db-qualifizierung-junge-gefluechtete'"),
+            "young_refugees");
+  EXPECT_EQ(db().count("initiative_tags",
+                       "tag = 'group:skilled_workers' AND id = (SELECT id FROM initiatives "
+                       "WHERE slug = 'db-umschulung-elektroniker-betriebstechnik')"),
+            1);
 }
 
 // ---------------------------------------------------------------- apikey

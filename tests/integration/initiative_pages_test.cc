@@ -1235,5 +1235,118 @@ TEST_F(InitiativePagesTest, BySlugNeedsContentReadForAKeyAsByIdDoes) {
   EXPECT_TRUE(IsProblem(unknown_by_slug, 401));
 }
 
+// ---------------------------------------------------------------- facets
+
+// A filter of the facets' test: the facets' own filters and a city.
+struct FacetFilter {
+  std::optional<std::string> category{};
+  std::optional<std::string> state{};
+  std::optional<std::string> group{};
+  std::optional<std::string> language{};
+  std::optional<std::string> company{};
+  std::optional<std::string> city_key{};  // the city as the collation compares it
+  std::string city{};                     // as sent
+  std::string query() const {
+    std::string out = "facets=category,state,target_group,language,company";
+    auto add = [&](const char* name, const std::optional<std::string>& value) {
+      if (value) out += std::string("&") + name + "=" + api::url_encode(*value);
+    };
+    add("category", category);
+    add("state", state);
+    add("target_group", group);
+    add("language_offered", language);
+    add("company", company);
+    if (city_key) out += "&city=" + api::url_encode(city);
+    return out;
+  }
+};
+
+// The facets as the data says: per facet, the rows the audience sees that pass every filter but the
+// facet's own, counted per value, the largest counts first (ties by value); companies by slug with
+// their names.
+json expected_facets(const std::vector<Seeded>& rows, const FacetFilter& f, bool anonymous) {
+  static const std::map<std::string, std::string> kNames = {
+      {"deutsche-bahn", "Deutsche Bahn AG"}, {"bosch", "Robert Bosch GmbH"}, {"ehemalig", "Ehemalige GmbH"}};
+  auto passes = [&](const Seeded& r, const std::string& except) {
+    if (anonymous && !r.visible()) return false;
+    if (f.city_key && r.city_key != *f.city_key) return false;
+    if (except != "category" && f.category && r.category != *f.category) return false;
+    if (except != "state" && f.state && r.state != *f.state) return false;
+    if (except != "target_group" && f.group && !r.groups.contains(*f.group)) return false;
+    if (except != "language" && f.language && !r.languages.contains(*f.language)) return false;
+    if (except != "company" && f.company && r.company != *f.company) return false;
+    return true;
+  };
+  json out = json::object();
+  for (const std::string facet : {"category", "state", "target_group", "language", "company"}) {
+    std::map<std::string, long long> counts;
+    for (const auto& r : rows) {
+      if (!passes(r, facet)) continue;
+      if (facet == "category") ++counts[r.category];
+      if (facet == "state" && !r.state.empty()) ++counts[r.state];
+      if (facet == "target_group")
+        for (const auto& g : r.groups) ++counts[g];
+      if (facet == "language")
+        for (const auto& l : r.languages) ++counts[l];
+      if (facet == "company") ++counts[r.company];
+    }
+    std::vector<std::pair<std::string, long long>> sorted(counts.begin(), counts.end());
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    json values = json::array();
+    for (const auto& [value, count] : sorted) {
+      json v = {{"value", value}, {"count", count}};
+      if (facet == "company") v["label"] = kNames.at(value);
+      values.push_back(v);
+    }
+    out[facet] = values;
+  }
+  return out;
+}
+
+TEST_F(InitiativePagesTest, FacetsCountEveryOtherFilterButTheirOwnAsTheDataSays) {
+  auto rows = seed();
+  auto memory = catalogue_server(0ms);
+  const std::vector<FacetFilter> filters = {
+      {},
+      {.category = "mentoring"},
+      {.group = "young_refugees"},
+      {.state = "DE-BY", .language = "ar"},
+      {.category = "qualification", .group = "young_refugees", .language = "de"},
+      {.company = "bosch"},
+      {.group = "young_refugees", .company = "ehemalig"},
+      {.company = "keine-firma"},
+      // A city: the catalogue leaves it to the database.
+      {.group = "young_refugees", .city_key = "munchen", .city = "münchen"},
+  };
+  for (const auto& f : filters) {
+    for (bool anonymous : {true, false}) {
+      Headers headers = anonymous ? Headers{} : reader();
+      json expected = expected_facets(rows, f, anonymous);
+      for (bool with_catalogue : {false, true}) {
+        auto response = (with_catalogue ? memory->client() : client()).get("/v1/initiatives?" + f.query(), headers);
+        ASSERT_EQ(response.status, 200) << f.query() << ": " << response.body;
+        EXPECT_EQ(response.json().at("facets"), expected)
+            << f.query() << (anonymous ? " [anonymous]" : " [key]") << (with_catalogue ? " [catalogue]" : "");
+      }
+    }
+  }
+}
+
+TEST_F(InitiativePagesTest, FacetsAreOnlyThoseAskedForAndUnknownOnesAre400) {
+  seed();
+  auto one = client().get("/v1/initiatives?facets=category");
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(one.json().at("facets").size(), 1U);
+  EXPECT_TRUE(one.json().at("facets").contains("category"));
+  auto none = client().get("/v1/initiatives");
+  ASSERT_EQ(none.status, 200);
+  EXPECT_FALSE(none.json().contains("facets"));
+  for (const char* bad : {"facets=categories", "facets=category,", "facets="}) {
+    auto response = client().get(std::string("/v1/initiatives?") + bad);
+    EXPECT_TRUE(IsProblem(response, 400)) << bad;
+    EXPECT_EQ(error_fields(response), std::set<std::string>{"facets"}) << bad << ": " << response.body;
+  }
+}
+
 }  // namespace
 }  // namespace zusammen::testing

@@ -93,6 +93,23 @@ struct KnownException {
 };
 
 const std::vector<KnownException> kKnownExceptions = {
+    // By design: facet counts read every row the other filters select (a GROUP BY over them). The
+    // in-memory catalogue (service/catalogue.h) answers ?facets= below ZUSAMMEN_CATALOGUE_MAX_ROWS
+    // (200 000 by default); these statements run only above it, or with a city, which the
+    // catalogue leaves to the database. Fix, if ever needed: counts kept per value in a table the
+    // writes maintain, for the filters without q.
+    {"/v1/initiatives",
+     "facets=",
+     {"*"},
+     "scan",
+     200000,
+     "facet counts read the rows the filters select: the catalogue answers them below its bound"},
+    {"/v1/initiatives",
+     "facets=",
+     {"*"},
+     "filesort",
+     200000,
+     "facet counts group the rows the filters select: the catalogue answers them below its bound"},
     // Needs a query change: the iCalendar feed reads up to kMaxMeetingsAtOnce (10 000) meetings and
     // then their agendas with one IN list of every id. Past 1 000 values (in_predicate_conversion_
     // threshold) MariaDB turns the list into a derived table, joins agenda_items to it and sorts the
@@ -583,6 +600,11 @@ TEST_F(QueryPlansTest, Initiatives) {
   for (const auto& [audience, headers] : both_audiences()) {
     check({"/v1/initiatives", "include=company", audience, headers});
     check({"/v1/initiatives", "category=return_support&include=company", audience, headers});
+    // Facet counts (what the database answers when the catalogue does not).
+    check({"/v1/initiatives", "facets=category,state,target_group,language,company", audience, headers});
+    check({"/v1/initiatives",
+           "facets=category,state,target_group,language,company&category=language&target_group=women", audience,
+           headers});
   }
 }
 
