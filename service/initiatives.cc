@@ -265,6 +265,7 @@ Result<FacetCounts> InitiativeService::facets(const InitiativeFilter& filter, co
     if (facet == Facet::company) {
       // A company's slug (the company filter's value) and name, for the companies the audience sees.
       std::vector<long long> ids;
+      ids.reserve(values.size());
       for (const auto& v : values) ids.push_back(std::stoll(v.value));
       auto companies = CompanyService(pool_, catalogue_).get_many(ids, audience);
       if (!companies.ok()) return companies.error();
