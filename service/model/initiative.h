@@ -101,6 +101,11 @@ struct InitiativeFilter {
   std::optional<bool> published;
   std::optional<std::string> updated_since;     // SQL "YYYY-MM-DD HH:MM:SS[.ffffff]" UTC (see timestamp_to_sql)
   std::optional<std::string> target_group;      // one of kTargetGroups
+  std::optional<std::string> language_offered;  // a language tag
+  std::optional<std::string> city;              // compared as the collation compares
+  std::optional<std::string> company_slug;      // resolved to company_id by the service
+};
+
 // The facets of the initiatives list (?facets=): per facet, how many initiatives each value has
 // among those that every other filter selects (not its own: a menu shows what choosing another
 // value would give), as the audience may see them.
@@ -118,10 +123,5 @@ using FacetCounts = std::vector<std::pair<Facet, std::vector<FacetCount>>>;
 InitiativeFilter without_own(const InitiativeFilter& filter, Facet facet);
 // Orders each facet's values: the largest counts first, ties by value.
 void sort_counts(std::vector<FacetCount>& counts);
-
-  std::optional<std::string> language_offered;  // a language tag
-  std::optional<std::string> city;              // compared as the collation compares
-  std::optional<std::string> company_slug;      // resolved to company_id by the service
-};
 
 }  // namespace zusammen::service
