@@ -240,18 +240,23 @@ Result<Initiative> InitiativeService::get(long long id, Audience audience) {
 Result<FacetCounts> InitiativeService::facets(const InitiativeFilter& filter, const std::vector<Facet>& wanted,
                                               Audience audience) {
   if (filter.q && !sql::fulltext_terms(*filter.q)) return search_without_words();
+  // The company slug is resolved once: every facet but the company's keeps that filter.
+  auto with_company = resolved(filter, audience);
+  if (!with_company.ok()) return with_company.error();
   FacetCounts out;
   for (Facet facet : wanted) {
-    auto resolved_filter = resolved(without_own(filter, facet), audience);
-    if (!resolved_filter.ok()) return resolved_filter.error();
+    std::optional<InitiativeFilter> resolved_filter =
+        facet == Facet::company ? std::optional(without_own(filter, facet))
+        : *with_company         ? std::optional(without_own(**with_company, facet))
+                                : std::nullopt;  // a company slug no company has: nothing selected
     std::vector<std::pair<std::string, long long>> counts;
-    if (*resolved_filter) {
+    if (resolved_filter) {
       std::optional<std::vector<std::pair<std::string, long long>>> answer;
-      if (catalogue_) answer = catalogue_->facet_counts(**resolved_filter, facet, audience);
+      if (catalogue_) answer = catalogue_->facet_counts(*resolved_filter, facet, audience);
       if (!answer) {
         auto read = with_session<std::vector<std::pair<std::string, long long>>>(
             pool_, [&](soci::session& sql) -> Result<std::vector<std::pair<std::string, long long>>> {
-              return initiative_repository::facet_counts(sql, **resolved_filter, facet, audience);
+              return initiative_repository::facet_counts(sql, *resolved_filter, facet, audience);
             });
         if (!read.ok()) return read.error();
         answer = std::move(*read);
